@@ -1,0 +1,10 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [path("me/", views.me, name="me"), *router.urls]

@@ -1,0 +1,199 @@
+"""Demo data for accounts: 桦川县 (seed 001) with its townships, farms and bureaus, a second
+county for contrast, and one demo user for every role. Idempotent: re-running changes nothing."""
+
+from .models import Organisation, Region, Role, User
+
+DEMO_PASSWORD = "qingling-demo"
+
+PROVINCE = ("230000000000", "黑龙江省")
+CITY = ("230800000000", "佳木斯市")
+COUNTY = ("230826000000", "桦川县")
+
+# 桦川县's townships and farms as seed 001 lists them, with the pinyin used for demo logins
+# and the township head named in seed 001's leading group. Codes follow GB/T 2260 style.
+TOWNSHIPS = [
+    ("230826100000", "悦来镇", Region.TownshipKind.TOWN, "yuelai", "杨威"),
+    ("230826200000", "东河乡", Region.TownshipKind.TOWNSHIP, "donghe", "夏楠"),
+    ("230826201000", "梨丰乡", Region.TownshipKind.TOWNSHIP, "lifeng", "李广龙"),
+    ("230826101000", "新城镇", Region.TownshipKind.TOWN, "xincheng", "付国辉"),
+    ("230826102000", "苏家店镇", Region.TownshipKind.TOWN, "sujiadian", "朱虹"),
+    ("230826202000", "创业乡", Region.TownshipKind.TOWNSHIP, "chuangye", "崔梓枫"),
+    ("230826203000", "星火乡", Region.TownshipKind.TOWNSHIP, "xinghuo", "崔性健"),
+    ("230826103000", "四马架镇", Region.TownshipKind.TOWN, "simajia", "杜春"),
+    ("230826104000", "横头山镇", Region.TownshipKind.TOWN, "hengtoushan", "刘伟利"),
+    ("230826400000", "宝山农场", Region.TownshipKind.FARM, "baoshan", "高杰"),
+    ("230826401000", "江川农场", Region.TownshipKind.FARM, "jiangchuan", "鄢建宾"),
+]
+
+VILLAGE_NAMES = [
+    "新发村",
+    "永安村",
+    "民主村",
+    "太平村",
+    "长发村",
+    "东兴村",
+    "富强村",
+    "红旗村",
+    "胜利村",
+    "新华村",
+    "中心村",
+    "前进村",
+    "团结村",
+    "和平村",
+    "光明村",
+    "兴隆村",
+    "振兴村",
+    "福合村",
+]
+
+# A neighbouring county, so a county user's boundary is visible in the demo.
+OTHER_COUNTY = ("230822000000", "桦南县")
+OTHER_TOWNSHIPS = [
+    ("230822100000", "桦南镇", Region.TownshipKind.TOWN),
+    ("230822101000", "土龙山镇", Region.TownshipKind.TOWN),
+]
+
+# County bureaus named in seed 001's leading group (and the power company).
+DEPARTMENTS = [
+    (
+        "佳木斯市桦川生态环境局",
+        "生态环境局",
+        Organisation.Department.ECOLOGY_ENVIRONMENT,
+        "env_bureau",
+        "屠勇",
+    ),
+    (
+        "桦川县工业和信息化局",
+        "工信局",
+        Organisation.Department.INDUSTRY,
+        "industry_bureau",
+        "那远超",
+    ),
+    ("国网桦川县供电公司", "供电公司", Organisation.Department.POWER_SUPPLY, "power", "王供电"),
+    ("桦川县发展和改革局", "发改局", Organisation.Department.DEVELOPMENT_REFORM, None, "郑双"),
+    ("桦川县公安局", "公安局", Organisation.Department.PUBLIC_SECURITY, None, "李明臣"),
+    ("桦川县住房和城乡建设局", "住建局", Organisation.Department.HOUSING, None, "刘全峰"),
+    ("桦川县水务局", "水务局", Organisation.Department.WATER, None, "高文雷"),
+    ("桦川县农业农村局", "农业农村局", Organisation.Department.AGRICULTURE, None, "侯存新"),
+    ("桦川县自然资源局", "自然资源局", Organisation.Department.NATURAL_RESOURCES, None, "冯明"),
+    ("桦川县市场监督管理局", "市监局", Organisation.Department.MARKET_REGULATION, None, "姜峰"),
+    ("桦川县应急管理局", "应急管理局", Organisation.Department.EMERGENCY, None, "孙会威"),
+]
+
+
+def region(code, name, level, parent=None, township_kind=""):
+    obj, _ = Region.objects.update_or_create(
+        code=code,
+        defaults={"name": name, "level": level, "parent": parent, "township_kind": township_kind},
+    )
+    return obj
+
+
+def organisation(name, kind, where, short_name="", department="", contact=""):
+    obj, _ = Organisation.objects.update_or_create(
+        region=where,
+        name=name,
+        defaults={
+            "kind": kind,
+            "short_name": short_name,
+            "department": department,
+            "contact_person": contact,
+        },
+    )
+    return obj
+
+
+def user(username, role, org, full_name, logins, superuser=False):
+    obj = User.objects.filter(username=username).first()
+    if obj is None:
+        obj = User(username=username)
+        obj.set_password(DEMO_PASSWORD)
+    obj.role = role
+    obj.organisation = org
+    obj.full_name = full_name
+    obj.is_staff = superuser
+    obj.is_superuser = superuser
+    obj.save()
+    logins.append((username, obj.get_role_display(), org.name if org else "（全系统）"))
+    return obj
+
+
+def seed(context):
+    L = Region.Level
+    province = region(*PROVINCE, L.PROVINCE)
+    city = region(*CITY, L.CITY, province)
+    county = region(*COUNTY, L.COUNTY, city)
+    townships = []
+    for index, (code, name, kind, _pinyin, _head) in enumerate(TOWNSHIPS):
+        township = region(code, name, L.TOWNSHIP, county, kind)
+        townships.append(township)
+        for number in range(4):
+            village_name = VILLAGE_NAMES[(index * 3 + number) % len(VILLAGE_NAMES)]
+            if kind == Region.TownshipKind.FARM:
+                village_name = f"第{'一二三四'[number]}管理区"
+            region(f"{code[:9]}{201 + number:03d}", village_name, L.VILLAGE, township)
+    other_county = region(*OTHER_COUNTY, L.COUNTY, city)
+    other_townships = []
+    for code, name, kind in OTHER_TOWNSHIPS:
+        township = region(code, name, L.TOWNSHIP, other_county, kind)
+        other_townships.append(township)
+        region(f"{code[:9]}201", "中心村", L.VILLAGE, township)
+
+    K = Organisation.Kind
+    city_office = organisation(
+        "佳木斯市“散乱污”整治办公室", K.CITY_OFFICE, city, "市整治办", contact="张明"
+    )
+    county_office = organisation(
+        "桦川县“散乱污”工业企业综合整治专项行动工作领导小组办公室",
+        K.COUNTY_OFFICE,
+        county,
+        "县整治办",
+        contact="屠勇",
+    )
+    leading_group = organisation(
+        "桦川县“散乱污”工业企业综合整治专项行动工作领导小组",
+        K.LEADING_GROUP,
+        county,
+        "领导小组",
+        contact="孙涛",
+    )
+    other_county_office = organisation(
+        "桦南县“散乱污”整治办公室", K.COUNTY_OFFICE, other_county, "县整治办"
+    )
+    departments = {}
+    logins = []
+    user("admin", Role.ADMINISTRATOR, None, "系统管理员", logins, superuser=True)
+    user("city", Role.CITY_OFFICE, city_office, "张明", logins)
+    user("county", Role.COUNTY_OFFICE, county_office, "周丽", logins)
+    user("leader", Role.BUREAU_LEADER, leading_group, "孙涛", logins)
+    for name, short, department, username, contact in DEPARTMENTS:
+        org = organisation(name, K.COUNTY_DEPARTMENT, county, short, department, contact)
+        departments[department] = org
+        if username:
+            user(username, Role.DEPARTMENT_OFFICER, org, contact, logins)
+    township_governments = {}
+    for township, (_code, name, _kind, pinyin, head) in zip(townships, TOWNSHIPS, strict=True):
+        government = organisation(
+            f"{name}人民政府", K.TOWNSHIP_GOVERNMENT, township, name, contact=head
+        )
+        township_governments[township.code] = government
+        user(pinyin, Role.TOWNSHIP_CLERK, government, f"{name}填报员", logins)
+        user(f"{pinyin}_head", Role.TOWNSHIP_HEAD, government, head, logins)
+    for township in other_townships:
+        organisation(f"{township.name}人民政府", K.TOWNSHIP_GOVERNMENT, township, township.name)
+
+    context.update(
+        province=province,
+        city=city,
+        county=county,
+        townships=townships,
+        other_county=other_county,
+        other_townships=other_townships,
+        city_office=city_office,
+        county_office=county_office,
+        leading_group=leading_group,
+        other_county_office=other_county_office,
+        departments=departments,
+        township_governments=township_governments,
+        logins=logins,
+    )

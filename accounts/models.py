@@ -1,0 +1,240 @@
+"""The region tree (省/市/县/乡镇/村), organisations attached to it, and users with one role each.
+
+Every region stores a materialised path of codes ("230000000000/230800000000/…/"),
+so "everything under this region" is one indexed prefix match, never a walk.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from .validators import validate_png_image
+
+# A path prefix no region path starts with (paths start with a digit).
+NO_AREA = "!"
+
+
+class AreaScopedQuerySet(models.QuerySet):
+    """Base for every queryset whose rows belong to a place in the region tree.
+
+    A model using it names the field (or lookup) holding the region path in
+    `area_path_field`; `visible_to(user)` keeps the rows under the user's region.
+    """
+
+    def visible_to(self, user):
+        from .scoping import scope_to_area
+
+        return scope_to_area(self, user)
+
+    def within(self, path):
+        return self.filter(**{f"{self.model.area_path_field}__startswith": path})
+
+
+class RegionQuerySet(AreaScopedQuerySet):
+    def townships(self):
+        return self.filter(level=Region.Level.TOWNSHIP)
+
+    def counties(self):
+        return self.filter(level=Region.Level.COUNTY)
+
+
+class Region(models.Model):
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "省"
+        CITY = 2, "市"
+        COUNTY = 3, "县（市、区）"
+        TOWNSHIP = 4, "乡镇（街道、农场）"
+        VILLAGE = 5, "村（社区）"
+
+    class TownshipKind(models.TextChoices):
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+        SUBDISTRICT = "subdistrict", "街道"
+        FARM = "farm", "农场"
+        DEVELOPMENT_ZONE = "development_zone", "开发区"
+        SCENIC_AREA = "scenic_area", "风景区管委会"
+
+    area_path_field = "path"
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.PositiveSmallIntegerField("级别", choices=Level.choices)
+    township_kind = models.CharField(
+        "乡镇类别", max_length=20, choices=TownshipKind.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField("路径", max_length=200, unique=True, editable=False)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区域"
+        verbose_name_plural = "行政区域"
+        ordering = ["path"]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%'
+            # whatever the database collation; other databases ignore opclasses.
+            models.Index(
+                fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["level", "path"], name="region_level_path"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def contains(self, other):
+        return other.path.startswith(self.path)
+
+    def ancestor_at(self, level):
+        """The ancestor (or self) at the given level, from the path, in one query."""
+        codes = self.path.rstrip("/").split("/")
+        if level > self.level:
+            return None
+        if level == self.level:
+            return self
+        return Region.objects.get(code=codes[level - 1]) if len(codes) >= level else None
+
+    @property
+    def full_name(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        TOWNSHIP_GOVERNMENT = "township_government", "乡镇政府（街道、农场）"
+        COUNTY_OFFICE = "county_office", "县整治办"
+        COUNTY_DEPARTMENT = "county_department", "县直部门"
+        LEADING_GROUP = "leading_group", "领导小组（局领导）"
+        CITY_OFFICE = "city_office", "市整治办"
+        CITY_DEPARTMENT = "city_department", "市直部门"
+
+    class Department(models.TextChoices):
+        ECOLOGY_ENVIRONMENT = "ecology_environment", "生态环境"
+        INDUSTRY = "industry", "工信"
+        DEVELOPMENT_REFORM = "development_reform", "发改"
+        NATURAL_RESOURCES = "natural_resources", "自然资源"
+        HOUSING = "housing", "住建"
+        WATER = "water", "水务"
+        MARKET_REGULATION = "market_regulation", "市场监管"
+        EMERGENCY = "emergency", "应急管理"
+        PUBLIC_SECURITY = "public_security", "公安"
+        AGRICULTURE = "agriculture", "农业农村"
+        POWER_SUPPLY = "power_supply", "供电公司"
+        OTHER = "other", "其他"
+
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类别", max_length=30, choices=Kind.choices)
+    department = models.CharField(
+        "部门职能",
+        max_length=30,
+        choices=Department.choices,
+        blank=True,
+        help_text="县直/市直部门填写，用于认定和确认其负责的销号步骤（如供电公司确认断电）。",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="organisations"
+    )
+    seal = models.ImageField(
+        "公章图片（PNG）", upload_to="seals/", blank=True, validators=[validate_png_image]
+    )
+    contact_person = models.CharField("联系人", max_length=40, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+
+    area_path_field = "region__path"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region__path", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="organisation_unique_name_in_region"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_CLERK = "township_clerk", "乡镇填报员"
+    TOWNSHIP_HEAD = "township_head", "乡镇负责人"
+    DEPARTMENT_OFFICER = "department_officer", "部门人员"
+    COUNTY_OFFICE = "county_office", "县整治办"
+    BUREAU_LEADER = "bureau_leader", "局领导"
+    CITY_OFFICE = "city_office", "市整治办"
+    ADMINISTRATOR = "administrator", "系统管理员"
+
+
+class User(AbstractUser):
+    Role = Role
+
+    full_name = models.CharField("姓名", max_length=40, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    role = models.CharField(
+        "角色", max_length=30, choices=Role.choices, default=Role.TOWNSHIP_CLERK
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False)
+                | Q(role="administrator")
+                | Q(is_superuser=True),
+                name="user_has_organisation_unless_administrator",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def region(self):
+        return self.organisation.region if self.organisation_id else None
+
+    @property
+    def area_path(self):
+        """The region-path prefix this user may see; None means the whole system."""
+        if self.organisation_id:
+            return self.organisation.region.path
+        if self.is_superuser or self.role == Role.ADMINISTRATOR:
+            return None
+        # An account without organisation and without admin rights sees nothing.
+        return NO_AREA
+
+    def has_role(self, *roles):
+        return self.is_superuser or self.role in roles
+
+    @property
+    def is_read_only(self):
+        return self.role == Role.BUREAU_LEADER

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.QinglingLoginView.as_view(), name="login"),
+    path("logout/", views.QinglingLogoutView.as_view(), name="logout"),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+]

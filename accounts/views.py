@@ -1,0 +1,66 @@
+"""Sign-in, the home page, the region pages and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, LogoutView
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .forms import LoginForm
+from .models import Region
+from .scoping import get_visible_or_404
+
+
+class QinglingLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class QinglingLogoutView(LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+@login_required
+def home(request):
+    user = request.user
+    region = user.region
+    children = (
+        Region.objects.filter(parent=region).order_by("code")
+        if region
+        else Region.objects.filter(parent__isnull=True)
+    )
+    return render(request, "accounts/home.html", {"region": region, "children": children})
+
+
+@login_required
+def region_list(request):
+    user = request.user
+    regions = Region.objects.visible_to(user).exclude(level=Region.Level.VILLAGE)
+    return render(request, "accounts/region_list.html", {"regions": regions})
+
+
+@login_required
+def region_detail(request, code):
+    region = get_visible_or_404(Region.objects.all(), request.user, code=code)
+    children = region.children.order_by("code")
+    organisations = region.organisations.order_by("kind", "name")
+    return render(
+        request,
+        "accounts/region_detail.html",
+        {"region": region, "children": children, "organisations": organisations},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,15 @@
+"""/api/: each app contributes its own router; the OpenAPI schema and its browsable docs live here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("auth/", include("rest_framework.urls")),
+    path("", include("accounts.api.urls")),
+    path("", include("enterprises.api.urls")),
+    path("", include("rectification.api.urls")),
+    path("", include("inspections.api.urls")),
+    path("", include("reporting.api.urls")),
+]

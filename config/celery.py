@@ -1,0 +1,11 @@
+"""Celery application for Qingling: broker and backend come from Django settings (REDIS_URL)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("qingling")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,11 @@
+"""WSGI entry point (gunicorn config.wsgi). Refuses to start with the default secret in production."""
+
+import os
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+application = get_wsgi_application()
+settings_module = __import__(settings.SETTINGS_MODULE, fromlist=["assert_production_ready"])
+settings_module.assert_production_ready()

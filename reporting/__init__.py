@@ -1,0 +1,1 @@
+"""What goes upward: summary tables, stamped Excel exports, submissions, dashboards, the public list."""

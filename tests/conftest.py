@@ -1,0 +1,112 @@
+import pytest
+
+from config.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def eager_celery_unless_broker(request):
+    """Tests run Celery tasks in-process, except those marked `broker`, which use the real worker."""
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def area(db):
+    from tests.factories.accounts import build_area
+
+    return build_area()
+
+
+@pytest.fixture
+def users(area):
+    return area["users"]
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` on the REDIS_URL broker, pointed at the test database.
+
+    Skipped without REDIS_URL (the SQLite run); CI's PostgreSQL run sets it, so the
+    tasks really cross the broker there. Tests using it need `transactional_db` so
+    the worker sees their rows.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        if os.environ.get("QINGLING_REQUIRE_BROKER"):
+            pytest.fail("CI 的 PostgreSQL 运行要求 REDIS_URL，但没有设置。")
+        pytest.skip(
+            "没有设置 REDIS_URL：真实 Celery worker 测试只在 PostgreSQL + Redis 的 CI 运行中执行。"
+        )
+    database = settings.DATABASES["default"]
+    env = dict(os.environ)
+    if database["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+            f"/{database['NAME']}"
+        )
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{database['NAME']}"
+    queue = f"qingling-test-{uuid.uuid4().hex[:8]}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Celery worker exited early with code {process.returncode}")
+        replies = celery_app.control.ping(timeout=1.0, destination=None) or []
+        if replies:
+            break
+    else:
+        process.terminate()
+        pytest.fail("Celery worker did not come up within 60 s")
+    yield queue
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,98 @@
+"""Every role sees exactly the region subtree under its organisation; outside it, 404."""
+
+import pytest
+
+from accounts.models import NO_AREA, Region
+from accounts.scoping import scope_to_area
+
+pytestmark = pytest.mark.django_db
+
+# role key → the regions (by area key) it must see, and those it must not
+EXPECTED = {
+    "clerk": (["township_a1", "village_a1"], ["township_a2", "county_a", "township_b1", "city"]),
+    "head": (["township_a1", "village_a1"], ["township_a2", "county_a", "township_b1"]),
+    "officer": (
+        ["county_a", "township_a1", "township_a2", "village_a2"],
+        ["county_b", "township_b1", "city"],
+    ),
+    "county": (["county_a", "township_a1", "township_a2"], ["county_b", "township_b1", "city"]),
+    "leader": (["county_a", "township_a2"], ["county_b", "township_b1"]),
+    "city": (["city", "county_a", "county_b", "township_b1"], ["province"]),
+    "admin": (["province", "city", "county_b", "township_a1"], []),
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_sees_exactly_its_region_subtree(area, role):
+    user = area["users"][role]
+    visible = set(Region.objects.visible_to(user).values_list("code", flat=True))
+    inside, outside = EXPECTED[role]
+    for key in inside:
+        assert area[key].code in visible, f"{role} should see {key}"
+    for key in outside:
+        assert area[key].code not in visible, f"{role} must not see {key}"
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_region_page_answers_404_outside_the_area_for_every_role(area, client_for, role):
+    client = client_for(area["users"][role])
+    inside, outside = EXPECTED[role]
+    for key in inside:
+        assert client.get(f"/accounts/regions/{area[key].code}/").status_code == 200
+    for key in outside:
+        assert client.get(f"/accounts/regions/{area[key].code}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_region_api_answers_404_outside_the_area_for_every_role(area, client_for, role):
+    client = client_for(area["users"][role])
+    inside, outside = EXPECTED[role]
+    for key in inside:
+        assert client.get(f"/api/regions/{area[key].code}/").status_code == 200
+    for key in outside:
+        assert client.get(f"/api/regions/{area[key].code}/").status_code == 404
+    listed = {row["code"] for row in client.get("/api/regions/?page_size=500").json()["results"]}
+    assert listed == set(
+        Region.objects.visible_to(area["users"][role]).values_list("code", flat=True)
+    )
+
+
+def test_clerk_cannot_see_other_township(area):
+    clerk = area["users"]["clerk"]
+    assert not Region.objects.visible_to(clerk).filter(pk=area["township_a2"].pk).exists()
+
+
+def test_user_without_organisation_or_admin_role_sees_nothing(area):
+    from tests.factories.accounts import UserFactory
+
+    stray = UserFactory(username="stray", role="administrator", organisation=None)
+    stray.role = "township_clerk"
+    assert stray.area_path == NO_AREA
+    assert not scope_to_area(Region.objects.all(), stray).exists()
+
+
+def test_anonymous_user_sees_nothing_and_is_sent_to_login(area, client):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not scope_to_area(Region.objects.all(), AnonymousUser()).exists()
+    response = client.get(f"/accounts/regions/{area['township_a1'].code}/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert client.get("/api/regions/").status_code in (401, 403)
+
+
+def test_subtree_query_is_one_prefix_match(area, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        codes = list(Region.objects.within(area["county_a"].path).values_list("code", flat=True))
+    assert set(codes) == {
+        area[k].code for k in ("county_a", "township_a1", "township_a2", "village_a1", "village_a2")
+    }
+
+
+def test_path_follows_parent_codes(area):
+    assert (
+        area["village_a1"].path
+        == "110000000000/110100000000/110101000000/110101100000/110101100201/"
+    )
+    assert area["county_a"].contains(area["village_a1"])
+    assert not area["county_b"].contains(area["village_a1"])

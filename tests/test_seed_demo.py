@@ -1,0 +1,80 @@
+"""The demo county: 桦川县 with its eleven townships and farms, every role's login, idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD, TOWNSHIPS
+from accounts.models import Organisation, Region, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERNAMES = {
+    "admin",
+    "city",
+    "county",
+    "leader",
+    "env_bureau",
+    "industry_bureau",
+    "power",
+    *(pinyin for *_rest, pinyin, _head in TOWNSHIPS),
+    *(f"{pinyin}_head" for *_rest, pinyin, _head in TOWNSHIPS),
+}
+
+
+def counts():
+    return Region.objects.count(), Organisation.objects.count(), User.objects.count()
+
+
+def test_seed_demo_builds_the_county_and_running_twice_duplicates_nothing(capsys):
+    call_command("seed_demo", size=20)
+    first = counts()
+    call_command("seed_demo", size=20)
+    assert counts() == first
+    county = Region.objects.get(name="桦川县")
+    township_names = set(county.children.values_list("name", flat=True))
+    assert township_names == {
+        "悦来镇",
+        "东河乡",
+        "梨丰乡",
+        "新城镇",
+        "苏家店镇",
+        "创业乡",
+        "星火乡",
+        "四马架镇",
+        "横头山镇",
+        "宝山农场",
+        "江川农场",
+    }
+    assert set(User.objects.values_list("username", flat=True)) == DEMO_USERNAMES
+    output = capsys.readouterr().out
+    assert "qingling-demo" in output and "yuelai_head" in output
+
+
+def test_seed_demo_if_empty_skips_a_seeded_database():
+    call_command("seed_demo", size=5)
+    before = counts()
+    Region.objects.filter(name="桦南镇").update(name="改过的名字")
+    call_command("seed_demo", size=5, if_empty=True)
+    assert counts() == before
+    assert Region.objects.filter(name="改过的名字").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "sees", "does_not_see"),
+    [
+        ("yuelai", "悦来镇", "东河乡"),
+        ("donghe_head", "东河乡", "悦来镇"),
+        ("county", "江川农场", "桦南县"),
+        ("power", "横头山镇", "桦南镇"),
+        ("leader", "宝山农场", "桦南县"),
+        ("city", "桦南县", "黑龙江省"),
+    ],
+)
+def test_each_demo_user_logs_in_and_sees_only_their_area(client, username, sees, does_not_see):
+    call_command("seed_demo", size=5)
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    listing = client.get("/accounts/regions/").content.decode()
+    assert sees in listing
+    assert does_not_see not in listing
+    hidden = Region.objects.get(name=does_not_see)
+    assert client.get(f"/accounts/regions/{hidden.code}/").status_code == 404

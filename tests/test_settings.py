@@ -1,0 +1,60 @@
+"""Configuration from the environment: DATABASE_URL parsing and the production secret guard."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import settings as qingling_settings
+
+
+def test_no_database_url_means_the_embedded_sqlite_file():
+    database = qingling_settings.database_from_url("")
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert str(database["NAME"]).endswith("db.sqlite3")
+
+
+def test_postgres_url_is_translated_for_psycopg2():
+    database = qingling_settings.database_from_url(
+        "postgres://qing:p%40ss@db.example:6543/qingling?sslmode=require"
+    )
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["USER"], database["PASSWORD"]) == (
+        "qingling",
+        "qing",
+        "p@ss",
+    )
+    assert (database["HOST"], database["PORT"]) == ("db.example", "6543")
+    assert database["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_unknown_database_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+        qingling_settings.database_from_url("mysql://root@localhost/x")
+
+
+def test_production_refuses_the_default_secret(monkeypatch):
+    monkeypatch.setattr(qingling_settings, "DEBUG", False)
+    monkeypatch.setattr(qingling_settings, "SECRET_KEY", qingling_settings.DEFAULT_SECRET_KEY)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        qingling_settings.assert_production_ready()
+
+
+def test_production_starts_with_a_real_secret(monkeypatch):
+    monkeypatch.setattr(qingling_settings, "DEBUG", False)
+    monkeypatch.setattr(qingling_settings, "SECRET_KEY", "a-real-secret-from-the-environment")
+    qingling_settings.assert_production_ready()
+
+
+def test_debug_allows_the_default_secret_for_local_work(monkeypatch):
+    monkeypatch.setattr(qingling_settings, "DEBUG", True)
+    monkeypatch.setattr(qingling_settings, "SECRET_KEY", qingling_settings.DEFAULT_SECRET_KEY)
+    qingling_settings.assert_production_ready()
+
+
+def test_chinese_locale_and_shanghai_time(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+
+
+def test_tasks_run_eagerly_without_redis(monkeypatch):
+    assert qingling_settings.CELERY_TASK_ALWAYS_EAGER is (not qingling_settings.REDIS_URL)
