@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Organisation, Region, User
+from .models import CalendarDay, Organisation, Region, User
 
 
 @admin.register(Region)
@@ -40,3 +40,11 @@ class UserAdmin(DjangoUserAdmin):
 admin.site.site_header = "清零 · 散乱污整治管理后台"
 admin.site.site_title = "清零管理后台"
 admin.site.index_title = "系统管理"
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

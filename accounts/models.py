@@ -238,3 +238,22 @@ class User(AbstractUser):
     @property
     def is_read_only(self):
         return self.role == Role.BUREAU_LEADER
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a statutory holiday on a weekday, or a
+    weekend day made a working day by 调休. Deadlines counted in 工作日 use these."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField(
+        "是否上班", help_text="勾选：调休上班日；不勾选：法定节假日（放假）"
+    )
+    name = models.CharField("名称", max_length=40, help_text="如：春节、国庆节调休上班")
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
