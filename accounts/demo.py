@@ -118,6 +118,88 @@ def user(username, role, org, full_name, logins, superuser=False):
     return obj
 
 
+# From this many enterprises on, the demo grows to a province: ~100 counties, ~2,000 townships
+# (DESIGN §8), so benchmarks measure the shapes a province really has.
+PROVINCE_SCALE_FROM = 50_000
+PROVINCE_CITIES = 12
+COUNTIES_PER_CITY = 8
+TOWNSHIPS_PER_COUNTY = 20
+VILLAGES_PER_TOWNSHIP = 5
+
+
+def seed_province_scale(province):
+    """Bulk-create synthetic cities › counties › townships › villages under the province, with a
+    township government per township and a county office per county. Idempotent: skipped when
+    the first synthetic city exists. Returns the synthetic townships."""
+    L = Region.Level
+    K = Organisation.Kind
+    first_city_code = "235000000000"
+    if not Region.objects.filter(code=first_city_code).exists():
+        cities = [
+            Region(
+                code=f"23{50 + c:02d}00000000", name=f"演示{c + 1}市", level=L.CITY, parent=province
+            )
+            for c in range(PROVINCE_CITIES)
+        ]
+        for city in cities:
+            city.path = f"{province.path}{city.code}/"
+        Region.objects.bulk_create(cities, batch_size=1000)
+        counties = []
+        for city in cities:
+            for k in range(COUNTIES_PER_CITY):
+                code = f"{city.code[:4]}{k + 1:02d}000000"
+                counties.append(
+                    Region(
+                        code=code,
+                        name=f"{city.name}{k + 1}县",
+                        level=L.COUNTY,
+                        parent=city,
+                        path=f"{city.path}{code}/",
+                    )
+                )
+        Region.objects.bulk_create(counties, batch_size=1000)
+        townships = []
+        for county in counties:
+            for t in range(TOWNSHIPS_PER_COUNTY):
+                code = f"{county.code[:6]}{100 + t:03d}000"
+                townships.append(
+                    Region(
+                        code=code,
+                        name=f"{county.name}{t + 1}镇",
+                        level=L.TOWNSHIP,
+                        parent=county,
+                        township_kind=Region.TownshipKind.TOWN,
+                        path=f"{county.path}{code}/",
+                    )
+                )
+        Region.objects.bulk_create(townships, batch_size=2000)
+        villages = [
+            Region(
+                code=f"{township.code[:9]}{201 + v:03d}",
+                name=f"{VILLAGE_NAMES[v]}",
+                level=L.VILLAGE,
+                parent=township,
+                path=f"{township.path}{township.code[:9]}{201 + v:03d}/",
+            )
+            for township in townships
+            for v in range(VILLAGES_PER_TOWNSHIP)
+        ]
+        Region.objects.bulk_create(villages, batch_size=5000)
+        Organisation.objects.bulk_create(
+            [Organisation(name=f"{c.name}整治办", kind=K.COUNTY_OFFICE, region=c) for c in counties]
+            + [
+                Organisation(name=f"{t.name}人民政府", kind=K.TOWNSHIP_GOVERNMENT, region=t)
+                for t in townships
+            ],
+            batch_size=5000,
+        )
+    return list(
+        Region.objects.filter(level=L.TOWNSHIP, path__startswith=province.path)
+        .filter(code__gte=first_city_code)
+        .order_by("code")
+    )
+
+
 def seed(context):
     L = Region.Level
     province = region(*PROVINCE, L.PROVINCE)
@@ -182,7 +264,12 @@ def seed(context):
     for township in other_townships:
         organisation(f"{township.name}人民政府", K.TOWNSHIP_GOVERNMENT, township, township.name)
 
+    synthetic_townships = []
+    if context.get("size", 0) >= PROVINCE_SCALE_FROM:
+        synthetic_townships = seed_province_scale(province)
     context.update(
+        synthetic_townships=synthetic_townships,
+        all_townships=townships + synthetic_townships,
         province=province,
         city=city,
         county=county,

@@ -78,3 +78,24 @@ def test_each_demo_user_logs_in_and_sees_only_their_area(client, username, sees,
     assert does_not_see not in listing
     hidden = Region.objects.get(name=does_not_see)
     assert client.get(f"/accounts/regions/{hidden.code}/").status_code == 404
+
+
+def test_province_scale_builds_about_a_hundred_counties_and_two_thousand_townships():
+    from accounts.demo import seed_province_scale
+    from accounts.models import Region
+
+    call_command("seed_demo", size=5)
+    province = Region.objects.get(name="黑龙江省")
+    townships = seed_province_scale(province)
+    assert len(townships) == 1920
+    assert Region.objects.filter(level=Region.Level.COUNTY).count() == 96 + 2
+    assert (
+        Region.objects.filter(
+            level=Region.Level.VILLAGE, path__startswith=townships[0].path
+        ).count()
+        == 5
+    )
+    assert Organisation.objects.filter(kind="township_government").count() == 1920 + 13
+    # Idempotent: a second call adds nothing.
+    assert len(seed_province_scale(province)) == 1920
+    assert Region.objects.filter(level=Region.Level.TOWNSHIP).count() == 1920 + 13
