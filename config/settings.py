@@ -46,9 +46,9 @@ def database_from_url(url):
             "OPTIONS": options,
         }
     if parsed.scheme == "sqlite":
-        # sqlite:///relative/path or sqlite:////absolute/path
-        path = unquote(parsed.path)[1:] if parsed.path.startswith("//") else unquote(parsed.path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path.lstrip("/") or "db.sqlite3"}
+        # sqlite:///relative/path (path "/relative/path") or sqlite:////absolute/path ("//absolute/path")
+        path = unquote(parsed.path)[1:]
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or "db.sqlite3"}
     raise ImproperlyConfigured(f"DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 

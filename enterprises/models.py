@@ -259,3 +259,57 @@ def derive_permit_status(permits):
     if any(held):
         return PermitStatus.PARTIAL
     return PermitStatus.NONE
+
+
+class ImportBatch(models.Model):
+    """An uploaded Excel ledger, parsed and waiting for its uploader to confirm (导入预览).
+
+    The parsed rows and every problem are kept server-side in `rows`, keyed by an
+    unguessable token and visible only to the uploader; committing creates the enterprises
+    all-or-nothing and marks the batch committed, so it cannot be imported twice.
+    """
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        COMMITTED = "committed", "已导入"
+
+    area_path_field = "region_path"
+
+    token = models.CharField("批次令牌", max_length=64, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.CASCADE,
+        related_name="enterprise_import_batches",
+    )
+    township = models.ForeignKey(
+        Region, verbose_name="导入到乡镇", on_delete=models.PROTECT, related_name="+"
+    )
+    region_path = models.CharField("区域路径", max_length=200, editable=False)
+    file_name = models.CharField("文件名", max_length=200)
+    file_size = models.PositiveIntegerField("文件大小（字节）")
+    sheet_name = models.CharField("工作表", max_length=100, blank=True)
+    columns = models.JSONField("识别的列", default=dict, blank=True)
+    rows = models.JSONField("解析结果", default=list, blank=True)
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    error_count = models.PositiveIntegerField("有错误的行数", default=0)
+    new_count = models.PositiveIntegerField("新增企业数", default=0)
+    existing_count = models.PositiveIntegerField("已在台账中的行数", default=0)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PREVIEW)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+    created_count = models.PositiveIntegerField("实际新增数", default=0)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "台账导入批次"
+        verbose_name_plural = "台账导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_state_display()}）"
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.township.path
+        super().save(*args, **kwargs)

@@ -26,6 +26,16 @@ def test_postgres_url_is_translated_for_psycopg2():
     assert database["OPTIONS"] == {"sslmode": "require"}
 
 
+def test_sqlite_url_keeps_absolute_and_relative_paths():
+    assert qingling_settings.database_from_url("sqlite:////srv/qingling/db.sqlite3")["NAME"] == (
+        "/srv/qingling/db.sqlite3"
+    )
+    assert (
+        qingling_settings.database_from_url("sqlite:///data/db.sqlite3")["NAME"]
+        == "data/db.sqlite3"
+    )
+
+
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured):
         qingling_settings.database_from_url("mysql://root@localhost/x")

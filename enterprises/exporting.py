@@ -1,0 +1,117 @@
+"""The clerk's working export of the (filtered) ledger as .xlsx in the 附件1 layout.
+
+Title row ("XX镇 小散乱污企业排查台账"), "镇（办）：… (盖章)", "日期：…", the 14 columns of
+seed 004, the 注 notes under the table, A4 landscape with the header repeated on every
+printed page. Written with openpyxl's write-only mode from a streamed queryset, so a
+county's whole ledger never sits in memory; the finished file is streamed to the browser.
+"""
+
+import datetime
+import tempfile
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .ledger import LEDGER_COLUMNS, LEDGER_NOTES, ledger_rows
+
+COLUMN_WIDTHS = [6, 14, 24, 10, 12, 14, 10, 14, 12, 12, 12, 10, 18, 16]
+DATE_FORMAT = "yyyy-mm-dd"
+HEADER_ROW = 4
+
+_thin = Side(style="thin")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+WRAP_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def ledger_title(place_name):
+    return f"{place_name} 小散乱污企业排查台账"
+
+
+def _cell(sheet, value, *, font=None, alignment=None, border=None, number_format=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
+    if border:
+        cell.border = border
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def write_ledger_workbook(queryset, *, place_name, unit_name, on_date=None):
+    """Write the ledger workbook to a temporary file and return it, rewound, ready to stream."""
+    on_date = on_date or timezone.localdate()
+    last_column = len(LEDGER_COLUMNS)
+    last_letter = chr(ord("A") + last_column - 1)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("排查台账")
+    for index, width in enumerate(COLUMN_WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_options.horizontalCentered = True
+    for row_range in (f"A1:{last_letter}1", f"A2:{last_letter}2", f"A3:{last_letter}3"):
+        sheet.merged_cells.add(CellRange(row_range))
+
+    sheet.append(
+        [
+            _cell(
+                sheet,
+                ledger_title(place_name),
+                font=Font(size=16, bold=True),
+                alignment=WRAP_CENTRE,
+            )
+        ]
+    )
+    sheet.append([_cell(sheet, f"镇（办）：{unit_name}  (盖章)", alignment=WRAP_LEFT)])
+    sheet.append(
+        [
+            _cell(
+                sheet,
+                f"日期：{on_date.year}年{on_date.month}月{on_date.day}日",
+                alignment=WRAP_LEFT,
+            )
+        ]
+    )
+    sheet.append(
+        [
+            _cell(sheet, title, font=Font(bold=True), alignment=WRAP_CENTRE, border=BORDER)
+            for title in LEDGER_COLUMNS
+        ]
+    )
+    count = 0
+    for values in ledger_rows(queryset):
+        count += 1
+        sheet.append(
+            [
+                _cell(
+                    sheet,
+                    value,
+                    alignment=WRAP_CENTRE if index in (0, 3, 6, 7, 9, 10) else WRAP_LEFT,
+                    border=BORDER,
+                    number_format=DATE_FORMAT if isinstance(value, datetime.date) else None,
+                )
+                for index, value in enumerate(values)
+            ]
+        )
+    first_note_row = HEADER_ROW + count + 1
+    for offset, note in enumerate(LEDGER_NOTES):
+        row = first_note_row + offset
+        sheet.merged_cells.add(CellRange(f"A{row}:{last_letter}{row}"))
+        sheet.append([_cell(sheet, note, font=Font(size=9), alignment=WRAP_LEFT)])
+    # Handed to FileResponse, which streams and then closes it; a `with` would close it too early.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return output

@@ -1,0 +1,233 @@
+"""The enterprise form, grouped the way the paper ledger reads, and the Excel upload form.
+
+`EnterpriseForm(data, user=user)` is reusable by other apps (an inspection that finds a new
+enterprise creates it in the same step): validate it, then hand `form.enterprise_data()` to
+`enterprises.services.create_enterprise` and show a refusal with `form.add_refusal(exc)`.
+"""
+
+from django import forms
+from django.urls import reverse
+
+from accounts.models import Region
+
+from .credit_code import validate_credit_code
+from .duplicates import normalise_text
+from .models import Enterprise, EnterpriseType, PermitDepartment
+from .services import EDITABLE_FIELDS, refusal_errors
+
+PERMIT_CHOICES = [("", "未登记"), ("held", "有"), ("missing", "无")]
+
+# Sections of the form in the order of the paper ledger; the template renders them in turn.
+SECTIONS = [
+    ("所在位置", ["township", "village", "village_group", "address", "latitude", "longitude"]),
+    ("企业基本情况", ["name", "credit_code", "operator", "phone"]),
+    (
+        "类型与规模",
+        [
+            "enterprise_type",
+            "sector",
+            "industry",
+            "industry_other",
+            "scale",
+            "employee_count",
+            "raw_materials",
+            "involves_water",
+            "involves_air",
+        ],
+    ),
+    (
+        "“散乱污”问题",
+        [
+            "is_scattered",
+            "scattered_note",
+            "is_disorderly",
+            "disorderly_note",
+            "is_polluting",
+            "polluting_note",
+        ],
+    ),
+    ("有无手续（各部门审批手续）", [f"permit_{code}" for code in PermitDepartment.values]),
+    ("上报与责任", ["reported_on", "responsible_person", "source", "remarks"]),
+]
+
+
+def townships_for(user):
+    return Region.objects.visible_to(user).townships().order_by("code")
+
+
+def villages_of(township):
+    if township is None:
+        return Region.objects.none()
+    return Region.objects.filter(parent=township, level=Region.Level.VILLAGE).order_by("code")
+
+
+class EnterpriseForm(forms.ModelForm):
+    confirm_similar = forms.BooleanField(
+        label="仍然保存（已核实不是同一家企业）",
+        required=False,
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = [field for field in EDITABLE_FIELDS if field != "permits"]
+        widgets = {
+            "reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+            "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+        error_messages = {
+            "name": {"required": "请填写企业名称。"},
+            "enterprise_type": {"required": "请选择企业类型（小散乱污或八小）。"},
+            "reported_on": {
+                "required": "请填写上报时间。",
+                "invalid": "上报时间格式不正确，请按 2024-03-15 填写。",
+            },
+            "township": {"required": "请选择所在乡镇。"},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        townships = townships_for(user)
+        township_field = self.fields["township"]
+        township_field.queryset = townships
+        township_field.empty_label = "请选择乡镇"
+        township_field.error_messages["invalid_choice"] = "所选乡镇不在您的管辖范围内。"
+        own_region = user.region
+        if own_region is not None and own_region.level == Region.Level.TOWNSHIP:
+            # A township's staff always enter rows for their own township.
+            township_field.initial = own_region.pk
+            township_field.disabled = True
+        township = self.chosen_township()
+        village_field = self.fields["village"]
+        village_field.queryset = villages_of(township)
+        village_field.empty_label = "（不选）"
+        village_field.error_messages["invalid_choice"] = "所选村不属于所选乡镇。"
+        township_field.widget.attrs.update(
+            {
+                "hx-get": reverse("enterprises:villages"),
+                "hx-target": f"#{self['village'].auto_id}",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        for code, label in PermitDepartment.choices:
+            held = (self.instance.permits or {}).get(code) if self.instance.pk else None
+            self.fields[f"permit_{code}"] = forms.ChoiceField(
+                label=label,
+                choices=PERMIT_CHOICES,
+                required=False,
+                initial="" if held is None else ("held" if held else "missing"),
+            )
+        self.fields["enterprise_type"].choices = [("", "请选择类型"), *EnterpriseType.choices]
+        self.fields["industry_other"].help_text = "行业选“其他”时写明，如“粮食烘干”。"
+        self.fields["credit_code"].help_text = "18 位，没有可不填；填写后系统自动核对校验位。"
+        self.fields["scale"].help_text = "如“5人”“约12人、3台设备”。"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs["class"] = "form-control"
+            if name == "township":
+                widget.attrs["class"] += " township-select"
+
+    def chosen_township(self):
+        field = self.fields["township"]
+        if field.disabled:
+            return field.queryset.filter(pk=field.initial).first()
+        key = self.add_prefix("township")
+        if self.is_bound and self.data.get(key):
+            value = str(self.data.get(key))
+            return field.queryset.filter(pk=value).first() if value.isdigit() else None
+        if self.instance.pk:
+            return self.instance.township
+        return None
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+
+    def clean_credit_code(self):
+        code = normalise_text(self.cleaned_data.get("credit_code", "")).replace(" ", "").upper()
+        validate_credit_code(code)
+        return code
+
+    def clean_name(self):
+        return normalise_text(self.cleaned_data.get("name", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        township = cleaned.get("township")
+        village = cleaned.get("village")
+        if township and village and village.parent_id != township.pk:
+            self.add_error("village", f"“{village.name}”不属于{township.name}。")
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", "经度和纬度要么都填，要么都不填。")
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks run in the service, where the refusal is raised once for
+        # the form and the API alike; here only the field-level validators run.
+        pass
+
+    def permits(self):
+        permits = {}
+        for code in PermitDepartment.values:
+            value = self.cleaned_data.get(f"permit_{code}")
+            if value:
+                permits[code] = value == "held"
+        return permits
+
+    def enterprise_data(self):
+        """The cleaned values as the services take them (EDITABLE_FIELDS → value)."""
+        data = {field: self.cleaned_data[field] for field in self._meta.fields}
+        data["permits"] = self.permits()
+        return data
+
+    def add_refusal(self, exc):
+        """Show a service refusal (EnterpriseRefused or ValidationError) on the form."""
+        for field, messages in refusal_errors(exc).items():
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class LedgerUploadForm(forms.Form):
+    township = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        label="导入到乡镇",
+        empty_label="请选择乡镇",
+        error_messages={
+            "required": "请选择要导入到哪个乡镇。",
+            "invalid_choice": "所选乡镇不在您的管辖范围内。",
+        },
+    )
+    file = forms.FileField(
+        label="台账文件（.xlsx）",
+        error_messages={
+            "required": "请选择要导入的 .xlsx 台账文件。",
+            "empty": "上传的文件是空的。",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["township"]
+        field.queryset = townships_for(user)
+        own_region = user.region
+        if own_region is not None and own_region.level == Region.Level.TOWNSHIP:
+            field.initial = own_region.pk
+            field.disabled = True
+        field.widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs.update(
+            {
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )

@@ -1,0 +1,373 @@
+"""Creating and correcting ledger rows: the one way in, for forms, the API, imports and other apps.
+
+`create_enterprise(data, by=user)` and `update_enterprise(enterprise, data, by=user)` check the
+user's role and area, refuse a credit code already on the ledger anywhere, warn about a very
+similar name or address in the same township (unless the user confirmed), validate the row
+and save it with its history entry in one transaction.
+"""
+
+import datetime
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Region, Role
+from accounts.scoping import ensure_in_area
+
+from .duplicates import similar_enterprises
+from .ledger import notify_imported
+from .models import Enterprise, ImportBatch, derive_permit_status
+
+# Who may enter and correct ledger rows. Department officers, bureau leaders and the city
+# office read the ledger; township heads sign submissions but also correct their own rows.
+LEDGER_EDITOR_ROLES = (
+    Role.TOWNSHIP_CLERK,
+    Role.TOWNSHIP_HEAD,
+    Role.COUNTY_OFFICE,
+    Role.ADMINISTRATOR,
+)
+# Who may import a whole Excel ledger.
+LEDGER_IMPORT_ROLES = (Role.TOWNSHIP_CLERK, Role.COUNTY_OFFICE, Role.ADMINISTRATOR)
+
+# The fields a form, the API or an import may set; everything else is derived or bookkeeping.
+EDITABLE_FIELDS = [
+    "township",
+    "village",
+    "village_group",
+    "address",
+    "latitude",
+    "longitude",
+    "name",
+    "credit_code",
+    "operator",
+    "phone",
+    "enterprise_type",
+    "sector",
+    "industry",
+    "industry_other",
+    "scale",
+    "employee_count",
+    "raw_materials",
+    "involves_water",
+    "involves_air",
+    "is_scattered",
+    "scattered_note",
+    "is_disorderly",
+    "disorderly_note",
+    "is_polluting",
+    "polluting_note",
+    "permits",
+    "reported_on",
+    "responsible_person",
+    "source",
+    "remarks",
+]
+
+
+class EnterpriseRefused(Exception):
+    """A save the rules refuse; `message` is shown to the user as is, `field` names the input."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DuplicateCreditCode(EnterpriseRefused):
+    def __init__(self, existing, *, visible):
+        self.existing = existing
+        self.visible = visible
+        where = existing.township.name
+        if visible:
+            message = (
+                f"统一社会信用代码 {existing.credit_code} 已登记为“{existing.name}”（{where}），"
+                "同一企业不能重复录入，请在原记录上修改。"
+            )
+        else:
+            message = (
+                f"统一社会信用代码 {existing.credit_code} 已由其他辖区登记（“{existing.name}”，"
+                f"{where}），同一企业不能重复录入；如企业已迁入本辖区，请联系县整治办处理。"
+            )
+        super().__init__(message, field="credit_code")
+
+
+class SimilarEnterprisesFound(EnterpriseRefused):
+    def __init__(self, similar):
+        self.similar = similar
+        names = "、".join(f"“{enterprise.name}”（{reason}）" for enterprise, reason in similar)
+        super().__init__(
+            f"本乡镇已有名称或地址非常相近的企业：{names}。请核实是否为同一企业；"
+            "确认不是同一企业的，勾选“仍然保存”后再提交。"
+        )
+
+
+class StaleEdit(EnterpriseRefused):
+    def __init__(self):
+        super().__init__("这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。")
+
+
+def can_edit_ledger(user):
+    return user.is_authenticated and user.has_role(*LEDGER_EDITOR_ROLES)
+
+
+def can_import_ledger(user):
+    return user.is_authenticated and user.has_role(*LEDGER_IMPORT_ROLES)
+
+
+def check_can_edit(user):
+    if not can_edit_ledger(user):
+        raise PermissionDenied("您的角色只能查看台账，不能录入或修改企业。")
+
+
+def check_place(data, user):
+    """The township must be a township inside the user's area, the village one of its villages."""
+    township = data.get("township")
+    if township is None:
+        raise EnterpriseRefused("请选择所在乡镇。", field="township")
+    if township.level != Region.Level.TOWNSHIP:
+        raise EnterpriseRefused("所在乡镇必须是乡镇（街道、农场）一级的区域。", field="township")
+    ensure_in_area(user, township.path)
+    village = data.get("village")
+    if village is not None and village.parent_id != township.pk:
+        raise EnterpriseRefused(f"“{village.name}”不属于{township.name}。", field="village")
+
+
+def check_duplicates(enterprise, user, *, confirm_similar, check_similar=True):
+    if enterprise.credit_code:
+        existing = (
+            Enterprise.objects.select_related("township")
+            .filter(credit_code=enterprise.credit_code)
+            .exclude(pk=enterprise.pk)
+            .first()
+        )
+        if existing is not None:
+            visible = Enterprise.objects.visible_to(user).filter(pk=existing.pk).exists()
+            raise DuplicateCreditCode(existing, visible=visible)
+    if check_similar and not confirm_similar:
+        similar = similar_enterprises(
+            enterprise.township, enterprise.name, enterprise.address, exclude_pk=enterprise.pk
+        )
+        if similar:
+            raise SimilarEnterprisesFound(similar)
+
+
+def validate_row(enterprise):
+    """Model validation (field choices, checksum, ranges); derived fields are set first."""
+    enterprise.region_path = (enterprise.village or enterprise.township).path
+    enterprise.permit_status = derive_permit_status(enterprise.permits)
+    enterprise.full_clean(exclude=["created_by"], validate_constraints=False)
+
+
+def save_with_history(enterprise, by, reason=None):
+    enterprise._history_user = by
+    if reason:
+        enterprise._change_reason = reason
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError:
+        # Another user saved the same credit code between our check and our insert.
+        existing = Enterprise.objects.select_related("township").get(
+            credit_code=enterprise.credit_code
+        )
+        raise DuplicateCreditCode(existing, visible=False) from None
+
+
+def create_enterprise(data, *, by, confirm_similar=False, reason=None):
+    """Put a new enterprise on the ledger. `data` maps EDITABLE_FIELDS to cleaned values
+    (township/village as Region objects). Raises PermissionDenied, Http404 (outside the
+    user's area), EnterpriseRefused (and its subclasses) or ValidationError."""
+    check_can_edit(by)
+    check_place(data, by)
+    enterprise = Enterprise(created_by=by)
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(enterprise, field, data[field])
+    with transaction.atomic():
+        check_duplicates(enterprise, by, confirm_similar=confirm_similar)
+        validate_row(enterprise)
+        save_with_history(enterprise, by, reason)
+    return enterprise
+
+
+def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=None, reason=None):
+    """Correct an enterprise. `data` holds only the fields to change. `version` is the
+    updated_at the user's form was built from: an edit based on an older version is refused
+    instead of silently overwriting someone else's change."""
+    check_can_edit(by)
+    ensure_in_area(by, enterprise.region_path)
+    with transaction.atomic():
+        locked = (
+            Enterprise.objects.select_for_update(of=("self",))
+            .select_related("township")
+            .get(pk=enterprise.pk)
+        )
+        ensure_in_area(by, locked.region_path)
+        if version is not None and locked.updated_at.isoformat() != str(version):
+            raise StaleEdit()
+        place = {
+            "township": data.get("township", locked.township),
+            "village": data.get("village", locked.village),
+        }
+        check_place(place, by)
+        before = (locked.name, locked.address, locked.township_id)
+        for field in EDITABLE_FIELDS:
+            if field in data:
+                setattr(locked, field, data[field])
+        renamed = before != (locked.name, locked.address, locked.township_id)
+        check_duplicates(locked, by, confirm_similar=confirm_similar, check_similar=renamed)
+        validate_row(locked)
+        save_with_history(locked, by, reason)
+    return locked
+
+
+def refusal_errors(exc):
+    """A service refusal as {field: [messages]} for a form or an API response."""
+    if isinstance(exc, ValidationError):
+        return exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    return {exc.field: [exc.message]}
+
+
+# --- Excel import: stage a preview, then commit it all-or-nothing -------------------------
+
+
+class ImportRefused(EnterpriseRefused):
+    pass
+
+
+def check_can_import(user):
+    if not can_import_ledger(user):
+        raise PermissionDenied("只有乡镇填报员和县整治办可以导入台账。")
+
+
+def stage_import(upload, *, township, by):
+    """Parse an uploaded workbook into a preview batch owned by `by`. Raises
+    importing.LedgerFileError for an unreadable file; nothing touches the ledger."""
+    from .importing import parse_workbook
+
+    check_can_import(by)
+    check_place({"township": township}, by)
+    parsed = parse_workbook(upload, township)
+    return ImportBatch.objects.create(
+        token=secrets.token_urlsafe(24),
+        owner=by,
+        township=township,
+        file_name=(getattr(upload, "name", "") or "台账.xlsx")[:200],
+        file_size=getattr(upload, "size", 0) or 0,
+        sheet_name=parsed.sheet_name[:100],
+        columns=parsed.columns,
+        rows=parsed.rows,
+        row_count=len(parsed.rows),
+        error_count=parsed.error_count,
+        new_count=parsed.new_count,
+        existing_count=parsed.existing_count,
+    )
+
+
+def enterprise_from_import(data, township, by):
+    enterprise = Enterprise(
+        township=township,
+        village_id=data.get("village"),
+        created_by=by,
+        reported_on=datetime.date.fromisoformat(data["reported_on"]),
+        **{
+            name: data.get(name, "")
+            for name in (
+                "village_group",
+                "name",
+                "credit_code",
+                "enterprise_type",
+                "scale",
+                "raw_materials",
+                "responsible_person",
+                "remarks",
+                "address",
+                "operator",
+                "phone",
+                "industry",
+                "industry_other",
+                "sector",
+                "source",
+            )
+        },
+        employee_count=data.get("employee_count"),
+        involves_water=bool(data.get("involves_water")),
+        involves_air=bool(data.get("involves_air")),
+        permits=data.get("permits") or {},
+    )
+    enterprise.village = (
+        Region.objects.filter(pk=enterprise.village_id, parent=township).first()
+        if enterprise.village_id
+        else None
+    )
+    enterprise.region_path = (enterprise.village or township).path
+    enterprise.permit_status = derive_permit_status(enterprise.permits)
+    return enterprise
+
+
+def commit_import(batch, *, by):
+    """Create every new enterprise of a previewed batch in one transaction, or none.
+
+    Rows already on the ledger (checked again now, not only at upload) are skipped, so the
+    same file imported twice adds nothing the second time. Returns the created count.
+    """
+    from .importing import mark_existing
+
+    check_can_import(by)
+    if batch.owner_id != by.pk:
+        raise PermissionDenied("只能确认自己上传的导入批次。")
+    with transaction.atomic():
+        locked = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("township__parent")
+            .get(pk=batch.pk)
+        )
+        township = locked.township
+        ensure_in_area(by, township.path)
+        if locked.state != ImportBatch.State.PREVIEW:
+            raise ImportRefused("这个文件已经导入过了，不能重复导入。")
+        if locked.error_count:
+            raise ImportRefused(
+                f"还有 {locked.error_count} 行有错误，请在 Excel 中改正后重新上传，再确认导入。"
+            )
+        rows = locked.rows
+        places = [township.name, township.parent.name if township.parent_id else ""]
+        mark_existing(rows, township, places)
+        fresh = [row for row in rows if row["status"] == "new"]
+        enterprises = [enterprise_from_import(row["data"], township, by) for row in fresh]
+        for enterprise in enterprises:
+            try:
+                enterprise.full_clean(
+                    exclude=["created_by", "region_path", "permit_status"],
+                    validate_constraints=False,
+                )
+            except ValidationError as exc:
+                raise ImportRefused(
+                    f"“{enterprise.name}”：{'；'.join(exc.messages)}，未导入任何企业。"
+                ) from None
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(
+                    enterprises,
+                    Enterprise,
+                    batch_size=500,
+                    default_user=by,
+                    default_change_reason=f"Excel 导入：{locked.file_name}"[:100],
+                )
+        except IntegrityError:
+            raise ImportRefused(
+                "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
+            ) from None
+        for row, enterprise in zip(fresh, created, strict=True):
+            if any(row["case"].values()):
+                notify_imported(enterprise, row["case"], by)
+        locked.rows = rows
+        locked.state = ImportBatch.State.COMMITTED
+        locked.committed_at = timezone.now()
+        locked.created_count = len(created)
+        locked.existing_count = sum(1 for row in rows if row["status"] == "existing")
+        locked.save()
+    return locked

@@ -1,0 +1,332 @@
+"""Browser pages of the ledger: list with filters, .xlsx export, detail with history,
+create/edit forms with the duplicate guard, and the Excel import (upload → preview → commit).
+
+Views stay thin: querysets are limited with `visible_to`, single rows fetched with
+`get_visible_or_404`, and every save goes through `enterprises.services`.
+"""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Region
+from accounts.scoping import get_visible_or_404
+
+from . import services
+from .exporting import write_ledger_workbook
+from .filters import EnterpriseFilter
+from .forms import EnterpriseForm, LedgerUploadForm, villages_of
+from .history import history_entries
+from .importing import LedgerFileError
+from .ledger import (
+    LEDGER_COLUMNS,
+    case_columns_provider,
+    detail_links,
+    ledger_page_rows,
+    prepare_ledger_queryset,
+)
+from .models import Enterprise, ImportBatch, PermitDepartment
+
+PAGE_SIZE = 50
+PREVIEW_PAGE_SIZE = 200
+
+
+def ledger_filter(request):
+    return EnterpriseFilter(
+        request.GET or None, queryset=Enterprise.objects.visible_to(request.user), request=request
+    )
+
+
+@login_required
+@require_GET
+def enterprise_list(request):
+    filterset = ledger_filter(request)
+    provider = case_columns_provider()
+    paginator = Paginator(prepare_ledger_queryset(filterset.qs, provider), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = ledger_page_rows(page.object_list, start=page.start_index(), provider=provider)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/enterprise_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "headers": sortable_headers(request),
+            # On a phone the filters fold away unless some are in use.
+            "filters_active": any(
+                value for key, value in request.GET.items() if key not in ("q", "page", "ordering")
+            ),
+            "query": query.urlencode(),
+            "can_edit": services.can_edit_ledger(request.user),
+            "can_import": services.can_import_ledger(request.user),
+        },
+    )
+
+
+# 附件1 column → the FilterSet's ordering key, for the clickable headers.
+SORTABLE_COLUMNS = {
+    "所在村组": "place",
+    "企业名称": "name",
+    "企业类型": "enterprise_type",
+    "有无手续": "permit_status",
+    "上报时间": "reported_on",
+    "分包责任人": "responsible_person",
+}
+
+
+def sortable_headers(request):
+    """[(title, url or None, "▲"/"▼"/"")] for the ledger table's header row."""
+    current = request.GET.get("ordering", "")
+    headers = []
+    for title in LEDGER_COLUMNS:
+        key = SORTABLE_COLUMNS.get(title)
+        if key is None:
+            headers.append((title, None, ""))
+            continue
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["ordering"] = f"-{key}" if current == key else key
+        indicator = "▲" if current == key else "▼" if current == f"-{key}" else ""
+        headers.append((title, f"?{query.urlencode()}", indicator))
+    return headers
+
+
+def export_place(request, filterset):
+    """(title place, 镇（办） unit) for the export: the township chosen, else the user's area."""
+    township = filterset.selected_township()
+    if township is None:
+        region = request.user.region
+        if region is not None and region.level == Region.Level.TOWNSHIP:
+            township = region
+    if township is not None:
+        return township.name, township.name
+    region = request.user.region
+    name = region.name if region else "全部辖区"
+    return name, name
+
+
+@login_required
+@require_GET
+def enterprise_export(request):
+    filterset = ledger_filter(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, "筛选条件有误，未能导出：" + filter_errors(filterset))
+        return redirect("enterprises:list")
+    place, unit = export_place(request, filterset)
+    output = write_ledger_workbook(filterset.qs, place_name=place, unit_name=unit)
+    filename = f"{place}小散乱污企业排查台账.xlsx"
+    response = FileResponse(
+        output,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def filter_errors(filterset):
+    return "；".join(
+        f"{filterset.form.fields[name].label if name in filterset.form.fields else ''}{' '.join(errs)}"
+        for name, errs in filterset.form.errors.items()
+    )
+
+
+@login_required
+@require_GET
+def enterprise_detail(request, pk):
+    provider = case_columns_provider()
+    enterprise = get_visible_or_404(
+        prepare_ledger_queryset(Enterprise.objects.select_related("created_by"), provider),
+        request.user,
+        pk=pk,
+    )
+    _, values = ledger_page_rows([enterprise], provider=provider)[0]
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "ledger": list(zip(LEDGER_COLUMNS, values, strict=True))[1:],
+            "history": history_entries(enterprise),
+            "links": detail_links(enterprise, request.user),
+            "can_edit": services.can_edit_ledger(request.user),
+            "permits": [
+                (label, enterprise.permits.get(code)) for code, label in PermitDepartment.choices
+            ],
+        },
+    )
+
+
+def render_form(request, form, enterprise=None, similar=None, status=200):
+    return render(
+        request,
+        "enterprises/enterprise_form.html",
+        {"form": form, "enterprise": enterprise, "similar": similar or []},
+        status=status,
+    )
+
+
+def save_form(request, form, enterprise=None):
+    """Validate and save through the service; (saved enterprise, similar list)."""
+    if not form.is_valid():
+        return None, []
+    data = form.enterprise_data()
+    confirm = form.cleaned_data.get("confirm_similar", False)
+    try:
+        if enterprise is None:
+            return services.create_enterprise(data, by=request.user, confirm_similar=confirm), []
+        return (
+            services.update_enterprise(
+                enterprise,
+                data,
+                by=request.user,
+                confirm_similar=confirm,
+                version=form.cleaned_data.get("version") or None,
+            ),
+            [],
+        )
+    except services.SimilarEnterprisesFound as exc:
+        form.add_refusal(exc)
+        return None, exc.similar
+    except services.DuplicateCreditCode as exc:
+        form.add_refusal(exc)
+        form.duplicate_of = exc.existing if exc.visible else None
+        return None, []
+    except (services.EnterpriseRefused, ValidationError) as exc:
+        form.add_refusal(exc)
+        return None, []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    services.check_can_edit(request.user)
+    if request.method == "POST":
+        form = EnterpriseForm(request.POST, user=request.user)
+        enterprise, similar = save_form(request, form)
+        if enterprise is not None:
+            messages.success(request, f"已录入“{enterprise.name}”。")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+        return render_form(request, form, similar=similar, status=400)
+    return render_form(request, EnterpriseForm(user=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk):
+    enterprise = get_visible_or_404(
+        Enterprise.objects.select_related("township", "village"), request.user, pk=pk
+    )
+    services.check_can_edit(request.user)
+    if request.method == "POST":
+        form = EnterpriseForm(request.POST, instance=enterprise, user=request.user)
+        saved, similar = save_form(request, form, enterprise)
+        if saved is not None:
+            messages.success(request, f"已保存对“{saved.name}”的修改。")
+            return redirect("enterprises:detail", pk=saved.pk)
+        return render_form(request, form, enterprise, similar=similar, status=400)
+    return render_form(request, EnterpriseForm(instance=enterprise, user=request.user), enterprise)
+
+
+@login_required
+@require_GET
+def village_options(request):
+    """htmx: the <option>s of the chosen township's villages (only townships the user sees)."""
+    code_or_pk = next(
+        (value for key, value in request.GET.items() if key.endswith("township") and value), ""
+    )
+    # The ledger filter sends codes, the enterprise form primary keys.
+    township = None
+    if code_or_pk:
+        townships = Region.objects.visible_to(request.user).townships()
+        lookup = {"code": code_or_pk} if len(code_or_pk) == 12 else {"pk": code_or_pk}
+        try:
+            township = townships.filter(**lookup).first()
+        except (ValueError, ValidationError):
+            township = None
+    return render(
+        request,
+        "enterprises/_village_options.html",
+        {
+            "villages": villages_of(township),
+            "by_code": request.GET.get("value") == "code",
+            "empty_label": "全部村" if request.GET.get("value") == "code" else "（不选）",
+        },
+    )
+
+
+# --- Excel import -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    services.check_can_import(request.user)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.stage_import(
+                form.cleaned_data["file"], township=form.cleaned_data["township"], by=request.user
+            )
+        except LedgerFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("enterprises:import_preview", token=batch.token)
+    recent = ImportBatch.objects.filter(owner=request.user).select_related("township")[:10]
+    return render(
+        request,
+        "enterprises/import_upload.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
+
+
+def own_batch(request, token):
+    batch = get_visible_or_404(
+        ImportBatch.objects.select_related("township"), request.user, token=token
+    )
+    if batch.owner_id != request.user.pk:
+        raise Http404("没有找到这个导入批次。")
+    return batch
+
+
+@login_required
+@require_GET
+def import_preview(request, token):
+    batch = own_batch(request, token)
+    problems = [{"row": row["row"], **problem} for row in batch.rows for problem in row["problems"]]
+    notices = [row for row in batch.rows if row["notice"]]
+    page = Paginator(batch.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/import_preview.html",
+        {"batch": batch, "problems": problems, "notices": notices, "page": page},
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, token):
+    batch = own_batch(request, token)
+    try:
+        batch = services.commit_import(batch, by=request.user)
+    except services.EnterpriseRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("enterprises:import_preview", token=batch.token)
+    messages.success(
+        request,
+        f"导入完成：新增 {batch.created_count} 家企业，"
+        f"{batch.existing_count} 行已在台账中、已跳过。",
+    )
+    return redirect(reverse("enterprises:list") + f"?township={batch.township.code}")
