@@ -4,3 +4,33 @@ from django.apps import AppConfig
 class RectificationConfig(AppConfig):
     name = "rectification"
     verbose_name = "整治销号"
+
+    def ready(self):
+        from accounts import navigation
+
+        from . import notifications, signals  # noqa: F401  e-mail channel, region follow-up
+
+        navigation.register("整治案件", "rectification:case_list", order=20)
+        navigation.register("专项行动", "rectification:campaign_list", order=25)
+        self.register_ledger_hooks()
+
+    @staticmethod
+    def register_ledger_hooks():
+        # The ledger shows 整治要求/整治期限/完成情况 from the case and links to it; enterprises
+        # offers the hooks because it must not import this app.
+        try:
+            from enterprises import ledger
+        except ImportError:
+            return
+        from .ledger_columns import (
+            CaseColumnsProvider,
+            case_detail_links,
+            open_case_for_imported_row,
+        )
+
+        if hasattr(ledger, "register_case_columns"):
+            ledger.register_case_columns(CaseColumnsProvider())
+        if hasattr(ledger, "register_detail_links"):
+            ledger.register_detail_links(case_detail_links)
+        if hasattr(ledger, "register_import_listener"):
+            ledger.register_import_listener(open_case_for_imported_row)

@@ -1,0 +1,190 @@
+"""API representations of campaigns, cases (list and detail), steps, timeline and notices."""
+
+import datetime
+
+from rest_framework import serializers
+
+from ..models import (
+    Campaign,
+    CampaignPhase,
+    Case,
+    CaseEvent,
+    CaseStep,
+    ChecklistStep,
+    DeadlineExtension,
+    EvidencePhoto,
+)
+from ..notification_models import Notification
+
+
+class ChecklistStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistStep
+        fields = ["order", "name", "default_department"]
+
+
+class CampaignPhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CampaignPhase
+        fields = ["order", "name", "starts_on", "ends_on"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    closure_checklist = serializers.CharField(source="closure_checklist.name")
+    closure_steps = ChecklistStepSerializer(source="closure_checklist.steps", many=True)
+    phases = CampaignPhaseSerializer(many=True)
+    region = serializers.CharField(source="region.name", default=None)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "year",
+            "region",
+            "scope",
+            "closure_checklist",
+            "closure_steps",
+            "phases",
+            "look_back_after_days",
+            "is_active",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    township = serializers.CharField(source="enterprise.township.name", read_only=True)
+    campaign_name = serializers.CharField(source="campaign.name", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    disposal_display = serializers.CharField(source="get_disposal_display", read_only=True)
+    requirement_display = serializers.CharField(source="get_requirement_display", read_only=True)
+    responsible_unit_name = serializers.CharField(
+        source="responsible_unit.name", default=None, read_only=True
+    )
+    is_overdue = serializers.SerializerMethodField()
+    completion = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "enterprise",
+            "enterprise_name",
+            "township",
+            "campaign",
+            "campaign_name",
+            "state",
+            "state_display",
+            "disposal",
+            "disposal_display",
+            "requirement",
+            "requirement_display",
+            "responsible_unit",
+            "responsible_unit_name",
+            "responsible_person",
+            "deadline",
+            "is_overdue",
+            "is_relapse",
+            "is_quasi",
+            "found_on",
+            "closed_on",
+            "completion",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_is_overdue(self, case) -> bool:
+        return case.is_overdue(self.context.get("today") or datetime.date.today())
+
+
+class EvidencePhotoSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="image", read_only=True)
+
+    class Meta:
+        model = EvidencePhoto
+        fields = ["id", "url", "uploaded_at"]
+
+
+class CaseStepSerializer(serializers.ModelSerializer):
+    confirming_unit_name = serializers.CharField(
+        source="confirming_unit.name", default=None, read_only=True
+    )
+    photos = EvidencePhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseStep
+        fields = [
+            "id",
+            "kind",
+            "order",
+            "name",
+            "confirming_department",
+            "confirming_unit",
+            "confirming_unit_name",
+            "confirming_person",
+            "deadline",
+            "done_on",
+            "note",
+            "photos",
+        ]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    action_display = serializers.CharField(source="get_action_display")
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "action",
+            "action_display",
+            "from_state",
+            "to_state",
+            "actor",
+            "created_at",
+            "comment",
+            "inspection_id",
+            "inspection_label",
+        ]
+
+
+class DeadlineExtensionSerializer(serializers.ModelSerializer):
+    approver = serializers.CharField(source="approver.display_name")
+
+    class Meta:
+        model = DeadlineExtension
+        fields = ["previous_deadline", "new_deadline", "reason", "approver", "created_at"]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    steps = CaseStepSerializer(many=True, read_only=True)
+    events = CaseEventSerializer(many=True, read_only=True)
+    extensions = DeadlineExtensionSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "measures",
+            "original_deadline",
+            "destination_park",
+            "relocation_deadline",
+            "look_back_due",
+            "steps",
+            "events",
+            "extensions",
+        ]
+        read_only_fields = fields
+
+
+class ProposeSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(label="企业")
+    campaign = serializers.IntegerField(label="专项行动")
+    note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "link", "unread", "created_at"]
+        read_only_fields = fields

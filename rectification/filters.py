@@ -1,0 +1,97 @@
+"""The one FilterSet of the case list, shared by /cases/ and /api/cases/."""
+
+import datetime
+
+import django_filters
+from django.db.models import Q
+
+from accounts.models import Organisation, Region
+
+from .models import Campaign, Case, CaseState, Disposal
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def township_choices(request):
+    user = _user(request)
+    if user is None:
+        return Region.objects.none()
+    return Region.objects.visible_to(user).townships().order_by("code")
+
+
+def campaign_choices(request):
+    return Campaign.objects.visible_to(_user(request)).order_by("-year", "name")
+
+
+def unit_choices(request):
+    """Units that may be responsible in the user's area: those inside it and the county's
+    (or city's) departments above it."""
+    user = _user(request)
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    area = user.area_path
+    queryset = Organisation.objects.select_related("region").order_by(
+        "region__path", "kind", "name"
+    )
+    if area is None:
+        return queryset
+    codes = [code for code in area.split("/") if code]
+    ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+    return queryset.filter(Q(region__path__startswith=area) | Q(region__path__in=ancestors))
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="企业名称/案件编号", method="filter_text")
+    state = django_filters.ChoiceFilter(label="状态", choices=CaseState.choices)
+    disposal = django_filters.ChoiceFilter(label="分类处置", choices=Disposal.choices)
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇", field_name="enterprise__township", queryset=township_choices
+    )
+    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
+    responsible_unit = django_filters.ModelChoiceFilter(label="责任单位", queryset=unit_choices)
+    campaign = django_filters.ModelChoiceFilter(label="专项行动", queryset=campaign_choices)
+    is_relapse = django_filters.BooleanFilter(label="反弹")
+    is_quasi = django_filters.BooleanFilter(label="类散乱污")
+
+    class Meta:
+        model = Case
+        fields = [
+            "q",
+            "state",
+            "disposal",
+            "township",
+            "overdue",
+            "responsible_unit",
+            "campaign",
+            "is_relapse",
+            "is_quasi",
+        ]
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            widget = field.widget
+            css = (
+                "form-select form-select-sm"
+                if hasattr(widget, "choices")
+                else "form-control form-control-sm"
+            )
+            widget.attrs.setdefault("class", css)
+        return form
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(number__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        today = datetime.date.today()
+        if value is True:
+            return queryset.overdue(today)
+        if value is False:
+            return queryset.not_overdue(today)
+        return queryset

@@ -1,0 +1,130 @@
+"""Browser forms of the case workflow. They only collect and check input; the services in
+services.py decide whether the change is allowed and make it."""
+
+from django import forms
+
+from accounts.models import Organisation, Role, User
+from enterprises.models import Enterprise
+
+from .evidence import validate_evidence_image
+from .models import Campaign, Disposal, Requirement
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidencePhotosField(forms.ImageField):
+    """Several photos in one input; each is checked by content (rectification.evidence)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    default_validators = []
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        # Pillow's check lives in validate_evidence_image, which gives the Chinese message.
+        return data
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if self.required and not files:
+            raise forms.ValidationError("请选择要上传的照片。")
+        for upload in files:
+            validate_evidence_image(upload)
+        return files
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so the forms read well on a phone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ProposeForm(StyledForm):
+    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
+    campaign = forms.ModelChoiceField(label="专项行动", queryset=Campaign.objects.none())
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(is_active=True)
+
+
+class DetermineForm(StyledForm):
+    disposal = forms.ChoiceField(
+        label="分类处置", choices=[("", "—— 请选择 ——"), *Disposal.choices]
+    )
+    requirement = forms.ChoiceField(
+        label="整治要求", required=False, choices=[("", "（不填）"), *Requirement.choices]
+    )
+    measures = forms.CharField(label="整治措施", widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_unit = forms.ModelChoiceField(
+        label="责任单位", queryset=Organisation.objects.none()
+    )
+    responsible_person = forms.CharField(label="分包责任人", max_length=60)
+    deadline = forms.DateField(label="整治期限", widget=DATE_WIDGET)
+    destination_park = forms.CharField(
+        label="搬迁去向（园区，集聚搬迁填写）", required=False, max_length=120
+    )
+    relocation_deadline = forms.DateField(
+        label="搬迁期限（集聚搬迁填写）", required=False, widget=DATE_WIDGET
+    )
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = [code for code in case.region_path.split("/") if code]
+        ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+        self.fields["responsible_unit"].queryset = Organisation.objects.filter(
+            region__path__in=ancestors
+        ).order_by("-region__level", "kind", "name")
+
+
+class NoteForm(StyledForm):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequiredNoteForm(StyledForm):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FailVerificationForm(StyledForm):
+    note = forms.CharField(label="验收不通过的原因", widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(label="新的整治期限", widget=DATE_WIDGET)
+
+
+class ExtendForm(StyledForm):
+    new_deadline = forms.DateField(label="新的整治期限", widget=DATE_WIDGET)
+    reason = forms.CharField(label="延期理由", max_length=300)
+    approver = forms.ModelChoiceField(label="批准人", queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = [code for code in case.region_path.split("/") if code]
+        ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+        self.fields["approver"].queryset = User.objects.filter(
+            role__in=[Role.COUNTY_OFFICE, Role.CITY_OFFICE],
+            is_active=True,
+            organisation__region__path__in=ancestors,
+        ).order_by("role", "username")
+
+
+class ConfirmStepForm(StyledForm):
+    done_on = forms.DateField(label="完成日期", widget=DATE_WIDGET)
+    confirming_person = forms.CharField(label="确认人", max_length=60, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    photos = EvidencePhotosField(label="佐证照片")
+
+
+class PhotoForm(StyledForm):
+    photos = EvidencePhotosField(label="佐证照片", required=True)

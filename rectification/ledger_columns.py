@@ -1,0 +1,131 @@
+"""What the township ledger (seed 004 附件1) shows from the case: 整治要求, 整治期限 and
+完成情况(完成日期). Registered into enterprises.ledger in RectificationConfig.ready()."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from .models import Case, CaseState, Disposal, Requirement
+
+# 完成情况 while the work is under way, by 整治要求 (seed 004 注4), falling back on the disposal.
+IN_PROGRESS_TEXT = {
+    Requirement.OBTAIN_PERMITS: "补办手续中",
+    Requirement.IMPROVE: "正在整治",
+    Requirement.DEMOLISH: "正在拆除",
+}
+DISPOSAL_IN_PROGRESS_TEXT = {
+    Disposal.SHUTDOWN: "正在拆除",
+    Disposal.UPGRADE: "正在整治",
+    Disposal.RELOCATION: "正在搬迁",
+}
+DONE_TEXT = {
+    Requirement.OBTAIN_PERMITS: "手续补办到位",
+    Requirement.IMPROVE: "整改到位",
+    Requirement.DEMOLISH: "拆除到位",
+}
+DISPOSAL_DONE_TEXT = {
+    Disposal.SHUTDOWN: "拆除到位",
+    Disposal.UPGRADE: "整改到位",
+    Disposal.RELOCATION: "搬迁到位",
+}
+
+
+def completion_text(case):
+    """完成情况(完成日期) for one case, e.g. "正在拆除" or "拆除到位（2024-05-20）"."""
+    if case.state == CaseState.FOUND:
+        return "待认定"
+    if case.state == CaseState.CLOSED:
+        text = DONE_TEXT.get(case.requirement) or DISPOSAL_DONE_TEXT.get(case.disposal, "已销号")
+        return f"{text}（{case.closed_on:%Y-%m-%d}）" if case.closed_on else text
+    text = IN_PROGRESS_TEXT.get(case.requirement) or DISPOSAL_IN_PROGRESS_TEXT.get(
+        case.disposal, "正在整治"
+    )
+    if case.state == CaseState.AWAITING_VERIFICATION:
+        return f"{text}（待验收）"
+    return text
+
+
+def current_case(enterprise):
+    """The enterprise's most recent case, from the prefetch made by `prepare`."""
+    cases = getattr(enterprise, "ledger_cases", None)
+    if cases is None:
+        cases = list(enterprise.cases.order_by("-campaign__year", "-id")[:1])
+    return cases[0] if cases else None
+
+
+class CaseColumnsProvider:
+    """prepare(): one extra query per page, whatever the number of rows."""
+
+    def prepare(self, queryset):
+        return queryset.prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=Case.objects.only(
+                    "id",
+                    "number",
+                    "enterprise_id",
+                    "state",
+                    "disposal",
+                    "requirement",
+                    "deadline",
+                    "closed_on",
+                    "campaign_id",
+                ).order_by("-campaign__year", "-id"),
+                to_attr="ledger_cases",
+            )
+        )
+
+    def values(self, enterprise):
+        case = current_case(enterprise)
+        if case is None:
+            return {"requirement": "", "deadline": None, "completion": ""}
+        return {
+            "requirement": case.get_requirement_display() if case.requirement else "",
+            "deadline": case.deadline,
+            "completion": completion_text(case),
+        }
+
+
+def case_detail_links(enterprise, user):
+    """Links to the enterprise's cases; a proposer also gets "上报整治案件" when it has none."""
+    from .services import PROPOSERS
+
+    cases = getattr(enterprise, "ledger_cases", None)
+    if cases is None:
+        cases = list(Case.objects.visible_to(user).filter(enterprise=enterprise).order_by("-id"))
+    links = [
+        (f"整治案件 {case.number}", reverse("rectification:case_detail", args=[case.pk]))
+        for case in cases
+    ]
+    area = user.area_path
+    in_area = area is None or enterprise.region_path.startswith(area)
+    if not cases and in_area and user.has_role(*PROPOSERS) and not user.is_read_only:
+        links.append(
+            ("上报整治案件", f"{reverse('rectification:case_propose')}?enterprise={enterprise.pk}")
+        )
+    return links
+
+
+def open_case_for_imported_row(enterprise, columns, by):
+    """An imported old ledger row that carries 整治要求/整治期限/完成情况 gets a case at 排查发现 in
+    the importer's latest active campaign, with the old values quoted on the timeline. The old
+    values are not applied as state: determination and closure still go through the workflow."""
+    from .models import Campaign
+    from .services import PROPOSERS, propose_case
+
+    if not any(columns.values()) or not by.has_role(*PROPOSERS):
+        return None
+    campaign = (
+        Campaign.objects.visible_to(by).filter(is_active=True).order_by("-year", "-id").first()
+    )
+    if campaign is None:
+        return None
+    quoted = "；".join(
+        f"{label}：{columns[key]}"
+        for key, label in (
+            ("requirement", "整治要求"),
+            ("deadline", "整治期限"),
+            ("completion", "完成情况"),
+        )
+        if columns.get(key)
+    )
+    return propose_case(enterprise, campaign=campaign, by=by, note=f"由台账导入。原台账{quoted}")

@@ -1,0 +1,427 @@
+"""The case workflow: one function per transition. Nothing else sets `Case.state`.
+
+Each function checks the role and the precondition, locks the case row (select_for_update) and
+compares the caller's `case.version` with the stored one, so two people acting at once cannot
+silently overwrite each other: the second is refused and asked to reload. The change and its
+timeline row (CaseEvent) are written in one transaction; a refusal raises TransitionRefused
+with a Chinese message and changes nothing. The caller's `case` object is refreshed afterwards.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Organisation
+
+from .models import (
+    REQUIREMENT_DISPOSAL,
+    Campaign,
+    Case,
+    CaseEvent,
+    CaseSequence,
+    CaseState,
+    DeadlineExtension,
+    Disposal,
+    Requirement,
+)
+
+# Step planning, step confirmation and evidence live in step_services; the rules every
+# function shares in workflow_rules. Both are re-exported: `rectification.services` is the
+# one public entry point of the workflow.
+from .step_services import (  # noqa: F401
+    RELOCATION_STEPS,
+    UPGRADE_MILESTONES,
+    _check_evidence_complete,
+    _plan_steps,
+    add_step_photos,
+    build_steps,
+    confirm_step,
+    confirming_units,
+    missing_evidence,
+)
+from .workflow_rules import (  # noqa: F401
+    ACTIONS,
+    DETERMINERS,
+    EXTENSION_APPROVERS,
+    INSPECTORS,
+    PROPOSERS,
+    QUASI_FLAGGERS,
+    RELAPSE_DEADLINE_DAYS,
+    VERIFIERS,
+    WORKERS,
+    R,
+    TransitionRefused,
+    _check_area,
+    _check_role,
+    _check_state,
+    _done,
+    _lock,
+    _record,
+    _require_text,
+    _save,
+    available_actions,
+    can_add_photos,
+    can_confirm_step,
+    today,
+)
+
+# --- numbering ---------------------------------------------------------------------------
+
+
+def county_code(region_path):
+    codes = [code for code in region_path.split("/") if code]
+    return (codes[2] if len(codes) >= 3 else codes[-1])[:6]
+
+
+def next_case_number(region_path, year):
+    prefix = f"{county_code(region_path)}-{year}-"
+    try:
+        with transaction.atomic():
+            CaseSequence.objects.get_or_create(prefix=prefix)
+    except IntegrityError:
+        pass  # another request created it at the same moment
+    sequence = CaseSequence.objects.select_for_update().get(prefix=prefix)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}{sequence.last:04d}"
+
+
+# --- transitions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_case(enterprise, *, campaign, by, note=""):
+    """排查发现: open a case for an enterprise in a campaign."""
+    _check_role(by, PROPOSERS, "上报整治案件")
+    _check_area(by, enterprise.region_path)
+    if campaign is None:
+        raise TransitionRefused("请选择专项行动。")
+    if not Campaign.objects.visible_to(by).filter(pk=campaign.pk).exists():
+        raise TransitionRefused("该专项行动不适用于您的辖区。")
+    if not campaign.is_active:
+        raise TransitionRefused(f"专项行动“{campaign.name}”已结束，不能再上报案件。")
+    existing = Case.objects.filter(enterprise=enterprise, campaign=campaign).first()
+    if existing is not None:
+        raise TransitionRefused(
+            f"该企业在本专项行动中已有整治案件（{existing.number}），不能重复上报。"
+        )
+    township_government = (
+        Organisation.objects.filter(
+            region_id=enterprise.township_id, kind=Organisation.Kind.TOWNSHIP_GOVERNMENT
+        )
+        .order_by("id")
+        .first()
+    )
+    case = Case(
+        enterprise=enterprise,
+        campaign=campaign,
+        number=next_case_number(enterprise.region_path, campaign.year),
+        state=CaseState.FOUND,
+        found_on=today(),
+        region_path=enterprise.region_path,
+        responsible_unit=township_government,
+        responsible_person=enterprise.responsible_person,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as error:
+        raise TransitionRefused("该企业在本专项行动中已有整治案件，不能重复上报。") from error
+    _record(case, CaseEvent.Action.PROPOSE, by, "", CaseState.FOUND, note)
+    return case
+
+
+@transaction.atomic
+def determine_case(
+    case,
+    *,
+    by,
+    disposal,
+    requirement,
+    measures,
+    responsible_unit,
+    responsible_person,
+    deadline,
+    note="",
+    destination_park="",
+    relocation_deadline=None,
+    responsible_user=None,
+):
+    """已认定: choose the disposal and set the plan (一企一策); creates the steps to carry out."""
+    _check_role(by, DETERMINERS, "认定案件")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(current, {CaseState.FOUND}, "认定")
+    requirement = requirement or ""
+    if requirement and requirement not in Requirement.values:
+        raise TransitionRefused("整治要求只能是补办手续、整改完善或限期拆除。")
+    if not disposal and requirement:
+        disposal = REQUIREMENT_DISPOSAL[requirement]
+    if disposal not in Disposal.values:
+        raise TransitionRefused("请选择分类处置方式（关停取缔、集聚搬迁或升级改造）。")
+    if requirement and REQUIREMENT_DISPOSAL[requirement] != disposal:
+        raise TransitionRefused(
+            f"整治要求“{Requirement(requirement).label}”对应的处置方式是"
+            f"“{Disposal(REQUIREMENT_DISPOSAL[requirement]).label}”，"
+            f"与所选“{Disposal(disposal).label}”不符。"
+        )
+    measures = _require_text(measures, "整治措施")
+    responsible_person = _require_text(responsible_person, "分包责任人")
+    if responsible_unit is None:
+        raise TransitionRefused("请选择责任单位。")
+    if not current.region_path.startswith(responsible_unit.region.path):
+        raise TransitionRefused("责任单位必须是企业所在地的乡镇政府或县（市）直部门。")
+    if deadline is None:
+        raise TransitionRefused("请填写整治期限。")
+    if deadline < today():
+        raise TransitionRefused("整治期限不能早于今天。")
+    if disposal == Disposal.RELOCATION:
+        destination_park = _require_text(destination_park, "搬迁去向（园区）")
+        if relocation_deadline is None:
+            relocation_deadline = deadline
+        if relocation_deadline > deadline:
+            raise TransitionRefused("搬迁期限不能晚于整治期限。")
+    else:
+        destination_park, relocation_deadline = "", None
+    current.disposal = disposal
+    current.requirement = requirement
+    current.measures = measures
+    current.responsible_unit = responsible_unit
+    current.responsible_person = responsible_person
+    current.responsible_user = responsible_user
+    current.original_deadline = deadline
+    current.deadline = deadline
+    current.destination_park = destination_park
+    current.relocation_deadline = relocation_deadline
+    current.determined_on = today()
+    current.state = CaseState.DETERMINED
+    _save(
+        current,
+        "disposal",
+        "requirement",
+        "measures",
+        "responsible_unit",
+        "responsible_person",
+        "responsible_user",
+        "original_deadline",
+        "deadline",
+        "destination_park",
+        "relocation_deadline",
+        "determined_on",
+        "state",
+    )
+    _plan_steps(current)
+    comment = f"{Disposal(disposal).label}；期限 {deadline:%Y-%m-%d}。{note}".strip()
+    _record(current, CaseEvent.Action.DETERMINE, by, CaseState.FOUND, CaseState.DETERMINED, comment)
+    return _done(case, current)
+
+
+def _move(case, *, by, roles, what, states, to_state, action, note="", inspection=None, **changes):
+    _check_role(by, roles, what)
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(current, states, what)
+    from_state = current.state
+    current.state = to_state
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _save(current, "state", *changes)
+    _record(current, action, by, from_state, to_state, note, inspection)
+    return current
+
+
+@transaction.atomic
+def start_remediation(case, *, by, note=""):
+    """整治中: the responsible unit starts carrying out the plan."""
+    current = _move(
+        case,
+        by=by,
+        roles=WORKERS,
+        what="开始整治",
+        states={CaseState.DETERMINED},
+        to_state=CaseState.IN_PROGRESS,
+        action=CaseEvent.Action.START,
+        note=note,
+    )
+    return _done(case, current)
+
+
+@transaction.atomic
+def submit_for_verification(case, *, by, note=""):
+    """待验收: every step has its date and at least one photo."""
+    _check_role(by, WORKERS, "提请验收")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(current, {CaseState.IN_PROGRESS}, "提请验收")
+    _check_evidence_complete(current)
+    current.state = CaseState.AWAITING_VERIFICATION
+    _save(current, "state")
+    _record(
+        current,
+        CaseEvent.Action.SUBMIT,
+        by,
+        CaseState.IN_PROGRESS,
+        CaseState.AWAITING_VERIFICATION,
+        note,
+    )
+    return _done(case, current)
+
+
+def _extend(current, *, by, approver, new_deadline, reason):
+    DeadlineExtension.objects.create(
+        case=current,
+        previous_deadline=current.deadline,
+        new_deadline=new_deadline,
+        reason=reason[:300],
+        approver=approver,
+        requested_by=by,
+    )
+    current.deadline = new_deadline
+
+
+@transaction.atomic
+def fail_verification(case, *, by, new_deadline, note):
+    """核查验收不通过: back to 整治中 with a new deadline (kept in the extension list)."""
+    _check_role(by, VERIFIERS, "核查验收")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(current, {CaseState.AWAITING_VERIFICATION}, "退回整改")
+    note = _require_text(note, "验收不通过的原因")
+    if new_deadline is None:
+        raise TransitionRefused("请填写新的整治期限。")
+    if new_deadline <= today():
+        raise TransitionRefused("新的整治期限必须晚于今天。")
+    _extend(current, by=by, approver=by, new_deadline=new_deadline, reason=f"验收不通过：{note}")
+    current.state = CaseState.IN_PROGRESS
+    _save(current, "state", "deadline")
+    _record(
+        current,
+        CaseEvent.Action.FAIL_VERIFICATION,
+        by,
+        CaseState.AWAITING_VERIFICATION,
+        CaseState.IN_PROGRESS,
+        f"{note}（新期限 {new_deadline:%Y-%m-%d}）",
+    )
+    return _done(case, current)
+
+
+@transaction.atomic
+def close_case(case, *, by, note=""):
+    """已销号: verified and signed off; the look-back (回头看) is scheduled."""
+    _check_role(by, VERIFIERS, "验收销号")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(current, {CaseState.AWAITING_VERIFICATION}, "验收销号")
+    _check_evidence_complete(current)
+    closed_on = today()
+    current.state = CaseState.CLOSED
+    current.closed_on = closed_on
+    current.look_back_due = closed_on + datetime.timedelta(
+        days=current.campaign.look_back_after_days
+    )
+    _save(current, "state", "closed_on", "look_back_due")
+    _record(
+        current, CaseEvent.Action.CLOSE, by, CaseState.AWAITING_VERIFICATION, CaseState.CLOSED, note
+    )
+    return _done(case, current)
+
+
+@transaction.atomic
+def reopen_for_relapse(case, *, by, note, inspection=None):
+    """回头看 finds 反弹 (死灰复燃): the closed case reopens to 整治中, flagged, with a new deadline."""
+    _check_role(by, INSPECTORS, "认定反弹")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(current, {CaseState.CLOSED}, "认定反弹（只有已销号的案件才能在回头看中认定反弹）")
+    note = _require_text(note, "反弹情况说明")
+    _extend(
+        current,
+        by=by,
+        approver=by,
+        new_deadline=today() + datetime.timedelta(days=RELAPSE_DEADLINE_DAYS),
+        reason=f"回头看发现反弹，重新限期整治：{note}",
+    )
+    current.state = CaseState.IN_PROGRESS
+    current.is_relapse = True
+    current.closed_on = None
+    current.look_back_due = None
+    _save(current, "state", "is_relapse", "closed_on", "look_back_due", "deadline")
+    _record(
+        current,
+        CaseEvent.Action.REOPEN_RELAPSE,
+        by,
+        CaseState.CLOSED,
+        CaseState.IN_PROGRESS,
+        note,
+        inspection,
+    )
+    return _done(case, current)
+
+
+@transaction.atomic
+def record_shortfall(case, *, by, note, inspection=None):
+    """整改未到位 found on an open case: on the timeline, the state does not change."""
+    _check_role(by, INSPECTORS, "记录整改未到位")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    if current.state == CaseState.CLOSED:
+        raise TransitionRefused("案件已销号，请在回头看中认定反弹，而不是记录整改未到位。")
+    note = _require_text(note, "整改未到位的情况")
+    _save(current)
+    _record(current, CaseEvent.Action.SHORTFALL, by, current.state, current.state, note, inspection)
+    return _done(case, current)
+
+
+@transaction.atomic
+def flag_quasi(case, *, by, note):
+    """类散乱污 (seed 002): re-registered at the same place without real improvement."""
+    _check_role(by, QUASI_FLAGGERS, "标记类散乱污")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    if current.is_quasi:
+        raise TransitionRefused("该案件已标记为类散乱污。")
+    note = _require_text(note, "标记理由")
+    current.is_quasi = True
+    _save(current, "is_quasi")
+    _record(current, CaseEvent.Action.FLAG_QUASI, by, current.state, current.state, note)
+    return _done(case, current)
+
+
+@transaction.atomic
+def extend_deadline(case, *, by, new_deadline, reason, approver):
+    """延期: a new deadline with its reason and approver; the list of extensions is kept."""
+    _check_role(by, WORKERS | EXTENSION_APPROVERS, "申请延期")
+    current = _lock(case)
+    _check_area(by, current.region_path)
+    _check_state(
+        current,
+        {CaseState.DETERMINED, CaseState.IN_PROGRESS, CaseState.AWAITING_VERIFICATION},
+        "延长期限",
+    )
+    reason = _require_text(reason, "延期理由")
+    if approver is None or not approver.has_role(*EXTENSION_APPROVERS):
+        raise TransitionRefused("延期须由县整治办（或市整治办）批准，请选择批准人。")
+    approver_area = approver.area_path
+    if approver_area is not None and not current.region_path.startswith(approver_area):
+        raise TransitionRefused("批准人不管辖该企业所在地区。")
+    if new_deadline is None:
+        raise TransitionRefused("请填写新的整治期限。")
+    if current.deadline and new_deadline <= current.deadline:
+        raise TransitionRefused(f"新的整治期限必须晚于当前期限（{current.deadline:%Y-%m-%d}）。")
+    if new_deadline < today():
+        raise TransitionRefused("新的整治期限不能早于今天。")
+    previous = current.deadline
+    _extend(current, by=by, approver=approver, new_deadline=new_deadline, reason=reason)
+    _save(current, "deadline")
+    _record(
+        current,
+        CaseEvent.Action.EXTEND,
+        by,
+        current.state,
+        current.state,
+        f"期限由 {previous:%Y-%m-%d} 延至 {new_deadline:%Y-%m-%d}，批准人 {approver}。{reason}"
+        if previous
+        else reason,
+    )
+    return _done(case, current)

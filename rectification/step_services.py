@@ -1,0 +1,224 @@
+"""The things a case carries out and proves: planning its steps when it is determined
+(checklist, milestones or relocation steps), confirming a step by its department, evidence
+photos, and the completeness check that gates verification."""
+
+from django.db import transaction
+from django.db.models import Count
+
+from accounts.models import Organisation
+
+from .evidence import name_upload_by_content, validate_evidence_image
+from .models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
+from .workflow_rules import (
+    R,
+    TransitionRefused,
+    _check_area,
+    _check_state,
+    _record,
+    _save,
+    can_add_photos,
+    can_confirm_step,
+    today,
+)
+
+# Milestones of 升级改造 (seed 001: 补办手续, 污染治理设施, 稳定达标排放) and the steps of
+# 集聚搬迁 (搬迁入园, then 原有厂区拆迁和场地修复), with the department that confirms each.
+D = Organisation.Department
+UPGRADE_MILESTONES = {
+    Requirement.OBTAIN_PERMITS: [("补办审批手续", ""), ("监测达标", D.ECOLOGY_ENVIRONMENT)],
+    Requirement.IMPROVE: [
+        ("安装污染治理设施", D.ECOLOGY_ENVIRONMENT),
+        ("监测达标", D.ECOLOGY_ENVIRONMENT),
+    ],
+    "": [
+        ("补办审批手续", ""),
+        ("安装污染治理设施", D.ECOLOGY_ENVIRONMENT),
+        ("监测达标", D.ECOLOGY_ENVIRONMENT),
+    ],
+}
+RELOCATION_STEPS = [
+    ("搬迁入园", D.INDUSTRY),
+    ("拆除原厂房", D.HOUSING),
+    ("原址场地恢复", D.NATURAL_RESOURCES),
+]
+
+
+def confirming_units(case, departments):
+    """The county (or city) department organisation for each department, nearest first."""
+    codes = [code for code in case.region_path.split("/") if code]
+    ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+    units = {}
+    for organisation in (
+        Organisation.objects.filter(department__in=departments, region__path__in=ancestors)
+        .exclude(kind=Organisation.Kind.TOWNSHIP_GOVERNMENT)
+        .select_related("region")
+        .order_by("-region__level", "id")
+    ):
+        units.setdefault(organisation.department, organisation)
+    return units
+
+
+def build_steps(case, checklist_steps, units):
+    """Unsaved CaseStep rows for a determined case: the campaign's checklist (关停取缔), the
+    milestones (升级改造) or the relocation steps (集聚搬迁). `units` maps department → unit."""
+    if case.disposal == Disposal.SHUTDOWN:
+        plan = [
+            (CaseStep.Kind.CLOSURE_STEP, step.name, step.default_department, None)
+            for step in checklist_steps
+        ]
+    elif case.disposal == Disposal.UPGRADE:
+        plan = [
+            (CaseStep.Kind.MILESTONE, name, department, case.deadline)
+            for name, department in UPGRADE_MILESTONES[case.requirement or ""]
+        ]
+    else:
+        plan = [
+            (
+                CaseStep.Kind.RELOCATION_STEP,
+                name,
+                department,
+                case.relocation_deadline if index == 0 else case.deadline,
+            )
+            for index, (name, department) in enumerate(RELOCATION_STEPS)
+        ]
+    return [
+        CaseStep(
+            case=case,
+            kind=kind,
+            order=index,
+            name=name,
+            confirming_department=department,
+            confirming_unit=units.get(department),
+            deadline=deadline,
+        )
+        for index, (kind, name, department, deadline) in enumerate(plan, start=1)
+    ]
+
+
+def _plan_steps(case):
+    checklist_steps = list(case.campaign.closure_checklist.steps.all())
+    departments = {step.default_department for step in checklist_steps} | {
+        department for _, department in RELOCATION_STEPS
+    }
+    departments |= {department for plan in UPGRADE_MILESTONES.values() for _, department in plan}
+    units = confirming_units(case, {department for department in departments if department})
+    CaseStep.objects.bulk_create(build_steps(case, checklist_steps, units))
+
+
+def missing_evidence(case):
+    """Names of steps still lacking a done date or a photo, e.g. ["断水（缺完成日期）"]."""
+    missing = []
+    steps = case.steps.annotate(photo_count=Count("photos")).order_by("order", "id")
+    for step in steps:
+        lacks = []
+        if step.done_on is None:
+            lacks.append("完成日期")
+        if step.photo_count == 0:
+            lacks.append("照片")
+        if lacks:
+            missing.append(f"{step.name}（缺{'、'.join(lacks)}）")
+    return missing, len(steps)
+
+
+def _check_evidence_complete(case):
+    missing, count = missing_evidence(case)
+    if count == 0:
+        raise TransitionRefused("该案件还没有整治步骤，不能提请验收。")
+    if missing:
+        raise TransitionRefused("以下步骤尚未完成或缺少佐证照片：" + "；".join(missing) + "。")
+
+
+# --- steps and evidence --------------------------------------------------------------------
+
+
+def _lock_step(step, by):
+    current = _lock_case_of_step(step)
+    _check_area(by, current.region_path)
+    _check_state(current, {CaseState.IN_PROGRESS}, "登记整治步骤（请先开始整治）")
+    return current
+
+
+def _lock_case_of_step(step):
+    try:
+        return Case.objects.select_for_update().get(pk=step.case_id)
+    except Case.DoesNotExist as error:
+        raise TransitionRefused("案件不存在或已被删除。") from error
+
+
+def _save_photos(step, images, by):
+    for image in images:
+        try:
+            validate_evidence_image(image)
+        except Exception as error:
+            messages = getattr(error, "messages", None) or [str(error)]
+            raise TransitionRefused(
+                f"照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}"
+            ) from error
+    photos = []
+    for image in images:
+        name_upload_by_content(image)
+        photos.append(EvidencePhoto.objects.create(step=step, image=image, uploaded_by=by))
+    return photos
+
+
+@transaction.atomic
+def confirm_step(step, *, by, done_on, confirming_person="", note="", photos=()):
+    """Record a step as done on a date, confirmed by its department (e.g. 供电公司 confirms 断电)."""
+    if by.is_read_only:
+        raise TransitionRefused("局领导账号为只读，不能办理案件。")
+    current = _lock_step(step, by)
+    step = CaseStep.objects.select_related("confirming_unit").get(pk=step.pk)
+    if not can_confirm_step(by, step):
+        department = step.get_confirming_department_display() or "县整治办"
+        raise TransitionRefused(f"“{step.name}”应由{department}或县整治办确认，您不能确认该步骤。")
+    if done_on is None:
+        raise TransitionRefused("请填写完成日期。")
+    if done_on > today():
+        raise TransitionRefused("完成日期不能晚于今天。")
+    if done_on < current.found_on:
+        raise TransitionRefused("完成日期不能早于案件发现日期。")
+    _save_photos(step, list(photos), by)
+    step.done_on = done_on
+    step.confirming_person = (confirming_person or "").strip() or by.display_name
+    step.confirmed_by = by
+    if (by.organisation_id and by.role == R.DEPARTMENT_OFFICER) or step.confirming_unit_id is None:
+        step.confirming_unit = by.organisation
+    step.note = (note or "").strip()[:200]
+    step.save(
+        update_fields=["done_on", "confirming_person", "confirmed_by", "confirming_unit", "note"]
+    )
+    _save(current)
+    _record(
+        current,
+        CaseEvent.Action.CONFIRM_STEP,
+        by,
+        current.state,
+        current.state,
+        f"{step.name}：{done_on:%Y-%m-%d} 完成，确认人 {step.confirming_person}。{step.note}".strip(),
+    )
+    return step
+
+
+@transaction.atomic
+def add_step_photos(step, *, by, photos):
+    """Evidence photos for a step (images only, checked by content)."""
+    if by.is_read_only:
+        raise TransitionRefused("局领导账号为只读，不能办理案件。")
+    photos = list(photos)
+    if not photos:
+        raise TransitionRefused("请选择要上传的照片。")
+    current = _lock_step(step, by)
+    step = CaseStep.objects.get(pk=step.pk)
+    if not can_add_photos(by, step):
+        raise TransitionRefused(f"您不能为“{step.name}”上传佐证照片。")
+    saved = _save_photos(step, photos, by)
+    _save(current)
+    _record(
+        current,
+        CaseEvent.Action.ADD_PHOTO,
+        by,
+        current.state,
+        current.state,
+        f"{step.name}：上传照片 {len(saved)} 张",
+    )
+    return saved

@@ -1,0 +1,176 @@
+"""In headless Chromium on a phone-sized screen: the county takes a case from 排查发现 through
+every "两断三清一恢复" step with a photo to 已销号, sees a failed verification send it back with a
+new deadline, reopens it as 反弹 on look-back; and a reminder reaches the bell exactly once."""
+
+import datetime
+
+import pytest
+
+from rectification.models import Case, CaseState, Notification
+from rectification.reminders import send_due_reminders
+from tests.factories.accounts import TEST_PASSWORD
+from tests.factories.rectification import (
+    CampaignFactory,
+    CaseFactory,
+    found_case,
+    image_bytes,
+    new_enterprise,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def photo_file(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "断水现场.jpg"
+    path.write_bytes(image_bytes("JPEG", size=(40, 30)))
+    return str(path)
+
+
+def state_of(page):
+    return page.inner_text("#case-state")
+
+
+def run_action(page, name, summary=None, **fields):
+    if summary:
+        page.click(summary)
+    for selector, value in fields.items():
+        page.fill(f"#form-{name} [name={selector}]", value)
+    page.click(f"#action-{name}")
+    page.wait_for_load_state()
+
+
+def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
+    area, page, log_in, live_server, photo_file
+):
+    case = found_case(area)
+    log_in("county_a", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/cases/")
+    page.click(f"text={case.number}")
+    assert "排查发现" in state_of(page)
+
+    # 认定: 关停取缔 / 限期拆除, with plan, unit, person and deadline
+    deadline = (TODAY + datetime.timedelta(days=30)).isoformat()
+    page.select_option("#form-determine [name=disposal]", "shutdown")
+    page.select_option("#form-determine [name=requirement]", "demolish")
+    page.fill("#form-determine [name=measures]", "依法关停，按两断三清一恢复实施")
+    page.select_option(
+        "#form-determine [name=responsible_unit]", str(area["orgs"]["township_a1"].pk)
+    )
+    page.fill("#form-determine [name=responsible_person]", "王分包")
+    page.fill("#form-determine [name=deadline]", deadline)
+    page.click("#action-determine")
+    page.wait_for_selector("text=案件已认定")
+    assert "已认定" in state_of(page)
+
+    run_action(page, "start")
+    page.wait_for_selector("text=已开始整治")
+    assert "整治中" in state_of(page)
+
+    steps = list(Case.objects.get(pk=case.pk).steps.order_by("order"))
+    assert [step.name for step in steps] == [
+        "断水",
+        "断电",
+        "清原料",
+        "清设备",
+        "清场地",
+        "恢复原状原貌",
+    ]
+    # Submitting too early is refused with the missing steps named.
+    run_action(page, "submit")
+    page.wait_for_selector("text=以下步骤尚未完成或缺少佐证照片")
+    for step in steps:
+        box = f"#step-{step.pk}"
+        page.click(f"{box} summary:has-text('确认完成')")
+        page.fill(f"{box} .confirm-form [name=done_on]", TODAY.isoformat())
+        page.fill(f"{box} .confirm-form [name=confirming_person]", "周丽")
+        page.set_input_files(f"{box} .confirm-form input[type=file]", photo_file)
+        page.click(f"{box} .confirm-form button[type=submit]")
+        page.wait_for_selector(f"text=“{step.name}”已确认完成")
+        assert "完成" in page.inner_text(f"{box} .step-status")
+        assert page.locator(f"{box} img.evidence-thumb").count() == 1
+
+    run_action(page, "submit")
+    page.wait_for_selector("text=已提请验收")
+    assert "待验收" in state_of(page)
+
+    # 验收不通过: back to 整治中 with a new deadline, kept in the list of changes
+    new_deadline = (TODAY + datetime.timedelta(days=50)).isoformat()
+    run_action(
+        page,
+        "fail_verification",
+        summary="#summary-fail",
+        note="场地未恢复原貌",
+        new_deadline=new_deadline,
+    )
+    page.wait_for_selector("text=验收不通过，案件已退回整治")
+    assert "整治中" in state_of(page)
+    assert new_deadline in page.inner_text("#case-deadline")
+    assert new_deadline in page.inner_text("#extensions")
+
+    run_action(page, "submit")
+    page.wait_for_selector("text=已提请验收")
+    run_action(page, "close")
+    page.wait_for_selector("text=案件已验收销号")
+    assert "已销号" in state_of(page)
+    assert f"拆除到位（{TODAY.isoformat()}）" in page.inner_text("#case-completion")
+
+    # 回头看: relapse reopens it flagged 反弹
+    run_action(page, "reopen", summary="#summary-reopen", note="回头看发现恢复生产")
+    page.wait_for_selector("text=已认定反弹")
+    assert "整治中" in state_of(page) and "反弹" in state_of(page)
+    timeline = page.inner_text("#timeline")
+    for label in [
+        "排查上报",
+        "认定",
+        "开始整治",
+        "确认步骤",
+        "提请验收",
+        "验收不通过",
+        "验收销号",
+        "回头看反弹",
+    ]:
+        assert label in timeline
+
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == CaseState.IN_PROGRESS and stored.is_relapse
+    assert stored.extensions.count() == 2
+    assert all(step.photos.count() == 1 for step in stored.steps.all())
+
+
+def test_leader_sees_the_case_without_buttons(area, page, log_in, live_server):
+    case = found_case(area)
+    log_in("leader_a", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    assert case.number in page.inner_text("#case-number")
+    assert page.locator("#case-actions").count() == 0
+
+
+def test_reminder_reaches_the_bell_once_and_is_marked_read(area, page, log_in, live_server):
+    CaseFactory(
+        enterprise=new_enterprise(area),
+        campaign=CampaignFactory(),
+        state=CaseState.IN_PROGRESS,
+        deadline=TODAY + datetime.timedelta(days=3),
+        responsible_unit=area["orgs"]["township_a1"],
+    )
+    send_due_reminders(TODAY)
+    send_due_reminders(TODAY)
+    log_in("clerk_a1", TEST_PASSWORD)
+    page.click(".navbar-toggler")
+    # Wait for Bootstrap's collapse transition to end before clicking inside the menu.
+    page.wait_for_selector("#mainNav.show:not(.collapsing)")
+    assert page.inner_text("#unread-count") == "1"
+    page.click("#notification-bell")
+    page.wait_for_url("**/cases/notifications/")
+    page.wait_for_selector("#notifications")
+    assert page.locator("#notifications .list-group-item").count() == 1
+    assert "距整治期限还有 3 天" in page.inner_text("#notifications")
+    page.click("#mark-all-read")
+    page.wait_for_selector("text=已将 1 条通知标为已读")
+    assert page.locator("#unread-count").count() == 0
+    assert not Notification.objects.filter(recipient=area["users"]["clerk"], unread=True).exists()
+    assert Notification.objects.filter(recipient=area["users"]["head"], unread=True).count() == 1

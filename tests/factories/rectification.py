@@ -1,0 +1,96 @@
+"""Factories and helpers for cases: campaigns with the seeds' checklists, cases built directly
+(for lists) or walked through the real services (for workflow tests), and photo bytes."""
+
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from rectification import services
+from rectification.checklists import ensure_checklist
+from rectification.models import Campaign, Case, CaseState, Disposal, Requirement
+from tests.factories.enterprises import EnterpriseFactory
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    name = factory.Sequence(lambda n: f"测试专项行动{n}")
+    year = 2024
+    region = None
+    closure_checklist = factory.LazyFunction(lambda: ensure_checklist("两断三清一恢复"))
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case row as it sits in the database (no workflow): for lists and reminders."""
+
+    class Meta:
+        model = Case
+
+    enterprise = None  # pass an Enterprise
+    campaign = factory.SubFactory(CampaignFactory)
+    number = factory.Sequence(lambda n: f"110101-2024-{n + 1:04d}")
+    state = CaseState.FOUND
+    found_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+def image_bytes(image_format="PNG", size=(8, 8), color=(200, 30, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def photo(name="现场.png", image_format="PNG"):
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[image_format]
+    return SimpleUploadedFile(name, image_bytes(image_format), content_type=content_type)
+
+
+def new_enterprise(area, township="township_a1", **kwargs):
+    return EnterpriseFactory(township=area[township], **kwargs)
+
+
+def found_case(area, campaign=None, township="township_a1"):
+    """A case at 排查发现, proposed by the township clerk through the service."""
+    campaign = campaign or CampaignFactory()
+    clerk = area["users"]["clerk"] if township == "township_a1" else area["users"]["county"]
+    return services.propose_case(new_enterprise(area, township), campaign=campaign, by=clerk)
+
+
+def determined_case(area, disposal=Disposal.SHUTDOWN, requirement=Requirement.DEMOLISH, **kwargs):
+    case = found_case(area, **kwargs)
+    return services.determine_case(
+        case,
+        by=area["users"]["county"],
+        disposal=disposal,
+        requirement=requirement,
+        measures="依法关停取缔",
+        responsible_unit=area["orgs"]["township_a1"],
+        responsible_person="王分包",
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        destination_park="工业园区" if disposal == Disposal.RELOCATION else "",
+    )
+
+
+def in_progress_case(area, **kwargs):
+    case = determined_case(area, **kwargs)
+    return services.start_remediation(case, by=area["users"]["clerk"])
+
+
+def complete_all_steps(case, user):
+    for step in case.steps.all():
+        services.confirm_step(step, by=user, done_on=datetime.date.today(), photos=[photo()])
+    case.refresh_from_db()
+    return case
+
+
+def awaiting_case(area, **kwargs):
+    case = complete_all_steps(in_progress_case(area, **kwargs), area["users"]["county"])
+    return services.submit_for_verification(case, by=area["users"]["clerk"])
+
+
+def closed_case(area, **kwargs):
+    case = awaiting_case(area, **kwargs)
+    return services.close_case(case, by=area["users"]["county"], note="验收合格")

@@ -1,0 +1,96 @@
+"""Two people acting on one case at the same moment: neither's work is silently lost. One
+wins, the other is refused with a Chinese message (row lock + version check). PostgreSQL only."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from rectification import services
+from rectification.models import Case, CaseEvent, DeadlineExtension
+from tests.factories.rectification import determined_case
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite 锁整个数据库文件，无法演示两个并发事务争用同一行；该测试只在 PostgreSQL 上运行。",
+    ),
+]
+
+
+def run_together(*actions):
+    """Start every action at the same instant in its own thread and connection."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def worker(index, action):
+        try:
+            barrier.wait()
+            action()
+            outcomes[index] = "done"
+        except services.TransitionRefused as refusal:
+            outcomes[index] = refusal.message
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+def test_two_concurrent_extensions_cannot_both_apply(area):
+    case = determined_case(area)
+    county, clerk = area["users"]["county"], area["users"]["clerk"]
+    first = Case.objects.get(pk=case.pk)
+    second = Case.objects.get(pk=case.pk)
+    dates = [
+        case.deadline + datetime.timedelta(days=10),
+        case.deadline + datetime.timedelta(days=20),
+    ]
+
+    outcomes = run_together(
+        lambda: services.extend_deadline(
+            first, by=county, new_deadline=dates[0], reason="甲", approver=county
+        ),
+        lambda: services.extend_deadline(
+            second, by=clerk, new_deadline=dates[1], reason="乙", approver=county
+        ),
+    )
+
+    assert outcomes.count("done") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "done")
+    assert "已被他人更新" in refusal
+    stored = Case.objects.get(pk=case.pk)
+    winner = outcomes.index("done")
+    assert stored.deadline == dates[winner]
+    assert stored.version == case.version + 1
+    assert DeadlineExtension.objects.filter(case=case).count() == 1
+    assert CaseEvent.objects.filter(case=case, action="extend").count() == 1
+
+
+def test_start_and_extension_at_once_keep_the_winner_and_refuse_the_other(area):
+    case = determined_case(area)
+    county, clerk = area["users"]["county"], area["users"]["clerk"]
+    first = Case.objects.get(pk=case.pk)
+    second = Case.objects.get(pk=case.pk)
+    new_deadline = case.deadline + datetime.timedelta(days=10)
+
+    outcomes = run_together(
+        lambda: services.start_remediation(first, by=clerk),
+        lambda: services.extend_deadline(
+            second, by=county, new_deadline=new_deadline, reason="r", approver=county
+        ),
+    )
+
+    assert sorted(outcome == "done" for outcome in outcomes) == [False, True]
+    stored = Case.objects.get(pk=case.pk)
+    if outcomes[0] == "done":
+        assert (stored.state, stored.deadline) == ("in_progress", case.deadline)
+    else:
+        assert (stored.state, stored.deadline) == ("determined", new_deadline)
+    assert CaseEvent.objects.filter(case=case).count() == 3  # propose, determine, the winner
