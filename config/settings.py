@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rectification.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Tips not assigned within 2 days or not verified within 7 days of assignment.
+    "inspections-waiting-tips": {
+        "task": "inspections.remind_waiting_tips",
+        "schedule": crontab(hour=7, minute=20),
+    },
 }
 
 if REDIS_URL:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("cases/", include("rectification.urls")),
     path("inspections/", include("inspections.urls")),
+    path("tips/", include("inspections.public_urls")),  # public tip pages, no login
     path("reports/", include("reporting.urls")),
 ]
 

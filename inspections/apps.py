@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = "检查与举报"
+
+    def ready(self):
+        from accounts import navigation
+
+        navigation.register("检查记录", "inspections:inspection_list", order=40)
+        navigation.register(
+            "督导抽查",
+            "inspections:coverage",
+            roles={"county_office", "city_office", "bureau_leader", "administrator"},
+            order=42,
+        )
+        navigation.register("督查跟踪台账", "inspections:transfer_list", order=44)
+        navigation.register("举报受理", "inspections:tip_list", order=46)
+        self.register_ledger_links()
+
+    @staticmethod
+    def register_ledger_links():
+        """Links on the enterprise detail page: its inspections, and the forms that start from it."""
+        from enterprises import ledger
+
+        from .hooks import enterprise_detail_links
+
+        if hasattr(ledger, "register_detail_links"):
+            ledger.register_detail_links(enterprise_detail_links)

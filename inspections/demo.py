@@ -1,0 +1,392 @@
+"""Demo field work for the demo county: team outings with members, inspections of every type
+over the demo enterprises, county spot checks covering some townships above and some below
+20%, a planned spot-check round, a few 附件2 transfers, and tips in every state.
+
+Volume rows (teams, members, inspections) are bulk-inserted; the few rows whose point is the
+workflow (a look-back relapse, tips, transfers, the round) go through the services. Idempotent:
+a county that already has inspections is left as it is.
+"""
+
+import contextlib
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Organisation, Role, User
+from enterprises.models import Enterprise
+
+from .models import (
+    Inspection,
+    InspectionResult,
+    InspectionType,
+    SpotCheckRound,
+    SupervisionTransfer,
+    Team,
+    TeamMember,
+    Tip,
+    TipChannel,
+)
+from .services import (
+    InspectionRefused,
+    assign_tip,
+    complete_transfer,
+    file_tip,
+    plan_spot_check_round,
+    publish_tip_outcome,
+    record_inspection,
+    transfer_problem,
+)
+
+NAMED_PEOPLE = [
+    "王建国",
+    "李卫东",
+    "赵志刚",
+    "刘红梅",
+    "陈海涛",
+    "杨晓东",
+    "张丽华",
+    "孙立军",
+    "周文斌",
+]
+POLICE_AND_POWER = ["公安民警刘强", "供电所电工王亮", "市场监管员高峰"]
+FINDINGS = {
+    InspectionResult.NO_PROBLEM: [
+        "现场已停产，设备已清除。",
+        "未发现生产迹象。",
+        "手续齐全，治污设施正常运行。",
+    ],
+    InspectionResult.NEW_FIND: ["发现无手续加工点，已录入台账。", "厂中厂无环评手续，正在生产。"],
+    InspectionResult.SHORTFALL: ["治污设施尚未安装到位。", "原料未清理干净。"],
+}
+BATCH = 2000
+
+
+def _team_rows(rng, organisation, out_on, name, users):
+    team = Team(
+        name=name, organisation=organisation, out_on=out_on, region_path=organisation.region.path
+    )
+    people = [user.display_name for user in users[:2]] + rng.sample(NAMED_PEOPLE, rng.randint(1, 3))
+    if rng.random() < 0.3:
+        people.append(rng.choice(POLICE_AND_POWER))
+    members = list(dict.fromkeys(people))
+    return team, members
+
+
+def _bulk_teams(pairs):
+    teams = Team.objects.bulk_create([team for team, _members in pairs], batch_size=BATCH)
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(team=team, name=name)
+            for team, (_team, members) in zip(teams, pairs, strict=True)
+            for name in members
+        ],
+        batch_size=BATCH,
+    )
+    return teams
+
+
+def seed(context):
+    county = context["county"]
+    if Inspection.objects.within(county.path).exists():
+        return
+    rng = context["random"]
+    today = timezone.localdate()
+    year_start = datetime.date(today.year, 1, 1)
+    townships = context["townships"]
+    governments = context["township_governments"]
+    county_office = context["county_office"]
+    users_by_org = {}
+    for user in User.objects.filter(organisation__region__path__startswith=county.path).order_by(
+        "id"
+    ):
+        users_by_org.setdefault(user.organisation_id, []).append(user)
+    enterprises = list(
+        Enterprise.objects.within(county.path)
+        .order_by("id")
+        .values_list("id", "township_id", "region_path", "reported_on")
+    )
+    if not enterprises:
+        return
+    by_township = {}
+    for row in enterprises:
+        by_township.setdefault(row[1], []).append(row)
+
+    def recent_day(days=60):
+        return max(year_start, today - datetime.timedelta(days=rng.randint(1, days)))
+
+    # Township sweep and patrol teams: a few outings per township, each checking several places.
+    pairs, plans = [], []
+    for township in townships:
+        government = governments[township.code]
+        rows = by_township.get(township.pk, [])
+        for number in range(max(2, len(rows) // 8)):
+            out_on = recent_day()
+            pairs.append(
+                _team_rows(
+                    rng,
+                    government,
+                    out_on,
+                    f"第{number + 1}执法组",
+                    users_by_org.get(government.pk, []),
+                )
+            )
+            plans.append((government, township, out_on, rows))
+    teams = _bulk_teams(pairs)
+    inspections = []
+    for team, (government, township, out_on, rows) in zip(teams, plans, strict=True):
+        for enterprise_id, _township_id, region_path, _reported in rng.sample(
+            rows, min(len(rows), rng.randint(3, 8))
+        ):
+            kind = rng.choice([InspectionType.SWEEP, InspectionType.PATROL, InspectionType.PATROL])
+            result = (
+                InspectionResult.NEW_FIND
+                if kind == InspectionType.SWEEP and rng.random() < 0.15
+                else InspectionResult.NO_PROBLEM
+            )
+            inspections.append(
+                Inspection(
+                    inspection_type=kind,
+                    inspected_on=out_on,
+                    organisation=government,
+                    team=team,
+                    enterprise_id=enterprise_id,
+                    township=township,
+                    region_path=region_path,
+                    findings=rng.choice(FINDINGS[result]),
+                    result=result,
+                )
+            )
+        # A sweep of a warehouse with nothing on the ledger: a place, not an enterprise.
+        inspections.append(
+            Inspection(
+                inspection_type=InspectionType.SWEEP,
+                inspected_on=out_on,
+                organisation=government,
+                team=team,
+                township=township,
+                region_path=township.path,
+                place=f"{township.name}物流仓库",
+                findings="仓库内未发现生产加工。",
+                result=InspectionResult.NO_PROBLEM,
+            )
+        )
+
+    # County spot checks (督导抽查): the first townships above 20%, the others below the line.
+    county_users = users_by_org.get(county_office.pk, [])
+    pairs, plans = [], []
+    for index, township in enumerate(townships):
+        rows = by_township.get(township.pk, [])
+        if not rows:
+            continue
+        share = 0.3 if index % 2 == 0 else 0.1
+        sample = rng.sample(rows, max(1, int(len(rows) * share)))
+        out_on = recent_day(30)
+        pairs.append(_team_rows(rng, county_office, out_on, f"县督导{index + 1}组", county_users))
+        plans.append((township, out_on, sample))
+    teams = _bulk_teams(pairs)
+    for team, (township, out_on, sample) in zip(teams, plans, strict=True):
+        for enterprise_id, _township_id, region_path, _reported in sample:
+            result = (
+                InspectionResult.NO_PROBLEM if rng.random() < 0.85 else InspectionResult.NEW_FIND
+            )
+            inspections.append(
+                Inspection(
+                    inspection_type=InspectionType.SPOT_CHECK,
+                    inspected_on=out_on,
+                    organisation=county_office,
+                    team=team,
+                    enterprise_id=enterprise_id,
+                    township=township,
+                    region_path=region_path,
+                    findings=rng.choice(FINDINGS[result]),
+                    result=result,
+                )
+            )
+    Inspection.objects.bulk_create(inspections, batch_size=BATCH)
+
+    county_user = User.objects.filter(username="county").first() or (county_users or [None])[0]
+    if county_user is None:
+        return
+    _look_backs(context, rng, today, townships, governments, users_by_org)
+    _round_and_transfers(context, rng, today, county, county_user)
+    _tips(context, today, county, townships, governments, users_by_org, county_user)
+    stdout = context.get("stdout")
+    if stdout:
+        stdout.write(
+            f"检查记录：已生成 {Inspection.objects.within(county.path).count()} 条检查、举报和督查跟踪台账。"
+        )
+
+
+def _look_backs(context, rng, today, townships, governments, users_by_org):
+    """回头看 of closed cases through the real workflow: most hold, one relapses (反弹)."""
+    try:
+        from rectification.models import Case, CaseState
+    except ImportError:  # pragma: no cover
+        return
+    closed = list(
+        Case.objects.within(context["county"].path)
+        .filter(state=CaseState.CLOSED, is_relapse=False)
+        .select_related("enterprise", "enterprise__township")
+        .order_by("id")[:6]
+    )
+    for index, case in enumerate(closed):
+        township = case.enterprise.township
+        government = governments.get(township.code)
+        clerk = next(
+            (
+                u
+                for u in users_by_org.get(getattr(government, "pk", None), [])
+                if u.role == Role.TOWNSHIP_CLERK
+            ),
+            None,
+        )
+        if clerk is None:
+            continue
+        relapse = index == 0
+        try:
+            record_inspection(
+                by=clerk,
+                inspection_type=InspectionType.LOOK_BACK,
+                inspected_on=today,
+                result=InspectionResult.RELAPSE if relapse else InspectionResult.NO_PROBLEM,
+                enterprise=case.enterprise,
+                new_team={
+                    "name": "回头看工作组",
+                    "member_users": [clerk],
+                    "member_names": ["村网格员"],
+                },
+                findings="夜间恢复生产，死灰复燃。" if relapse else "已取缔到位，未见反弹。",
+            )
+        except InspectionRefused:
+            continue
+    # 整改未到位 found on a case still in progress: recorded against it by the workflow.
+    open_case = (
+        Case.objects.within(context["county"].path)
+        .filter(state=CaseState.IN_PROGRESS)
+        .select_related("enterprise", "enterprise__township")
+        .order_by("id")
+        .first()
+    )
+    county_user = User.objects.filter(username="county").first()
+    if open_case is not None and county_user is not None:
+        with contextlib.suppress(InspectionRefused):
+            record_inspection(
+                by=county_user,
+                inspection_type=InspectionType.PATROL,
+                inspected_on=today,
+                result=InspectionResult.SHORTFALL,
+                enterprise=open_case.enterprise,
+                new_team={
+                    "name": "县整治办巡查组",
+                    "member_users": [county_user],
+                    "member_names": [],
+                },
+                findings=rng.choice(FINDINGS[InspectionResult.SHORTFALL]),
+            )
+
+
+def _round_and_transfers(context, rng, today, county, county_user):
+    if not SpotCheckRound.objects.filter(county=county).exists():
+        plan_spot_check_round(
+            by=county_user,
+            county=county,
+            name=f"{today.year}年{today.month}月县级督导抽查",
+            period_start=today - datetime.timedelta(days=30),
+            period_end=today,
+            rng=rng,
+        )
+    if SupervisionTransfer.objects.within(county.path).exists():
+        return
+    found = list(
+        Inspection.objects.within(county.path)
+        .filter(inspection_type=InspectionType.SPOT_CHECK, enterprise__isnull=False)
+        .select_related("enterprise")
+        .order_by("id")[:6]
+    )
+    requirements = ["obtain_permits", "improve", "demolish"]
+    for index, inspection in enumerate(found):
+        transfer = transfer_problem(
+            by=county_user,
+            enterprise=inspection.enterprise,
+            requirement=requirements[index % 3],
+            problem="督导抽查发现手续不全、仍在生产。",
+            transferred_on=inspection.inspected_on,
+            inspection=inspection,
+        )
+        if index % 2 == 0:
+            complete_transfer(transfer, by=county_user, completed_on=today, note="已整改到位")
+
+
+def _tips(context, today, county, townships, governments, users_by_org, county_user):
+    """One tip in each state: 待分派, 核查中, 已核查待公开, 已公开 (one with 有奖举报)."""
+    if Tip.objects.filter(county=county).exists():
+        return
+    township = townships[0]
+    government = governments[township.code]
+    clerk = next(
+        (u for u in users_by_org.get(government.pk, []) if u.role == Role.TOWNSHIP_CLERK), None
+    )
+    environment = Organisation.objects.filter(
+        region=county, department=Organisation.Department.ECOLOGY_ENVIRONMENT
+    ).first()
+    specs = [
+        (TipChannel.ONLINE, "村后有人夜里焚烧废塑料，味道刺鼻。", "东兴村后山沟", "received"),
+        (
+            TipChannel.HOTLINE_12369,
+            "有家小作坊露天喷漆，没有任何防护。",
+            f"{township.name}镇区北街",
+            "assigned",
+        ),
+        (
+            TipChannel.LETTER,
+            "废弃砖厂里有人开小锅炉洗浴，冒黑烟。",
+            f"{township.name}旧砖厂",
+            "verified",
+        ),
+        (
+            TipChannel.PHONE,
+            "仓库里有废铝熔炼，晚上开工。",
+            f"{township.name}物流园后院",
+            "published",
+        ),
+    ]
+    for channel, content, place, target in specs:
+        tip = file_tip(
+            by=None if channel == TipChannel.ONLINE else county_user,
+            channel=channel,
+            content=content,
+            place=place,
+            county=county,
+            township=township if channel != TipChannel.ONLINE else None,
+            reporter_name="张先生" if target != "received" else "",
+            reporter_contact="13800000000" if target in ("published", "assigned") else "",
+            reward=target == "published",
+        )
+        if target == "received":
+            continue
+        assignee = environment if (target == "assigned" and environment) else government
+        tip = assign_tip(tip, by=county_user, organisation=assignee, note="请尽快核查")
+        if target == "assigned" or clerk is None:
+            continue
+        record_inspection(
+            by=clerk,
+            inspection_type=InspectionType.TIP_VERIFICATION,
+            inspected_on=today,
+            result=InspectionResult.NO_PROBLEM
+            if target == "verified"
+            else InspectionResult.NEW_FIND,
+            tip=tip,
+            township=township,
+            place=place,
+            new_team={"name": "举报核查组", "member_users": [clerk], "member_names": ["村网格员"]},
+            findings="现场核查，情况属实，已责令停产。"
+            if target == "published"
+            else "现场未发现生产。",
+        )
+        if target == "published":
+            publish_tip_outcome(
+                tip,
+                by=county_user,
+                outcome="经核查举报属实，已责令停产并列入整治台账，依法关停取缔。",
+                reward=True,
+            )

@@ -1,0 +1,153 @@
+"""One FilterSet per list — inspections, tips, supervision transfers — shared by the browser
+pages, the .xlsx export and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from accounts.models import Region
+from rectification.models import Requirement
+
+from .models import (
+    Inspection,
+    InspectionResult,
+    InspectionType,
+    SupervisionTransfer,
+    Tip,
+    TipChannel,
+    TipState,
+)
+from .models.supervision import DONE_STATUSES
+
+
+def visible_townships(request):
+    if request is None:
+        return Region.objects.none()
+    return Region.objects.visible_to(request.user).townships().order_by("code")
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes and date pickers on the filter form the browser pages render."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(field, forms.DateField):
+                    widget.input_type = "date"
+                widget.attrs.setdefault(
+                    "class",
+                    "form-select form-select-sm"
+                    if isinstance(widget, forms.Select)
+                    else "form-control form-control-sm",
+                )
+            form.styled = True
+        return form
+
+
+class InspectionFilter(StyledFilterSet):
+    inspection_type = django_filters.ChoiceFilter(
+        choices=InspectionType.choices, label="检查类型", empty_label="全部类型"
+    )
+    result = django_filters.ChoiceFilter(
+        choices=InspectionResult.choices, label="检查结果", empty_label="全部结果"
+    )
+    date_from = django_filters.DateFilter(
+        field_name="inspected_on", lookup_expr="gte", label="检查日期从"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="inspected_on", lookup_expr="lte", label="检查日期至"
+    )
+    township = django_filters.ModelChoiceFilter(
+        queryset=visible_townships,
+        field_name="township",
+        to_field_name="code",
+        label="乡镇",
+        empty_label="全部乡镇",
+    )
+    team = django_filters.CharFilter(
+        field_name="team__name", lookup_expr="icontains", label="执法组"
+    )
+    q = django_filters.CharFilter(method="search", label="企业或地点")
+    # From the enterprise detail page's link: every inspection of one ledger row.
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label="企业", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "inspection_type",
+            "result",
+            "date_from",
+            "date_to",
+            "township",
+            "team",
+            "q",
+            "enterprise",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(place__icontains=value))
+
+
+class TipFilter(StyledFilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=TipState.choices, label="办理状态", empty_label="全部状态"
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=TipChannel.choices, label="举报渠道", empty_label="全部渠道"
+    )
+    received_from = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__gte", label="受理日期从"
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__lte", label="受理日期至"
+    )
+    township = django_filters.ModelChoiceFilter(
+        queryset=visible_townships,
+        field_name="township",
+        to_field_name="code",
+        label="乡镇",
+        empty_label="全部乡镇",
+    )
+    reward = django_filters.BooleanFilter(label="有奖举报")
+    receipt_number = django_filters.CharFilter(lookup_expr="iexact", label="受理编号")
+
+    class Meta:
+        model = Tip
+        fields = ["state", "channel", "received_from", "received_to", "township", "reward"]
+
+
+class SupervisionTransferFilter(StyledFilterSet):
+    township = django_filters.ModelChoiceFilter(
+        queryset=visible_townships,
+        field_name="township",
+        to_field_name="code",
+        label="乡（镇）、办",
+        empty_label="全部乡镇",
+    )
+    requirement = django_filters.ChoiceFilter(
+        choices=Requirement.choices, label="整治要求", empty_label="全部要求"
+    )
+    done = django_filters.BooleanFilter(method="filter_done", label="已完成")
+    transferred_from = django_filters.DateFilter(
+        field_name="transferred_on", lookup_expr="gte", label="移交日期从"
+    )
+    transferred_to = django_filters.DateFilter(
+        field_name="transferred_on", lookup_expr="lte", label="移交日期至"
+    )
+    q = django_filters.CharFilter(
+        field_name="enterprise__name", lookup_expr="icontains", label="企业名称"
+    )
+
+    class Meta:
+        model = SupervisionTransfer
+        fields = ["township", "requirement", "done", "transferred_from", "transferred_to", "q"]
+
+    def filter_done(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=DONE_STATUSES)
+        return queryset.exclude(status__in=DONE_STATUSES)

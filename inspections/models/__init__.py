@@ -1,0 +1,33 @@
+"""Models of field work, split by subject: inspections and teams, spot-check rounds,
+the supervision tracking ledger (附件2) and public tips (举报)."""
+
+from .inspection import (
+    Inspection,
+    InspectionPhoto,
+    InspectionResult,
+    InspectionType,
+    Team,
+    TeamMember,
+)
+from .spot_check import SpotCheckRound, SpotCheckTarget
+from .supervision import Requirement, SupervisionTransfer, TransferStatus
+from .tip import Tip, TipChannel, TipEvent, TipPhoto, TipState
+
+__all__ = [
+    "Inspection",
+    "InspectionPhoto",
+    "InspectionResult",
+    "InspectionType",
+    "Requirement",
+    "SpotCheckRound",
+    "SpotCheckTarget",
+    "SupervisionTransfer",
+    "Team",
+    "TeamMember",
+    "Tip",
+    "TipChannel",
+    "TipEvent",
+    "TipPhoto",
+    "TipState",
+    "TransferStatus",
+]

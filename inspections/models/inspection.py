@@ -1,0 +1,220 @@
+"""An inspection record (检查记录) and the team (执法组) that went out, with its members as rows
+so that team counts and person-times (人次) are plain database counts."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.models import AreaScopedQuerySet, Organisation, Region
+from enterprises.models import Enterprise
+
+from ..uploads import inspection_photo_name, validate_photo
+
+
+class InspectionType(models.TextChoices):
+    SWEEP = "sweep", "排查"
+    PATROL = "patrol", "日常巡查"
+    SPOT_CHECK = "spot_check", "督导抽查"
+    LOOK_BACK = "look_back", "回头看"
+    TIP_VERIFICATION = "tip_verification", "举报核查"
+
+
+class InspectionResult(models.TextChoices):
+    NO_PROBLEM = "no_problem", "无问题"
+    NEW_FIND = "new_find", "新发现"
+    RELAPSE = "relapse", "反弹"
+    SHORTFALL = "shortfall", "整改未到位"
+
+
+class Team(models.Model):
+    """One outing of an enforcement team (执法组) on one day; it may check many places."""
+
+    area_path_field = "region_path"
+
+    name = models.CharField("执法组", max_length=60)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="出动单位", on_delete=models.PROTECT, related_name="+"
+    )
+    out_on = models.DateField("出动日期")
+    region_path = models.CharField("区域路径", max_length=200, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执法组（出动）"
+        verbose_name_plural = "执法组（出动）"
+        ordering = ["-out_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["region_path", "out_on"],
+                name="team_area_date",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.out_on:%m月%d日}）"
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.organisation.region.path
+        super().save(*args, **kwargs)
+
+
+class TeamMember(models.Model):
+    """A person in a team outing: a user of the system or a named person (e.g. a police officer)."""
+
+    team = models.ForeignKey(
+        Team, verbose_name="执法组", on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="系统用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField("姓名", max_length=40)
+
+    class Meta:
+        verbose_name = "执法人员"
+        verbose_name_plural = "执法人员"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="team_member_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Inspection(models.Model):
+    area_path_field = "region_path"
+
+    inspection_type = models.CharField("检查类型", max_length=20, choices=InspectionType.choices)
+    inspected_on = models.DateField("检查日期")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="检查单位", on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name="执法组", on_delete=models.PROTECT, related_name="inspections"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="检查企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    township = models.ForeignKey(
+        Region, verbose_name="所在乡镇", on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.CharField(
+        "检查地点", max_length=200, blank=True, help_text="未对应台账企业时填写，如仓库、厂中厂。"
+    )
+    # The enterprise's (or else the township's) path: scoping is one indexed prefix match.
+    region_path = models.CharField("区域路径", max_length=200, editable=False)
+    findings = models.TextField("检查发现", blank=True)
+    result = models.CharField("检查结果", max_length=20, choices=InspectionResult.choices)
+    tip = models.ForeignKey(
+        "inspections.Tip",
+        verbose_name="核查的举报",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verifications",
+    )
+    spot_check_round = models.ForeignKey(
+        "inspections.SpotCheckRound",
+        verbose_name="抽查轮次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspections",
+    )
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查记录"
+        verbose_name_plural = "检查记录"
+        ordering = ["-inspected_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["region_path", "inspected_on"],
+                name="inspection_area_date",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(fields=["inspected_on", "id"], name="inspection_date"),
+            models.Index(fields=["inspection_type", "inspected_on"], name="inspection_type_date"),
+            models.Index(fields=["enterprise", "inspection_type"], name="inspection_enterprise"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_inspection_type_display()} {self.inspected_on} {self.target_name}"
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.enterprise.region_path if self.enterprise_id else self.township.path
+        super().save(*args, **kwargs)
+
+    @property
+    def target_name(self):
+        return self.enterprise.name if self.enterprise_id else self.place
+
+
+class InspectionPhoto(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="检查记录", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        "现场照片", upload_to=inspection_photo_name, validators=[validate_photo]
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "检查照片"
+        verbose_name_plural = "检查照片"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name

@@ -1,0 +1,60 @@
+"""What every field-work service shares: the refusal type and the role rules."""
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Role
+
+
+class InspectionRefused(Exception):
+    """A change the rules refuse; `message` is shown to the user as is, `field` names the input."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Who records inspections: everyone working in the field. Bureau leaders only read.
+INSPECTOR_ROLES = (
+    Role.TOWNSHIP_CLERK,
+    Role.TOWNSHIP_HEAD,
+    Role.DEPARTMENT_OFFICER,
+    Role.COUNTY_OFFICE,
+    Role.CITY_OFFICE,
+    Role.ADMINISTRATOR,
+)
+# 督导抽查 is supervision from above: the county (or city) checks the townships.
+SUPERVISOR_ROLES = (Role.COUNTY_OFFICE, Role.CITY_OFFICE, Role.ADMINISTRATOR)
+# Staff who take tips in: the county office and the departments answering the 12369 hotline.
+TIP_INTAKE_ROLES = (
+    Role.DEPARTMENT_OFFICER,
+    Role.COUNTY_OFFICE,
+    Role.CITY_OFFICE,
+    Role.ADMINISTRATOR,
+)
+# Who assigns tips and publishes their outcome: the county office.
+TIP_OFFICE_ROLES = (Role.COUNTY_OFFICE, Role.ADMINISTRATOR)
+# Who confirms a transferred problem done: the township it went to, or the supervisor.
+TRANSFER_PROGRESS_ROLES = (
+    Role.TOWNSHIP_CLERK,
+    Role.TOWNSHIP_HEAD,
+    Role.COUNTY_OFFICE,
+    Role.CITY_OFFICE,
+    Role.ADMINISTRATOR,
+)
+
+
+def require_role(user, roles, message):
+    if not (user and user.is_authenticated and user.has_role(*roles)):
+        raise PermissionDenied(message)
+
+
+def can(user, roles):
+    return bool(user and user.is_authenticated and user.has_role(*roles))
+
+
+def acting_organisation(user):
+    """The organisation on whose behalf the user acts; administrators act for none."""
+    if user.organisation_id:
+        return user.organisation
+    raise InspectionRefused("您的账号没有所属单位，不能以单位名义录入。请联系管理员。")

@@ -1,0 +1,131 @@
+"""Numbers the reporting app reads: inspection effort (执法组, 人次, 检查企业（点位）, 新发现 —
+the figures of seed 002) and spot-check coverage per township against seed 004's 20% line.
+Both are database aggregations in a fixed number of queries, whatever the data size."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from accounts.models import Region
+from enterprises.models import Enterprise
+
+from .models import InspectionResult, InspectionType, Team, TeamMember
+from .models.spot_check import SPOT_CHECK_MINIMUM_SHARE
+
+
+def effort(inspections):
+    """{"teams", "person_times", "enterprises_checked", "new_finds"} for a queryset of
+    inspections (already scoped and filtered by the caller). Two queries.
+
+    teams: team outings (执法组出动) behind these inspections; person_times: their members;
+    enterprises_checked: distinct ledger enterprises plus places checked without a ledger row
+    (seed 002 counts "企业（点位）"); new_finds: inspections with result 新发现.
+    """
+    totals = inspections.order_by().aggregate(
+        teams=Count("team", distinct=True),
+        enterprises=Count("enterprise", distinct=True),
+        places=Count("id", filter=Q(enterprise__isnull=True)),
+        new_finds=Count("id", filter=Q(result=InspectionResult.NEW_FIND)),
+    )
+    team_ids = Team.objects.filter(pk__in=inspections.order_by().values("team_id"))
+    person_times = TeamMember.objects.filter(team__in=team_ids).count()
+    return {
+        "teams": totals["teams"],
+        "person_times": person_times,
+        "enterprises_checked": totals["enterprises"] + totals["places"],
+        "new_finds": totals["new_finds"],
+    }
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    township: Region
+    ledger_count: int
+    spot_checked_count: int
+
+    @property
+    def share(self):
+        """Checked / on the ledger, as a Decimal fraction (None when the ledger is empty)."""
+        if not self.ledger_count:
+            return None
+        return (Decimal(self.spot_checked_count) / self.ledger_count).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def share_percent(self):
+        share = self.share
+        return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def required_count(self):
+        """How many must be checked to reach 20%."""
+        return int(
+            (self.ledger_count * SPOT_CHECK_MINIMUM_SHARE).to_integral_value("ROUND_CEILING")
+        )
+
+    @property
+    def meets_20_percent(self):
+        return self.spot_checked_count >= self.required_count
+
+    def as_dict(self):
+        return {
+            "township_code": self.township.code,
+            "township": self.township.name,
+            "ledger_count": self.ledger_count,
+            "spot_checked_count": self.spot_checked_count,
+            "share": self.share,
+            "meets_20_percent": self.meets_20_percent,
+        }
+
+
+def spot_check_coverage(area_region, period_start, period_end):
+    """One row per township under `area_region` (a county, city, … or a township itself):
+    enterprises on the ledger by `period_end`, how many of them had a 督导抽查 inspection
+    between `period_start` and `period_end`, the share, and whether it meets 20%.
+    Three queries."""
+    townships = list(
+        Region.objects.townships().within(area_region.path).order_by("path")
+        if area_region.level < Region.Level.TOWNSHIP
+        else Region.objects.filter(pk=area_region.pk)
+    )
+    ledger = Enterprise.objects.within(area_region.path).filter(reported_on__lte=period_end)
+    ledger_counts = dict(
+        ledger.order_by()
+        .values("township_id")
+        .annotate(n=Count("id"))
+        .values_list("township_id", "n")
+    )
+    checked_counts = dict(
+        ledger.filter(
+            inspections__inspection_type=InspectionType.SPOT_CHECK,
+            inspections__inspected_on__gte=period_start,
+            inspections__inspected_on__lte=period_end,
+        )
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("township_id", "n")
+    )
+    return [
+        CoverageRow(
+            township=township,
+            ledger_count=ledger_counts.get(township.pk, 0),
+            spot_checked_count=checked_counts.get(township.pk, 0),
+        )
+        for township in townships
+    ]
+
+
+def coverage_totals(rows):
+    ledger = sum(row.ledger_count for row in rows)
+    checked = sum(row.spot_checked_count for row in rows)
+    below = sum(1 for row in rows if not row.meets_20_percent)
+    share = (Decimal(checked) / ledger * 100).quantize(Decimal("0.1")) if ledger else None
+    return {
+        "ledger_count": ledger,
+        "spot_checked_count": checked,
+        "share_percent": share,
+        "below": below,
+    }

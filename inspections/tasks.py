@@ -1,0 +1,73 @@
+"""Celery tasks of field work: the daily nudge for tips left waiting — not yet assigned by the
+county office two days after intake, or not yet verified a week after assignment. Each notice
+goes out once per tip and stage (notify_once), however often the task runs or is retried."""
+
+import datetime
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+from accounts.models import Organisation
+
+from .models import Tip, TipState
+
+ASSIGN_WITHIN_DAYS = 2
+VERIFY_WITHIN_DAYS = 7
+
+
+def remind_waiting_tips(today=None):
+    """Send the due notices; returns how many tips were newly reminded about."""
+    from rectification.notifications import notify_once
+
+    today = today or timezone.localdate()
+    reminded = 0
+    unassigned = Tip.objects.filter(
+        state=TipState.RECEIVED,
+        received_at__date__lte=today - datetime.timedelta(days=ASSIGN_WITHIN_DAYS),
+    ).select_related("county")
+    offices = {}
+    for office in Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY_OFFICE,
+        region_id__in=unassigned.values("county_id"),
+    ):
+        offices.setdefault(office.region_id, []).append(office)
+    for tip in unassigned.iterator(chunk_size=500):
+        sent = notify_once(
+            f"tip-unassigned:{tip.pk}",
+            "tip_unassigned",
+            timezone.localtime(tip.received_at).date(),
+            offices.get(tip.county_id, []),
+            f"举报 {tip.receipt_number} 受理已超过 {ASSIGN_WITHIN_DAYS} 天，尚未交办",
+            tip.place,
+            f"/inspections/tips/{tip.pk}/",
+        )
+        reminded += bool(sent)
+    unverified = Tip.objects.filter(
+        state=TipState.ASSIGNED,
+        assigned_at__date__lte=today - datetime.timedelta(days=VERIFY_WITHIN_DAYS),
+    ).select_related("assigned_organisation")
+    for tip in unverified.iterator(chunk_size=500):
+        sent = notify_once(
+            f"tip-unverified:{tip.pk}:{tip.assigned_organisation_id}",
+            "tip_unverified",
+            timezone.localtime(tip.assigned_at).date(),
+            [tip.assigned_organisation],
+            f"举报 {tip.receipt_number} 交办已超过 {VERIFY_WITHIN_DAYS} 天，尚未核查",
+            tip.place,
+            f"/inspections/tips/{tip.pk}/",
+        )
+        reminded += bool(sent)
+    return reminded
+
+
+@shared_task(
+    name="inspections.remind_waiting_tips",
+    acks_late=True,
+    autoretry_for=(DatabaseError, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def remind_waiting_tips_task(today=None):
+    """`today` as ISO date for catch-up runs; notices are idempotent per tip and stage."""
+    return remind_waiting_tips(datetime.date.fromisoformat(today) if today else None)

@@ -1,0 +1,1 @@
+"""Browser pages of the inspections app, one module per subject."""

@@ -1,0 +1,28 @@
+"""Helpers every page module of the app shares: pagination, refusals onto forms, role gates."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+
+from ..services.common import can
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def require(user, roles, message):
+    if not can(user, roles):
+        raise PermissionDenied(message)
+
+
+def add_refusal(form, refusal):
+    """Put a service refusal on the form, next to the field it names when the form has it."""
+    field = getattr(refusal, "field", None)
+    message = getattr(refusal, "message", None) or str(refusal)
+    form.add_error(field if field in form.fields else None, message)

@@ -1,0 +1,152 @@
+"""Spot checks (督导抽查): coverage per township against seed 004's 20% line, and the rounds a
+county plans — with the sample drawn per township and what has been checked so far."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import Region
+from accounts.scoping import get_visible_or_404
+
+from ..forms import CoverageForm, SpotCheckRoundForm
+from ..models import InspectionType, SpotCheckRound
+from ..services import InspectionRefused, plan_spot_check_round
+from ..services.common import SUPERVISOR_ROLES, can
+from ..stats import coverage_totals, spot_check_coverage
+from .common import add_refusal, require
+
+
+def _default_county(user):
+    region = user.region
+    if region is not None and region.level == Region.Level.COUNTY:
+        return region
+    if region is not None and region.level > Region.Level.COUNTY:
+        return region.ancestor_at(Region.Level.COUNTY)
+    return Region.objects.visible_to(user).counties().order_by("code").first()
+
+
+@login_required
+def coverage(request):
+    user = request.user
+    today = timezone.localdate()
+    county = _default_county(user)
+    initial = {
+        "county": county.code if county else None,
+        "period_start": datetime.date(today.year, 1, 1),
+        "period_end": today,
+    }
+    form = CoverageForm(request.GET or initial, user=user)
+    rows, totals, area = [], None, None
+    if form.is_valid():
+        area = form.cleaned_data.get("county")
+        start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+        if end < start:
+            form.add_error("period_end", "结束日期不能早于开始日期。")
+        else:
+            # A township's own people see their own township's row only.
+            own = user.region
+            region = area
+            if own is not None and own.level >= Region.Level.TOWNSHIP:
+                region = own.ancestor_at(Region.Level.TOWNSHIP)
+                area = region
+            rows = spot_check_coverage(region, start, end)
+            totals = coverage_totals(rows)
+    return render(
+        request,
+        "inspections/coverage.html",
+        {"form": form, "rows": rows, "totals": totals, "area": area, "minimum": Decimal("20")},
+    )
+
+
+@login_required
+def round_list(request):
+    rounds = SpotCheckRound.objects.visible_to(request.user).select_related(
+        "county", "organisation"
+    )
+    return render(
+        request,
+        "inspections/round_list.html",
+        {"rounds": rounds[:100], "can_plan": can(request.user, SUPERVISOR_ROLES)},
+    )
+
+
+@login_required
+def round_create(request):
+    user = request.user
+    require(user, SUPERVISOR_ROLES, "只有县、市整治办可以制定督导抽查计划。")
+    today = timezone.localdate()
+    form = SpotCheckRoundForm(
+        request.POST or None,
+        user=user,
+        initial={
+            "name": f"{today.year}年{today.month}月督导抽查",
+            "county": _default_county(user),
+            "period_start": today,
+            "period_end": today + datetime.timedelta(days=14),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            spot_check_round = plan_spot_check_round(
+                by=user,
+                county=data["county"],
+                name=data["name"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                target_share=Decimal(data["target_share_percent"]) / 100,
+            )
+        except InspectionRefused as refusal:
+            add_refusal(form, refusal)
+        except (PermissionDenied, Http404) as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, f"已制定抽查轮次，共抽取 {spot_check_round.targets.count()} 家企业。"
+            )
+            return redirect("inspections:round_detail", pk=spot_check_round.pk)
+    return render(request, "inspections/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, pk):
+    user = request.user
+    spot_check_round = get_visible_or_404(
+        SpotCheckRound.objects.select_related("county", "organisation"), user, pk=pk
+    )
+    targets = (
+        spot_check_round.targets.filter(enterprise__region_path__startswith=user.area_path or "")
+        .select_related("enterprise", "enterprise__township")
+        .order_by("enterprise__region_path", "enterprise__name")
+    )
+    checked = set(_checked_enterprises(spot_check_round))
+    return render(
+        request,
+        "inspections/round_detail.html",
+        {
+            "round": spot_check_round,
+            "targets": targets,
+            "checked": checked,
+            "rows": spot_check_coverage(
+                spot_check_round.county, spot_check_round.period_start, spot_check_round.period_end
+            ),
+            "can_record": can(user, SUPERVISOR_ROLES),
+        },
+    )
+
+
+def _checked_enterprises(spot_check_round):
+    from ..models import Inspection
+
+    return Inspection.objects.filter(
+        inspection_type=InspectionType.SPOT_CHECK,
+        inspected_on__gte=spot_check_round.period_start,
+        inspected_on__lte=spot_check_round.period_end,
+        enterprise__region_path__startswith=spot_check_round.region_path,
+    ).values_list("enterprise_id", flat=True)
