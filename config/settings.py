@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rectification.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Report deadlines (ledger by the 23rd, summaries by the 30th); stops once a table is in.
+    "reporting-daily-report-reminders": {
+        "task": "reporting.send_report_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Tips not assigned within 2 days or not verified within 7 days of assignment.
     "inspections-waiting-tips": {
         "task": "inspections.remind_waiting_tips",

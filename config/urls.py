@@ -16,6 +16,8 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("tips/", include("inspections.public_urls")),  # public tip pages, no login
     path("reports/", include("reporting.urls")),
+    # /verify/ and /public/: open to anyone, no login
+    path("", include("reporting.public_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,90 @@
+"""Report-deadline reminders: before the 23rd/30th, overdue the day after (escalated upward),
+never twice, and none once the table is in."""
+
+import datetime
+
+import pytest
+
+from rectification.notification_models import Notification
+from reporting import services
+from reporting.periods import Period
+from reporting.reminders import send_report_reminders
+from reporting.tasks import report_reminders
+from tests.factories.reporting import submit_ledger
+
+MARCH = Period(2024, 3)
+
+
+def subjects_for(user):
+    return list(Notification.objects.filter(recipient=user).values_list("subject", flat=True))
+
+
+def test_three_days_before_the_23rd_every_township_is_reminded_of_its_ledger(area):
+    send_report_reminders(datetime.date(2024, 3, 20))
+    [subject] = subjects_for(area["users"]["clerk"])
+    assert "排查台账" in subject and "03月23日" in subject
+    assert len(subjects_for(area["users"]["head"])) == 1
+    assert len(subjects_for(area["users"]["clerk_b1"])) == 1
+    assert subjects_for(area["users"]["county"]) == []
+
+
+def test_running_the_job_twice_sends_nothing_new(area):
+    first = send_report_reminders(datetime.date(2024, 3, 20))
+    assert first > 0
+    assert send_report_reminders(datetime.date(2024, 3, 20)) == 0
+    assert send_report_reminders(datetime.date(2024, 3, 21)) == 0  # still the 3-day notice
+
+
+def test_a_township_whose_ledger_is_in_gets_no_reminder(area):
+    submit_ledger(area, MARCH)
+    send_report_reminders(datetime.date(2024, 3, 22))
+    assert subjects_for(area["users"]["clerk"]) == []
+    assert len(subjects_for(area["users"]["clerk_a2"])) == 1
+
+
+def test_the_day_after_the_deadline_the_overdue_notice_reaches_the_county_office(area):
+    send_report_reminders(datetime.date(2024, 3, 24))
+    county_subjects = subjects_for(area["users"]["county"])
+    assert any("甲一镇" in s and "逾期未报" in s for s in county_subjects)
+    assert any("甲二乡" in s for s in county_subjects)
+    assert not any("乙一镇" in s for s in county_subjects)  # county B's township goes to county B
+    assert any("逾期未报" in s for s in subjects_for(area["users"]["clerk"]))
+
+
+def test_a_returned_table_counts_as_not_in(area):
+    submission = submit_ledger(area, MARCH)
+    services.return_submission(submission, by=area["users"]["county"], reason="重报")
+    send_report_reminders(datetime.date(2024, 3, 24))
+    assert any("逾期未报" in s for s in subjects_for(area["users"]["clerk"]))
+
+
+def test_the_county_is_reminded_of_its_summary_and_the_city_hears_when_it_is_late(area):
+    send_report_reminders(datetime.date(2024, 3, 29))
+    assert any("摸底情况汇总表" in s for s in subjects_for(area["users"]["county"]))
+    assert subjects_for(area["users"]["city"]) == []
+    send_report_reminders(datetime.date(2024, 3, 31))
+    assert any("甲县" in s and "逾期未报" in s for s in subjects_for(area["users"]["city"]))
+
+
+def test_nothing_is_sent_early_in_the_month(area):
+    assert send_report_reminders(datetime.date(2024, 3, 5)) == 0
+
+
+def test_the_celery_task_runs_the_same_job(area):
+    assert report_reminders.delay("2024-03-20").get() > 0
+    assert report_reminders.delay("2024-03-20").get() == 0
+
+
+def test_the_daily_job_is_in_the_beat_schedule(settings):
+    tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "reporting.send_report_reminders" in tasks
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_the_job_runs_on_a_real_worker_through_redis(area, celery_worker_process):
+    first = report_reminders.apply_async(args=["2024-03-24"], queue=celery_worker_process)
+    assert first.get(timeout=60) > 0
+    again = report_reminders.apply_async(args=["2024-03-24"], queue=celery_worker_process)
+    assert again.get(timeout=60) == 0
+    assert any("逾期未报" in s for s in subjects_for(area["users"]["county"]))
