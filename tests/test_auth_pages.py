@@ -86,3 +86,16 @@ def test_openapi_schema_and_docs_are_served(area, client_for):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn." not in docs.content
+
+
+def test_navigation_groups_each_apps_pages_into_one_menu(area, client_for):
+    entries = client_for(area["users"]["county"]).get("/").context["nav_items"]
+    menus = {
+        entry["label"]: [c["label"] for c in entry["children"]]
+        for entry in entries
+        if "children" in entry
+    }
+    assert "台账" in menus and "企业台账" in menus["台账"]
+    assert "整治" in menus and "整治案件" in menus["整治"]
+    singles = [entry["label"] for entry in entries if "children" not in entry]
+    assert singles[0] == "首页"
