@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from accounts.filters import YesNoFilter
 from accounts.models import Region
 from rectification.models import Requirement
 
@@ -113,7 +114,7 @@ class TipFilter(StyledFilterSet):
         label="乡镇",
         empty_label="全部乡镇",
     )
-    reward = django_filters.BooleanFilter(label="有奖举报")
+    reward = YesNoFilter(label="有奖举报")
     receipt_number = django_filters.CharFilter(lookup_expr="iexact", label="受理编号")
 
     class Meta:
@@ -132,7 +133,7 @@ class SupervisionTransferFilter(StyledFilterSet):
     requirement = django_filters.ChoiceFilter(
         choices=Requirement.choices, label="整治要求", empty_label="全部要求"
     )
-    done = django_filters.BooleanFilter(method="filter_done", label="已完成")
+    done = YesNoFilter(method="filter_done", label="已完成")
     transferred_from = django_filters.DateFilter(
         field_name="transferred_on", lookup_expr="gte", label="移交日期从"
     )

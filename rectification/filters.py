@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
+from accounts.filters import YesNoFilter
 from accounts.models import Organisation, Region
 
 from .models import Campaign, Case, CaseState, Disposal
@@ -49,11 +50,11 @@ class CaseFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(
         label="乡镇", field_name="enterprise__township", queryset=township_choices
     )
-    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
+    overdue = YesNoFilter(label="逾期", method="filter_overdue")
     responsible_unit = django_filters.ModelChoiceFilter(label="责任单位", queryset=unit_choices)
     campaign = django_filters.ModelChoiceFilter(label="专项行动", queryset=campaign_choices)
-    is_relapse = django_filters.BooleanFilter(label="反弹")
-    is_quasi = django_filters.BooleanFilter(label="类散乱污")
+    is_relapse = YesNoFilter(label="反弹")
+    is_quasi = YesNoFilter(label="类散乱污")
 
     class Meta:
         model = Case

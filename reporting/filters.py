@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from accounts.filters import YesNoFilter
 from accounts.models import Region
 
 from .models import Submission
@@ -23,9 +24,7 @@ class SubmissionFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(
         label="区域代码", method="filter_region", help_text="该区域及其下级的报送"
     )
-    latest = django_filters.BooleanFilter(
-        label="只看最新版本", method="filter_latest", widget=forms.CheckboxInput
-    )
+    latest = YesNoFilter(label="只看最新版本", method="filter_latest", widget=forms.CheckboxInput)
 
     class Meta:
         model = Submission

@@ -20,6 +20,25 @@ def eager_celery_unless_broker(request):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def statutory_calendar(request):
+    """The holiday calendar is loaded by a data migration; a transactional test's flush empties
+    it for the tests after it. Put it back for every database test that finds it gone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False) or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from accounts.data.holidays import exceptions
+    from accounts.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        CalendarDay.objects.bulk_create(
+            CalendarDay(date=day, is_working_day=working, name=name)
+            for day, working, name in exceptions()
+        )
+
+
 @pytest.fixture
 def area(db):
     from tests.factories.accounts import build_area
