@@ -40,8 +40,10 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# make bench [BENCH_SIZE=1000000] [BENCH_ARGS="ledger dashboard"]: seeds an empty database first.
 bench: $(VENV)/.installed
-	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) manage.py migrate --noinput
+	$(PY) -m bench $(if $(BENCH_SIZE),--size $(BENCH_SIZE)) $(BENCH_ARGS)
 
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A config worker -l info

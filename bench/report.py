@@ -24,9 +24,18 @@ def time_calls(function, repeat=30, warmup=3):
 class Report:
     def __init__(self):
         self.rows = []
+        # The benchmark module now running; its rows carry it so a partial run can replace them.
+        self.module = None
 
     def add(self, what, size, figure, baseline=None, target=None):
-        row = {"what": what, "size": size, "figure": figure, "baseline": baseline, "target": target}
+        row = {
+            "module": self.module,
+            "what": what,
+            "size": size,
+            "figure": figure,
+            "baseline": baseline,
+            "target": target,
+        }
         self.rows.append(row)
         print(f"  {what}: {figure}  (baseline: {baseline}, target: {target}, size: {size})")
 

@@ -1,6 +1,7 @@
 """Demo ledger: `context["size"]` enterprises spread over the demo county's townships, named the
 way township ledgers name them ("悦来镇宏达铸造厂"), with villages, permits, 散/乱/污 flags,
-sources and report dates across 2024–2026. Bulk inserts with bulk history rows.
+sources and report dates across 2024–2026. Bulk inserts (COPY on PostgreSQL, see
+accounts.bulk) with one history row each.
 
 Idempotent: when the demo county already has enterprises, nothing is added. Leaves
 `context["enterprise_ids"]` (every demo enterprise id, oldest first) for later seeders.
@@ -8,8 +9,7 @@ Idempotent: when the demo county already has enterprises, nothing is added. Leav
 
 import datetime
 
-from simple_history.utils import bulk_create_with_history
-
+from accounts.bulk import bulk_insert_with_history
 from accounts.models import Region, Role, User
 
 from .credit_code import check_character
@@ -161,12 +161,8 @@ def seed(context):
             )
             number += 1
         for township_id, rows in by_township.items():
-            created = bulk_create_with_history(
-                rows,
-                Enterprise,
-                batch_size=1000,
-                default_user=clerks.get(township_id),
-                default_change_reason="演示数据",
+            created = bulk_insert_with_history(
+                Enterprise, rows, default_user=clerks.get(township_id), change_reason="演示数据"
             )
             ids.extend(enterprise.pk for enterprise in created)
     context["enterprise_ids"] = sorted(ids)

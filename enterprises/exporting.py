@@ -8,6 +8,7 @@ county's whole ledger never sits in memory; the finished file is streamed to the
 
 import datetime
 import tempfile
+from copy import copy
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -21,6 +22,8 @@ from .ledger import LEDGER_COLUMNS, LEDGER_NOTES, ledger_rows
 COLUMN_WIDTHS = [6, 14, 24, 10, 12, 14, 10, 14, 12, 12, 12, 10, 18, 16]
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_ROW = 4
+# 序号, 企业类型, 涉水涉气, 有无手续, 上报时间, 整治期限 are centred; the rest align left.
+CENTRED_COLUMNS = (0, 3, 6, 7, 9, 10)
 
 _thin = Side(style="thin")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -90,21 +93,38 @@ def write_ledger_workbook(queryset, *, place_name, unit_name, on_date=None):
             for title in LEDGER_COLUMNS
         ]
     )
+    # Each data cell copies a ready style of its column: setting font/alignment/border on every
+    # cell looks each style up again and made the export 2.5× slower than bare openpyxl.
+    plain_styles = [
+        _cell(
+            sheet,
+            None,
+            alignment=WRAP_CENTRE if index in CENTRED_COLUMNS else WRAP_LEFT,
+            border=BORDER,
+        )._style
+        for index in range(last_column)
+    ]
+    date_styles = [
+        _cell(
+            sheet,
+            None,
+            alignment=WRAP_CENTRE if index in CENTRED_COLUMNS else WRAP_LEFT,
+            border=BORDER,
+            number_format=DATE_FORMAT,
+        )._style
+        for index in range(last_column)
+    ]
     count = 0
     for values in ledger_rows(queryset):
         count += 1
-        sheet.append(
-            [
-                _cell(
-                    sheet,
-                    value,
-                    alignment=WRAP_CENTRE if index in (0, 3, 6, 7, 9, 10) else WRAP_LEFT,
-                    border=BORDER,
-                    number_format=DATE_FORMAT if isinstance(value, datetime.date) else None,
-                )
-                for index, value in enumerate(values)
-            ]
-        )
+        row = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell._style = copy(
+                date_styles[index] if isinstance(value, datetime.date) else plain_styles[index]
+            )
+            row.append(cell)
+        sheet.append(row)
     first_note_row = HEADER_ROW + count + 1
     for offset, note in enumerate(LEDGER_NOTES):
         row = first_note_row + offset

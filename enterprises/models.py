@@ -224,6 +224,14 @@ class Enterprise(models.Model):
                 opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
             models.Index(fields=["township", "reported_on"], name="enterprise_township_reported"),
+            # The ledger's default order (region_path, id): a page, deep or not, reads 50 index
+            # entries instead of sorting the whole area. The pattern_ops index above cannot
+            # give this order; under the C collation this one also serves the prefix match.
+            models.Index(fields=["region_path", "id"], name="enterprise_area_order"),
+            # The same order inside one township (the ledger's most used filter).
+            models.Index(
+                fields=["township", "region_path", "id"], name="enterprise_township_order"
+            ),
         ]
 
     def __str__(self):

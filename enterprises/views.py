@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Region
+from accounts.pagination import EstimatedCountPaginator
 from accounts.scoping import get_visible_or_404
 
 from . import services
@@ -49,7 +50,7 @@ def ledger_filter(request):
 def enterprise_list(request):
     filterset = ledger_filter(request)
     provider = case_columns_provider()
-    paginator = Paginator(prepare_ledger_queryset(filterset.qs, provider), PAGE_SIZE)
+    paginator = EstimatedCountPaginator(prepare_ledger_queryset(filterset.qs, provider), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = ledger_page_rows(page.object_list, start=page.start_index(), provider=provider)
     query = request.GET.copy()

@@ -293,7 +293,7 @@ def _round_and_transfers(context, rng, today, county, county_user):
             name=f"{today.year}年{today.month}月县级督导抽查",
             period_start=today - datetime.timedelta(days=30),
             period_end=today,
-            rng=rng,
+            seed=rng.randrange(1, 2**53),
         )
     if SupervisionTransfer.objects.within(county.path).exists():
         return

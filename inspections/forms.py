@@ -302,6 +302,20 @@ class TipAssignForm(forms.Form):
     note = forms.CharField(
         label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    verify_due = forms.DateField(label="核查期限", required=False, widget=DATE_INPUT)
+    working_days = forms.IntegerField(
+        label="或：核查时限（工作日）",
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="两项都不填则为交办之日起 5 个工作日（按节假日和调休日历计算）。",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verify_due") is not None and data.get("working_days") is not None:
+            raise forms.ValidationError("核查期限请只填写日期或工作日天数其中一项。")
+        return data
 
     def __init__(self, *args, tip, **kwargs):
         super().__init__(*args, **kwargs)
@@ -379,6 +393,19 @@ class SpotCheckRoundForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = Region.objects.visible_to(user).counties().order_by("code")
+        _style(self)
+
+
+class RedrawForm(forms.Form):
+    reason = forms.CharField(
+        label="重新抽取理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "重新抽取必须填写理由，原抽样结果将保留备查。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         _style(self)
 
 

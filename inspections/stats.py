@@ -129,3 +129,118 @@ def coverage_totals(rows):
         "share_percent": share,
         "below": below,
     }
+
+
+@dataclass(frozen=True)
+class RoundCoverageRow:
+    """One township of a spot-check round: its ledger (as the draw saw it), how many were drawn
+    and how many of those have actually had their 督导抽查 inspection in the round's period."""
+
+    township: Region
+    ledger_count: int
+    drawn_count: int
+    inspected_count: int
+    target_share: Decimal
+
+    @property
+    def required_count(self):
+        return int((self.ledger_count * self.target_share).to_integral_value("ROUND_CEILING"))
+
+    @property
+    def drawn_percent(self):
+        if not self.ledger_count:
+            return None
+        return (Decimal(self.drawn_count) * 100 / self.ledger_count).quantize(Decimal("0.1"))
+
+    @property
+    def inspected_percent(self):
+        """Inspected / drawn, in percent (None when nothing was drawn)."""
+        if not self.drawn_count:
+            return None
+        return (Decimal(self.inspected_count) * 100 / self.drawn_count).quantize(Decimal("0.1"))
+
+    @property
+    def meets_share(self):
+        return self.drawn_count >= self.required_count
+
+    def as_dict(self):
+        return {
+            "township_code": self.township.code,
+            "township": self.township.name,
+            "ledger_count": self.ledger_count,
+            "required_count": self.required_count,
+            "drawn_count": self.drawn_count,
+            "inspected_count": self.inspected_count,
+            "drawn_percent": self.drawn_percent,
+            "inspected_percent": self.inspected_percent,
+            "meets_share": self.meets_share,
+        }
+
+
+def round_coverage(spot_check_round, area_path=""):
+    """Per township of the round's county (limited to `area_path`): drawn in the draw in force
+    against inspected (a 督导抽查 inspection of a drawn enterprise within the round's period).
+    The ledger count is the draw's own population snapshot. Four queries."""
+    from collections import Counter
+
+    from django.db.models import Exists, OuterRef
+
+    from .models import Inspection, SpotCheckDraw, SpotCheckTarget
+
+    draw = (
+        SpotCheckDraw.objects.filter(
+            spot_check_round=spot_check_round, version=spot_check_round.current_version
+        )
+        .only("population")
+        .first()
+    )
+    population = draw.population if draw is not None else []
+    ledger_counts = Counter(int(row[1]) for row in population)
+    townships = (
+        Region.objects.townships()
+        .within(spot_check_round.county.path)
+        .filter(path__startswith=area_path or "")
+        .order_by("path")
+    )
+    targets = SpotCheckTarget.objects.filter(draw=draw).order_by()
+    drawn_counts = dict(
+        targets.values("enterprise__township_id")
+        .annotate(n=Count("id"))
+        .values_list("enterprise__township_id", "n")
+    )
+    inspected = Inspection.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"),
+        inspection_type=InspectionType.SPOT_CHECK,
+        inspected_on__gte=spot_check_round.period_start,
+        inspected_on__lte=spot_check_round.period_end,
+    )
+    inspected_counts = dict(
+        targets.filter(Exists(inspected))
+        .values("enterprise__township_id")
+        .annotate(n=Count("id"))
+        .values_list("enterprise__township_id", "n")
+    )
+    share = Decimal(spot_check_round.target_share)
+    return [
+        RoundCoverageRow(
+            township=township,
+            ledger_count=ledger_counts.get(township.pk, 0),
+            drawn_count=drawn_counts.get(township.pk, 0),
+            inspected_count=inspected_counts.get(township.pk, 0),
+            target_share=share,
+        )
+        for township in townships
+    ]
+
+
+def round_coverage_totals(rows):
+    drawn = sum(row.drawn_count for row in rows)
+    inspected = sum(row.inspected_count for row in rows)
+    return {
+        "ledger_count": sum(row.ledger_count for row in rows),
+        "drawn_count": drawn,
+        "inspected_count": inspected,
+        "inspected_percent": (Decimal(inspected) * 100 / drawn).quantize(Decimal("0.1"))
+        if drawn
+        else None,
+    }

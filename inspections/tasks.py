@@ -1,11 +1,13 @@
 """Celery tasks of field work: the daily nudge for tips left waiting — not yet assigned by the
-county office two days after intake, or not yet verified a week after assignment. Each notice
+county office two days after intake, or not yet verified by their 核查期限 (a date computed on
+the working-day calendar at assignment; tips assigned before it existed fall back to a week). Each notice
 goes out once per tip and stage (notify_once), however often the task runs or is retried."""
 
 import datetime
 
 from celery import shared_task
 from django.db import DatabaseError
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -44,8 +46,12 @@ def remind_waiting_tips(today=None):
         )
         reminded += bool(sent)
     unverified = Tip.objects.filter(
+        Q(verify_due__lt=today)
+        | Q(
+            verify_due__isnull=True,
+            assigned_at__date__lte=today - datetime.timedelta(days=VERIFY_WITHIN_DAYS),
+        ),
         state=TipState.ASSIGNED,
-        assigned_at__date__lte=today - datetime.timedelta(days=VERIFY_WITHIN_DAYS),
     ).select_related("assigned_organisation")
     for tip in unverified.iterator(chunk_size=500):
         sent = notify_once(
@@ -53,7 +59,9 @@ def remind_waiting_tips(today=None):
             "tip_unverified",
             timezone.localtime(tip.assigned_at).date(),
             [tip.assigned_organisation],
-            f"举报 {tip.receipt_number} 交办已超过 {VERIFY_WITHIN_DAYS} 天，尚未核查",
+            f"举报 {tip.receipt_number} 已过核查期限"
+            f"（{tip.verify_due_display if tip.verify_due else f'交办后 {VERIFY_WITHIN_DAYS} 天'}），"
+            "尚未核查",
             tip.place,
             f"/inspections/tips/{tip.pk}/",
         )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("spot-checks/", spot_checks.round_list, name="round_list"),
     path("spot-checks/new/", spot_checks.round_create, name="round_create"),
     path("spot-checks/<int:pk>/", spot_checks.round_detail, name="round_detail"),
+    path("spot-checks/<int:pk>/redraw/", spot_checks.round_redraw, name="round_redraw"),
     path("supervision/", supervision.transfer_list, name="transfer_list"),
     path("supervision/export.xlsx", supervision.transfer_export, name="transfer_export"),
     path("supervision/new/", supervision.transfer_create, name="transfer_create"),

@@ -10,6 +10,7 @@ services enforce (states, dates and evidence agree).
 
 import datetime
 
+from accounts.bulk import bulk_insert
 from accounts.models import Organisation, Role, User
 from enterprises.models import Enterprise
 
@@ -151,7 +152,7 @@ def seed(context):
         cases.append(case)
         plans.append((slot, extended))
 
-    Case.objects.bulk_create(cases, batch_size=1000)
+    bulk_insert(Case, cases)
     CaseSequence.objects.update_or_create(prefix=prefix, defaults={"last": sequence})
 
     steps, events, extensions = [], [], []
@@ -262,7 +263,7 @@ def seed(context):
                     comment="回头看发现已恢复生产（死灰复燃）。",
                 )
             )
-    CaseStep.objects.bulk_create(steps, batch_size=2000)
-    CaseEvent.objects.bulk_create(events, batch_size=2000)
-    DeadlineExtension.objects.bulk_create(extensions, batch_size=2000)
+    bulk_insert(CaseStep, steps)
+    bulk_insert(CaseEvent, events)
+    bulk_insert(DeadlineExtension, extensions)
     context["case_ids"] = [case.pk for case in cases]

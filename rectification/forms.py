@@ -39,6 +39,39 @@ class EvidencePhotosField(forms.ImageField):
         return files
 
 
+def working_days_field(label="或：工作日天数"):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="填写 N 则期限为今天起第 N 个工作日（按节假日和调休日历计算）。",
+    )
+
+
+class DeadlineChoiceMixin:
+    """A deadline given as a date or as "N 个工作日" — exactly one of the two fields."""
+
+    deadline_fields = ("deadline", "working_days")
+
+    def clean(self):
+        data = super().clean()
+        date_field, days_field = self.deadline_fields
+        given_date = data.get(date_field) is not None
+        given_days = data.get(days_field) is not None
+        if date_field in self.errors or days_field in self.errors:
+            return data
+        if given_date and given_days:
+            raise forms.ValidationError(
+                f"{self.fields[date_field].label}请只填写日期或工作日天数其中一项。"
+            )
+        if not given_date and not given_days:
+            raise forms.ValidationError(
+                f"请填写{self.fields[date_field].label}（日期或工作日天数）。"
+            )
+        return data
+
+
 class StyledForm(forms.Form):
     """Bootstrap classes on every widget, so the forms read well on a phone."""
 
@@ -60,7 +93,7 @@ class ProposeForm(StyledForm):
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(is_active=True)
 
 
-class DetermineForm(StyledForm):
+class DetermineForm(DeadlineChoiceMixin, StyledForm):
     disposal = forms.ChoiceField(
         label="分类处置", choices=[("", "—— 请选择 ——"), *Disposal.choices]
     )
@@ -72,7 +105,8 @@ class DetermineForm(StyledForm):
         label="责任单位", queryset=Organisation.objects.none()
     )
     responsible_person = forms.CharField(label="分包责任人", max_length=60)
-    deadline = forms.DateField(label="整治期限", widget=DATE_WIDGET)
+    deadline = forms.DateField(label="整治期限", required=False, widget=DATE_WIDGET)
+    working_days = working_days_field("或：限期整改工作日数")
     destination_park = forms.CharField(
         label="搬迁去向（园区，集聚搬迁填写）", required=False, max_length=120
     )
@@ -98,13 +132,19 @@ class RequiredNoteForm(StyledForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FailVerificationForm(StyledForm):
+class FailVerificationForm(DeadlineChoiceMixin, StyledForm):
+    deadline_fields = ("new_deadline", "working_days")
+
     note = forms.CharField(label="验收不通过的原因", widget=forms.Textarea(attrs={"rows": 2}))
-    new_deadline = forms.DateField(label="新的整治期限", widget=DATE_WIDGET)
+    new_deadline = forms.DateField(label="新的整治期限", required=False, widget=DATE_WIDGET)
+    working_days = working_days_field()
 
 
-class ExtendForm(StyledForm):
-    new_deadline = forms.DateField(label="新的整治期限", widget=DATE_WIDGET)
+class ExtendForm(DeadlineChoiceMixin, StyledForm):
+    deadline_fields = ("new_deadline", "working_days")
+
+    new_deadline = forms.DateField(label="新的整治期限", required=False, widget=DATE_WIDGET)
+    working_days = working_days_field()
     reason = forms.CharField(label="延期理由", max_length=300)
     approver = forms.ModelChoiceField(label="批准人", queryset=User.objects.none())
 

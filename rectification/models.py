@@ -233,6 +233,8 @@ class Case(models.Model):
     )
     original_deadline = models.DateField("原定整治期限", null=True, blank=True)
     deadline = models.DateField("整治期限", null=True, blank=True)
+    # Set when the current deadline was given as "N 个工作日"; the date above is what counts.
+    deadline_working_days = models.PositiveSmallIntegerField("期限工作日数", null=True, blank=True)
     # 集聚搬迁
     destination_park = models.CharField("搬迁去向（园区）", max_length=120, blank=True)
     relocation_deadline = models.DateField("搬迁期限", null=True, blank=True)
@@ -292,6 +294,12 @@ class Case(models.Model):
         return (
             self.state != CaseState.CLOSED and self.deadline is not None and self.deadline < today
         )
+
+    @property
+    def deadline_display(self):
+        from .deadlines import with_working_days
+
+        return with_working_days(self.deadline, self.deadline_working_days)
 
     @property
     def completion(self):
@@ -385,6 +393,7 @@ class DeadlineExtension(models.Model):
     )
     previous_deadline = models.DateField("原期限", null=True, blank=True)
     new_deadline = models.DateField("新期限")
+    working_days = models.PositiveSmallIntegerField("工作日数", null=True, blank=True)
     reason = models.CharField("理由", max_length=300)
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -408,6 +417,12 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.previous_deadline} → {self.new_deadline}"
+
+    @property
+    def new_deadline_display(self):
+        from .deadlines import with_working_days
+
+        return with_working_days(self.new_deadline, self.working_days)
 
 
 class CaseEvent(models.Model):

@@ -12,7 +12,9 @@ import datetime
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organisation
+from accounts.workdays import add_working_days
 
+from .deadlines import DeadlineInputError, resolve_deadline
 from .models import (
     REQUIREMENT_DISPOSAL,
     Campaign,
@@ -46,7 +48,7 @@ from .workflow_rules import (  # noqa: F401
     INSPECTORS,
     PROPOSERS,
     QUASI_FLAGGERS,
-    RELAPSE_DEADLINE_DAYS,
+    RELAPSE_DEADLINE_WORKING_DAYS,
     VERIFIERS,
     WORKERS,
     R,
@@ -142,13 +144,16 @@ def determine_case(
     measures,
     responsible_unit,
     responsible_person,
-    deadline,
+    deadline=None,
+    working_days=None,
     note="",
     destination_park="",
     relocation_deadline=None,
     responsible_user=None,
 ):
-    """已认定: choose the disposal and set the plan (一企一策); creates the steps to carry out."""
+    """已认定: choose the disposal and set the plan (一企一策); creates the steps to carry out.
+
+    The deadline (限期整改) is a date or `working_days` counted on the calendar from today."""
     _check_role(by, DETERMINERS, "认定案件")
     current = _lock(case)
     _check_area(by, current.region_path)
@@ -172,8 +177,7 @@ def determine_case(
         raise TransitionRefused("请选择责任单位。")
     if not current.region_path.startswith(responsible_unit.region.path):
         raise TransitionRefused("责任单位必须是企业所在地的乡镇政府或县（市）直部门。")
-    if deadline is None:
-        raise TransitionRefused("请填写整治期限。")
+    deadline, working_days = _deadline(deadline, working_days, "整治期限")
     if deadline < today():
         raise TransitionRefused("整治期限不能早于今天。")
     if disposal == Disposal.RELOCATION:
@@ -192,6 +196,7 @@ def determine_case(
     current.responsible_user = responsible_user
     current.original_deadline = deadline
     current.deadline = deadline
+    current.deadline_working_days = working_days
     current.destination_park = destination_park
     current.relocation_deadline = relocation_deadline
     current.determined_on = today()
@@ -206,13 +211,14 @@ def determine_case(
         "responsible_user",
         "original_deadline",
         "deadline",
+        "deadline_working_days",
         "destination_park",
         "relocation_deadline",
         "determined_on",
         "state",
     )
     _plan_steps(current)
-    comment = f"{Disposal(disposal).label}；期限 {deadline:%Y-%m-%d}。{note}".strip()
+    comment = f"{Disposal(disposal).label}；期限 {current.deadline_display}。{note}".strip()
     _record(current, CaseEvent.Action.DETERMINE, by, CaseState.FOUND, CaseState.DETERMINED, comment)
     return _done(case, current)
 
@@ -268,40 +274,62 @@ def submit_for_verification(case, *, by, note=""):
     return _done(case, current)
 
 
-def _extend(current, *, by, approver, new_deadline, reason):
+def _deadline(deadline, working_days, label):
+    """The date of a deadline given as a date or as N working days from today (required)."""
+    try:
+        deadline, working_days = resolve_deadline(
+            deadline=deadline, working_days=working_days, start=today(), label=label
+        )
+    except DeadlineInputError as error:
+        raise TransitionRefused(error.message) from error
+    if deadline is None:
+        raise TransitionRefused(f"请填写{label}（日期或工作日天数）。")
+    return deadline, working_days
+
+
+def _extend(current, *, by, approver, new_deadline, reason, working_days=None):
     DeadlineExtension.objects.create(
         case=current,
         previous_deadline=current.deadline,
         new_deadline=new_deadline,
+        working_days=working_days,
         reason=reason[:300],
         approver=approver,
         requested_by=by,
     )
     current.deadline = new_deadline
+    current.deadline_working_days = working_days
 
 
 @transaction.atomic
-def fail_verification(case, *, by, new_deadline, note):
-    """核查验收不通过: back to 整治中 with a new deadline (kept in the extension list)."""
+def fail_verification(case, *, by, note, new_deadline=None, working_days=None):
+    """核查验收不通过: back to 整治中 with a new deadline (kept in the extension list), a date
+    or `working_days` from today."""
     _check_role(by, VERIFIERS, "核查验收")
     current = _lock(case)
     _check_area(by, current.region_path)
     _check_state(current, {CaseState.AWAITING_VERIFICATION}, "退回整改")
     note = _require_text(note, "验收不通过的原因")
-    if new_deadline is None:
-        raise TransitionRefused("请填写新的整治期限。")
+    new_deadline, working_days = _deadline(new_deadline, working_days, "新的整治期限")
     if new_deadline <= today():
         raise TransitionRefused("新的整治期限必须晚于今天。")
-    _extend(current, by=by, approver=by, new_deadline=new_deadline, reason=f"验收不通过：{note}")
+    _extend(
+        current,
+        by=by,
+        approver=by,
+        new_deadline=new_deadline,
+        working_days=working_days,
+        reason=f"验收不通过：{note}",
+    )
     current.state = CaseState.IN_PROGRESS
-    _save(current, "state", "deadline")
+    _save(current, "state", "deadline", "deadline_working_days")
     _record(
         current,
         CaseEvent.Action.FAIL_VERIFICATION,
         by,
         CaseState.AWAITING_VERIFICATION,
         CaseState.IN_PROGRESS,
-        f"{note}（新期限 {new_deadline:%Y-%m-%d}）",
+        f"{note}（新期限 {current.deadline_display}）",
     )
     return _done(case, current)
 
@@ -339,14 +367,23 @@ def reopen_for_relapse(case, *, by, note, inspection=None):
         current,
         by=by,
         approver=by,
-        new_deadline=today() + datetime.timedelta(days=RELAPSE_DEADLINE_DAYS),
+        new_deadline=add_working_days(today(), RELAPSE_DEADLINE_WORKING_DAYS),
+        working_days=RELAPSE_DEADLINE_WORKING_DAYS,
         reason=f"回头看发现反弹，重新限期整治：{note}",
     )
     current.state = CaseState.IN_PROGRESS
     current.is_relapse = True
     current.closed_on = None
     current.look_back_due = None
-    _save(current, "state", "is_relapse", "closed_on", "look_back_due", "deadline")
+    _save(
+        current,
+        "state",
+        "is_relapse",
+        "closed_on",
+        "look_back_due",
+        "deadline",
+        "deadline_working_days",
+    )
     _record(
         current,
         CaseEvent.Action.REOPEN_RELAPSE,
@@ -389,8 +426,9 @@ def flag_quasi(case, *, by, note):
 
 
 @transaction.atomic
-def extend_deadline(case, *, by, new_deadline, reason, approver):
-    """延期: a new deadline with its reason and approver; the list of extensions is kept."""
+def extend_deadline(case, *, by, reason, approver, new_deadline=None, working_days=None):
+    """延期: a new deadline with its reason and approver; the list of extensions is kept.
+    The new deadline is a date or `working_days` counted from today."""
     _check_role(by, WORKERS | EXTENSION_APPROVERS, "申请延期")
     current = _lock(case)
     _check_area(by, current.region_path)
@@ -405,22 +443,28 @@ def extend_deadline(case, *, by, new_deadline, reason, approver):
     approver_area = approver.area_path
     if approver_area is not None and not current.region_path.startswith(approver_area):
         raise TransitionRefused("批准人不管辖该企业所在地区。")
-    if new_deadline is None:
-        raise TransitionRefused("请填写新的整治期限。")
+    new_deadline, working_days = _deadline(new_deadline, working_days, "新的整治期限")
     if current.deadline and new_deadline <= current.deadline:
         raise TransitionRefused(f"新的整治期限必须晚于当前期限（{current.deadline:%Y-%m-%d}）。")
     if new_deadline < today():
         raise TransitionRefused("新的整治期限不能早于今天。")
     previous = current.deadline
-    _extend(current, by=by, approver=approver, new_deadline=new_deadline, reason=reason)
-    _save(current, "deadline")
+    _extend(
+        current,
+        by=by,
+        approver=approver,
+        new_deadline=new_deadline,
+        working_days=working_days,
+        reason=reason,
+    )
+    _save(current, "deadline", "deadline_working_days")
     _record(
         current,
         CaseEvent.Action.EXTEND,
         by,
         current.state,
         current.state,
-        f"期限由 {previous:%Y-%m-%d} 延至 {new_deadline:%Y-%m-%d}，批准人 {approver}。{reason}"
+        f"期限由 {previous:%Y-%m-%d} 延至 {current.deadline_display}，批准人 {approver}。{reason}"
         if previous
         else reason,
     )

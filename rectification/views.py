@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.pagination import EstimatedCountPaginator
 from accounts.scoping import get_visible_or_404
 
 from . import services
+from .deadlines import deadline_warning
 from .filters import CaseFilter
 from .forms import (
     ConfirmStepForm,
@@ -47,7 +49,7 @@ def case_list(request):
     case_filter = CaseFilter(
         request.GET, queryset=case_list_queryset(request.user), request=request
     )
-    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -150,6 +152,10 @@ SUCCESS_MESSAGES = {
 }
 
 
+# Actions that set a deadline, possibly counted in working days.
+DEADLINE_ACTIONS = {"determine", "fail_verification", "extend", "reopen"}
+
+
 def run_action(case, action, data, user):
     """Validate the input of one transition and call its service. Shared with the API.
 
@@ -168,6 +174,7 @@ def run_action(case, action, data, user):
             responsible_unit=values["responsible_unit"],
             responsible_person=values["responsible_person"],
             deadline=values["deadline"],
+            working_days=values["working_days"],
             note=values["note"],
             destination_park=values["destination_park"],
             relocation_deadline=values["relocation_deadline"],
@@ -180,6 +187,7 @@ def run_action(case, action, data, user):
             case,
             by=user,
             new_deadline=form.cleaned_data["new_deadline"],
+            working_days=form.cleaned_data["working_days"],
             note=form.cleaned_data["note"],
         )
     if action == "extend":
@@ -190,6 +198,7 @@ def run_action(case, action, data, user):
             case,
             by=user,
             new_deadline=form.cleaned_data["new_deadline"],
+            working_days=form.cleaned_data["working_days"],
             reason=form.cleaned_data["reason"],
             approver=form.cleaned_data["approver"],
         )
@@ -216,11 +225,14 @@ def run_action(case, action, data, user):
 def case_action(request, pk, action):
     case = _with_version(_case_for(request, pk), request)
     try:
-        run_action(case, action, request.POST, request.user)
+        case = run_action(case, action, request.POST, request.user)
     except services.TransitionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
+        warning = deadline_warning(case)
+        if action in DEADLINE_ACTIONS and warning:
+            messages.warning(request, warning)
     return redirect("rectification:case_detail", pk=pk)
 
 

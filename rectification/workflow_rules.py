@@ -23,8 +23,9 @@ INSPECTORS = {
 QUASI_FLAGGERS = {R.DEPARTMENT_OFFICER, R.COUNTY_OFFICE, R.CITY_OFFICE}
 EXTENSION_APPROVERS = {R.COUNTY_OFFICE, R.CITY_OFFICE}
 
-# A relapsed case gets this long to be shut down again (the seeds say "立即责令停产").
-RELAPSE_DEADLINE_DAYS = 30
+# A relapsed case gets this long to be shut down again (the seeds say "立即责令停产"),
+# counted on the working-day calendar (about the former 30 calendar days).
+RELAPSE_DEADLINE_WORKING_DAYS = 20
 
 
 class TransitionRefused(Exception):

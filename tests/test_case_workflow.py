@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from accounts.workdays import add_working_days
 from rectification import services
 from rectification.models import (
     Case,
@@ -400,7 +401,8 @@ def test_relapse_reopens_a_closed_case_flagged_with_the_inspection(area):
     assert case.state == CaseState.IN_PROGRESS
     assert case.is_relapse
     assert case.closed_on is None
-    assert case.deadline == TODAY + datetime.timedelta(days=services.RELAPSE_DEADLINE_DAYS)
+    assert case.deadline == add_working_days(TODAY, services.RELAPSE_DEADLINE_WORKING_DAYS)
+    assert case.deadline_working_days == services.RELAPSE_DEADLINE_WORKING_DAYS
     event = case.events.last()
     assert (event.action, event.inspection_id, event.inspection_label) == (
         "reopen_relapse",

@@ -86,3 +86,14 @@ def test_export_runs_a_fixed_number_of_queries(area, client_for, django_assert_n
     EnterpriseFactory.create_batch(30, township=area["township_a2"])
     with django_assert_num_queries(len(small)):
         workbook_of(client.get(EXPORT))
+
+
+def test_data_cells_keep_their_borders_alignment_and_date_format(area, client_for):
+    EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂")
+    sheet = workbook_of(client_for(area["users"]["clerk"]).get(EXPORT)).active
+    number, name, reported_on = (sheet.cell(row=5, column=c) for c in (1, 3, 10))
+    assert reported_on.number_format == "yyyy-mm-dd"
+    assert name.number_format == "General"
+    assert number.alignment.horizontal == "center"
+    assert name.alignment.horizontal == "left"
+    assert all(cell.border.left.style == "thin" for cell in (number, name, reported_on))

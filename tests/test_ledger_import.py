@@ -405,7 +405,7 @@ def no_header_file():
         (encrypted_file, "设置了打开密码"),
         (no_header_file, "没有找到台账的表头"),
         (lambda: b"PK\x03\x04" + b"\x00" * (5 * 1024 * 1024), "文件太大"),
-        (too_many_rows, "超过 5000 行"),
+        (too_many_rows, f"超过 {MAX_DATA_ROWS} 行"),
         (lambda: workbook_bytes([]), "没有任何企业数据行"),
     ],
     ids=[

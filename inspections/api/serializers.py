@@ -196,6 +196,8 @@ class TipListSerializer(serializers.ModelSerializer):
             "reward",
             "assigned_organisation",
             "assigned_organisation_name",
+            "verify_due",
+            "verify_working_days",
             "enterprise",
         ]
 
@@ -254,6 +256,10 @@ class TipIntakeSerializer(serializers.Serializer):
 class TipAssignSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     note = serializers.CharField(required=False, allow_blank=True)
+    verify_due = serializers.DateField(required=False, allow_null=True, default=None)
+    working_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=365
+    )
 
 
 class TipPublishSerializer(serializers.Serializer):
@@ -310,12 +316,46 @@ class TransferCompleteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+class SpotCheckDrawSerializer(serializers.Serializer):
+    """One version of a round's sample: its seed, who drew it, why, and the ids drawn."""
+
+    version = serializers.IntegerField()
+    seed = serializers.IntegerField(allow_null=True)
+    drawn_by = serializers.CharField(source="drawn_by.display_name", default=None)
+    drawn_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    weights = serializers.JSONField()
+    population_size = serializers.IntegerField()
+    targets = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_targets(self, draw):
+        """Ids of the enterprises drawn, in draw order."""
+        return [target.enterprise_id for target in _targets_of(draw.spot_check_round, draw)]
+
+
+def _targets_of(spot_check_round, draw):
+    # Uses the round's prefetched targets, so a list runs a fixed number of queries.
+    return sorted(
+        (target for target in spot_check_round.targets.all() if target.draw_id == draw.pk),
+        key=lambda target: target.draw_order,
+    )
+
+
 class SpotCheckRoundSerializer(serializers.ModelSerializer):
     county = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.filter(level=Region.Level.COUNTY)
     )
     organisation = serializers.CharField(source="organisation.name", read_only=True)
+    seed = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=0,
+        help_text="可选：指定随机种子（不填则随机生成并记录）。",
+    )
+    current_version = serializers.IntegerField(read_only=True)
     targets = serializers.SerializerMethodField()
+    draws = serializers.SerializerMethodField()
 
     class Meta:
         model = SpotCheckRound
@@ -327,7 +367,10 @@ class SpotCheckRoundSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "target_share",
+            "seed",
+            "current_version",
             "targets",
+            "draws",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -336,7 +379,33 @@ class SpotCheckRoundSerializer(serializers.ModelSerializer):
         if request is not None:
             self.fields["county"].queryset = Region.objects.visible_to(request.user).counties()
 
+    def _current_draw(self, spot_check_round):
+        return next(
+            (
+                draw
+                for draw in spot_check_round.draws.all()
+                if draw.version == spot_check_round.current_version
+            ),
+            None,
+        )
+
     @extend_schema_field({"type": "array", "items": {"type": "integer"}})
     def get_targets(self, spot_check_round):
-        """Ids of the enterprises drawn into the sample."""
-        return [target.enterprise_id for target in spot_check_round.targets.all()]
+        """Ids of the enterprises in the sample in force (the current version), in draw order."""
+        draw = self._current_draw(spot_check_round)
+        if draw is None:
+            return []
+        return [target.enterprise_id for target in _targets_of(spot_check_round, draw)]
+
+    @extend_schema_field(SpotCheckDrawSerializer(many=True))
+    def get_draws(self, spot_check_round):
+        """Every version of the sample, oldest first; none is ever removed."""
+        draws = sorted(spot_check_round.draws.all(), key=lambda draw: draw.version)
+        for draw in draws:
+            draw.spot_check_round = spot_check_round
+        return SpotCheckDrawSerializer(draws, many=True).data
+
+
+class RedrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    seed = serializers.IntegerField(required=False, min_value=0)

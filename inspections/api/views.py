@@ -15,7 +15,14 @@ from accounts.models import Region
 from accounts.scoping import AreaScopedMixin, ensure_in_area
 
 from ..filters import InspectionFilter, SupervisionTransferFilter, TipFilter
-from ..models import Inspection, SpotCheckRound, SupervisionTransfer, TeamMember, Tip
+from ..models import (
+    Inspection,
+    SpotCheckDraw,
+    SpotCheckRound,
+    SupervisionTransfer,
+    TeamMember,
+    Tip,
+)
 from ..services import (
     InspectionRefused,
     assign_tip,
@@ -24,12 +31,14 @@ from ..services import (
     plan_spot_check_round,
     publish_tip_outcome,
     record_inspection,
+    redraw_spot_check_sample,
     transfer_problem,
 )
-from ..stats import spot_check_coverage
+from ..stats import round_coverage, round_coverage_totals, spot_check_coverage
 from .serializers import (
     InspectionCreateSerializer,
     InspectionSerializer,
+    RedrawSerializer,
     SpotCheckRoundSerializer,
     SupervisionTransferSerializer,
     TipAssignSerializer,
@@ -188,13 +197,18 @@ class SpotCheckRoundViewSet(
     """Spot-check rounds; creating one draws its sample (≥ 20% per township) in the service."""
 
     queryset = SpotCheckRound.objects.select_related("county", "organisation").prefetch_related(
-        "targets"
+        # The population snapshot can be thousands of rows: the API gives its size only.
+        Prefetch(
+            "draws",
+            queryset=SpotCheckDraw.objects.select_related("drawn_by").defer("population"),
+        ),
+        "targets",
     )
     serializer_class = SpotCheckRoundSerializer
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = call_service(
+        created = call_service(
             plan_spot_check_round,
             by=self.request.user,
             county=data["county"],
@@ -202,6 +216,40 @@ class SpotCheckRoundViewSet(
             period_start=data["period_start"],
             period_end=data["period_end"],
             target_share=data.get("target_share", "0.20"),
+            seed=data.get("seed"),
+        )
+        serializer.instance = self.get_queryset().get(pk=created.pk)
+
+    @extend_schema(request=RedrawSerializer, responses=SpotCheckRoundSerializer)
+    @action(detail=True, methods=["post"])
+    def redraw(self, request, pk=None):
+        """重新抽取: a new version of the sample (reason required); earlier versions are kept."""
+        spot_check_round = self.get_object()
+        query = RedrawSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        call_service(
+            redraw_spot_check_sample,
+            spot_check_round,
+            by=request.user,
+            reason=query.validated_data["reason"],
+            seed=query.validated_data.get("seed"),
+        )
+        fresh = self.get_queryset().get(pk=spot_check_round.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def coverage(self, request, pk=None):
+        """Per township: ledger, required (≥ share), drawn and actually inspected."""
+        spot_check_round = self.get_object()
+        rows = round_coverage(spot_check_round, request.user.area_path or "")
+        return Response(
+            {
+                "round": spot_check_round.pk,
+                "version": spot_check_round.current_version,
+                "rows": [row.as_dict() for row in rows],
+                "totals": round_coverage_totals(rows),
+            }
         )
 
 

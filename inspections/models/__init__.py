@@ -9,7 +9,7 @@ from .inspection import (
     Team,
     TeamMember,
 )
-from .spot_check import SpotCheckRound, SpotCheckTarget
+from .spot_check import SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from .supervision import Requirement, SupervisionTransfer, TransferStatus
 from .tip import Tip, TipChannel, TipEvent, TipPhoto, TipState
 
@@ -19,6 +19,7 @@ __all__ = [
     "InspectionResult",
     "InspectionType",
     "Requirement",
+    "SpotCheckDraw",
     "SpotCheckRound",
     "SpotCheckTarget",
     "SupervisionTransfer",

@@ -65,6 +65,12 @@ class Tip(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    # 核查时限: set on assignment as a date or N working days on the calendar; the daily
+    # reminder compares this date.
+    verify_due = models.DateField("核查期限", null=True, blank=True)
+    verify_working_days = models.PositiveSmallIntegerField(
+        "核查时限工作日数", null=True, blank=True
+    )
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     outcome = models.TextField("处理结果", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
@@ -106,6 +112,12 @@ class Tip(models.Model):
     def save(self, *args, **kwargs):
         self.region_path = (self.township or self.county).path
         super().save(*args, **kwargs)
+
+    @property
+    def verify_due_display(self):
+        from rectification.deadlines import with_working_days
+
+        return with_working_days(self.verify_due, self.verify_working_days)
 
     def contact_visible_to(self, user):
         """Only the office handling the tip sees who reported it: the organisation it is

@@ -7,7 +7,7 @@ message and changes nothing.
 
 from .common import InspectionRefused
 from .inspections import create_team, record_inspection
-from .spot_checks import plan_spot_check_round
+from .spot_checks import plan_spot_check_round, redraw_spot_check_sample
 from .supervision import complete_transfer, transfer_problem
 from .tips import assign_tip, file_tip, mark_tip_verified, publish_tip_outcome
 
@@ -21,5 +21,6 @@ __all__ = [
     "plan_spot_check_round",
     "publish_tip_outcome",
     "record_inspection",
+    "redraw_spot_check_sample",
     "transfer_problem",
 ]

@@ -1,28 +1,51 @@
-"""Planning a spot-check round: draw, per township, at least the round's share (≥ 20%, seed 004)
-of the enterprises on the ledger, at random, so the county knows whom to visit."""
+"""Spot-check rounds and their recorded draws: plan a round (draw version 1) and redraw
+(a new, visible version with a reason). The draw rules live in inspections.sampling; here are
+the role, area and input checks, the row lock and the writes, in one transaction each."""
 
-import math
 import random
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
 from accounts.models import Region
 from accounts.scoping import ensure_in_area
-from enterprises.models import Enterprise
 
-from ..models import SpotCheckRound, SpotCheckTarget
+from ..models import SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from ..models.spot_check import SPOT_CHECK_MINIMUM_SHARE
+from ..sampling import WEIGHTS, build_population, draw_sample
 from .common import SUPERVISOR_ROLES, InspectionRefused, acting_organisation, require_role
+
+# Seeds fit a signed 64-bit column and stay exact in JSON (and JavaScript) numbers.
+MAX_SEED = 2**53
+
+
+def new_seed():
+    return random.SystemRandom().randrange(1, MAX_SEED)
+
+
+def _check_seed(seed):
+    if seed is None:
+        return new_seed()
+    if not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
+        raise InspectionRefused(f"随机种子须是 0 到 {MAX_SEED - 1} 之间的整数。", field="seed")
+    return seed
 
 
 def plan_spot_check_round(
-    *, by, county, name, period_start, period_end, target_share=SPOT_CHECK_MINIMUM_SHARE, rng=None
+    *,
+    by,
+    county,
+    name,
+    period_start,
+    period_end,
+    target_share=SPOT_CHECK_MINIMUM_SHARE,
+    seed=None,
 ):
+    """A new round with its sample drawn and recorded as version 1."""
     require_role(by, SUPERVISOR_ROLES, "只有县、市整治办可以制定督导抽查计划。")
     organisation = acting_organisation(by)
-    if county.level != Region.Level.COUNTY:
+    if county is None or county.level != Region.Level.COUNTY:
         raise InspectionRefused("请选择要抽查的县（区）。", field="county")
     ensure_in_area(by, county.path)
     if period_end < period_start:
@@ -33,11 +56,7 @@ def plan_spot_check_round(
     name = (name or "").strip()
     if not name:
         raise InspectionRefused("请填写轮次名称。", field="name")
-    rng = rng or random.SystemRandom()
-    by_township = defaultdict(list)
-    ledger = Enterprise.objects.within(county.path).filter(reported_on__lte=period_end)
-    for enterprise_id, township_id in ledger.values_list("id", "township_id").order_by("id"):
-        by_township[township_id].append(enterprise_id)
+    seed = _check_seed(seed)
     with transaction.atomic():
         spot_check_round = SpotCheckRound.objects.create(
             name=name,
@@ -47,13 +66,55 @@ def plan_spot_check_round(
             period_end=period_end,
             target_share=target_share,
             created_by=by,
+            current_version=1,
         )
-        targets = []
-        for ids in by_township.values():
-            count = math.ceil(len(ids) * target_share)
-            targets.extend(
-                SpotCheckTarget(spot_check_round=spot_check_round, enterprise_id=enterprise_id)
-                for enterprise_id in rng.sample(ids, count)
-            )
-        SpotCheckTarget.objects.bulk_create(targets, batch_size=1000)
+        _record_draw(spot_check_round, version=1, seed=seed, by=by, reason="")
     return spot_check_round
+
+
+def redraw_spot_check_sample(spot_check_round, *, by, reason, seed=None):
+    """A new version of the round's sample; the earlier versions and their lists are kept."""
+    require_role(by, SUPERVISOR_ROLES, "只有县、市整治办可以重新抽取督导抽查名单。")
+    ensure_in_area(by, spot_check_round.region_path)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InspectionRefused("重新抽取必须填写理由，原抽样结果将保留备查。", field="reason")
+    seed = _check_seed(seed)
+    with transaction.atomic():
+        locked = SpotCheckRound.objects.select_for_update().get(pk=spot_check_round.pk)
+        last = locked.draws.aggregate(last=Max("version"))["last"] or 0
+        draw = _record_draw(locked, version=last + 1, seed=seed, by=by, reason=reason)
+        locked.current_version = draw.version
+        locked.save(update_fields=["current_version"])
+    spot_check_round.current_version = draw.version
+    return draw
+
+
+def _record_draw(spot_check_round, *, version, seed, by, reason):
+    population = build_population(spot_check_round.county, spot_check_round.period_end)
+    draw = SpotCheckDraw.objects.create(
+        spot_check_round=spot_check_round,
+        version=version,
+        seed=seed,
+        population=[member.as_row() for member in population],
+        population_size=len(population),
+        weights=dict(WEIGHTS),
+        reason=reason,
+        drawn_by=by,
+    )
+    drawn = draw_sample(population, seed, spot_check_round.target_share)
+    SpotCheckTarget.objects.bulk_create(
+        [
+            SpotCheckTarget(
+                spot_check_round=spot_check_round,
+                draw=draw,
+                enterprise_id=member.enterprise_id,
+                stratum=member.stratum,
+                weight=member.weight,
+                draw_order=order,
+            )
+            for order, member in enumerate(drawn, start=1)
+        ],
+        batch_size=1000,
+    )
+    return draw

@@ -118,8 +118,28 @@ def _check_county_office(by, tip):
         raise InspectionRefused("只有举报所在县（区）的整治办可以办理。")
 
 
-def assign_tip(tip, *, by, organisation, note=""):
-    """The county office sends the tip to a township government or a department of the county."""
+# A tip must be verified within this many working days of its assignment unless the county
+# office sets another time limit.
+VERIFY_WITHIN_WORKING_DAYS = 5
+
+
+def assign_tip(tip, *, by, organisation, note="", verify_due=None, working_days=None):
+    """The county office sends the tip to a township government or a department of the county,
+    with the time limit for its verification (核查期限): a date, or N working days from today on
+    the calendar (default VERIFY_WITHIN_WORKING_DAYS)."""
+    from rectification.deadlines import DeadlineInputError, resolve_deadline
+
+    if verify_due is None and working_days is None:
+        working_days = VERIFY_WITHIN_WORKING_DAYS
+    today = timezone.localdate()
+    try:
+        verify_due, working_days = resolve_deadline(
+            deadline=verify_due, working_days=working_days, start=today, label="核查期限"
+        )
+    except DeadlineInputError as error:
+        raise InspectionRefused(error.message, field="verify_due") from error
+    if verify_due < today:
+        raise InspectionRefused("核查期限不能早于今天。", field="verify_due")
     with transaction.atomic():
         tip = _locked(tip)
         _check_county_office(by, tip)
@@ -141,13 +161,16 @@ def assign_tip(tip, *, by, organisation, note=""):
             tip.township = region
         tip.assigned_organisation = organisation
         tip.assigned_at = timezone.now()
+        tip.verify_due = verify_due
+        tip.verify_working_days = working_days
         tip.state = TipState.ASSIGNED
         tip.save()
         TipEvent.objects.create(
             tip=tip,
             action=TipEvent.Action.ASSIGNED,
             by=by,
-            note=f"交办{organisation.name}。{(note or '').strip()}".strip(),
+            note=f"交办{organisation.name}，核查期限 {tip.verify_due_display}。"
+            f"{(note or '').strip()}".strip(),
         )
     _notify_assignment(tip)
     return tip

@@ -1,5 +1,6 @@
 """Spot checks (督导抽查): coverage per township against seed 004's 20% line, and the rounds a
-county plans — with the sample drawn per township and what has been checked so far."""
+county plans — the recorded draw per township as the round's worklist, its earlier versions,
+the redraw (a new version with a reason), and drawn against inspected."""
 
 import datetime
 from decimal import Decimal
@@ -14,11 +15,12 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.scoping import get_visible_or_404
 
-from ..forms import CoverageForm, SpotCheckRoundForm
-from ..models import InspectionType, SpotCheckRound
-from ..services import InspectionRefused, plan_spot_check_round
+from ..forms import CoverageForm, RedrawForm, SpotCheckRoundForm
+from ..models import InspectionType, SpotCheckRound, SpotCheckTarget
+from ..sampling import reproduce_draw, weights_description
+from ..services import InspectionRefused, plan_spot_check_round, redraw_spot_check_sample
 from ..services.common import SUPERVISOR_ROLES, can
-from ..stats import coverage_totals, spot_check_coverage
+from ..stats import coverage_totals, round_coverage, round_coverage_totals, spot_check_coverage
 from .common import add_refusal, require
 
 
@@ -108,7 +110,9 @@ def round_create(request):
             form.add_error(None, str(refusal))
         else:
             messages.success(
-                request, f"已制定抽查轮次，共抽取 {spot_check_round.targets.count()} 家企业。"
+                request,
+                f"已制定抽查轮次并随机抽取名单（第 1 版），共 "
+                f"{spot_check_round.current_targets().count()} 家企业。",
             )
             return redirect("inspections:round_detail", pk=spot_check_round.pk)
     return render(request, "inspections/round_form.html", {"form": form})
@@ -116,29 +120,97 @@ def round_create(request):
 
 @login_required
 def round_detail(request, pk):
+    """The round's worklist: the draw in force per township, each target linked to "record
+    inspection"; drawn vs inspected per township; every earlier version listed."""
     user = request.user
     spot_check_round = get_visible_or_404(
         SpotCheckRound.objects.select_related("county", "organisation"), user, pk=pk
     )
-    targets = (
-        spot_check_round.targets.filter(enterprise__region_path__startswith=user.area_path or "")
+    return _render_round(request, spot_check_round, RedrawForm())
+
+
+def _render_round(request, spot_check_round, redraw_form):
+    user = request.user
+    area_path = user.area_path or ""
+    draws = list(spot_check_round.draws.select_related("drawn_by").order_by("-version"))
+    shown_version = spot_check_round.current_version
+    if request.GET.get("version", "").isdigit():
+        shown_version = int(request.GET["version"])
+    shown = next((draw for draw in draws if draw.version == shown_version), None)
+    if shown is None and draws:
+        raise Http404("没有这个抽样版本。")
+    targets = list(
+        SpotCheckTarget.objects.filter(draw=shown, enterprise__region_path__startswith=area_path)
         .select_related("enterprise", "enterprise__township")
-        .order_by("enterprise__region_path", "enterprise__name")
+        .order_by("enterprise__region_path", "draw_order")
     )
-    checked = set(_checked_enterprises(spot_check_round))
+    checked = set(
+        _checked_enterprises(spot_check_round).filter(
+            enterprise_id__in=[target.enterprise_id for target in targets]
+        )
+    )
+    groups = {}
+    for target in targets:
+        groups.setdefault(target.enterprise.township, []).append(target)
+    rows = round_coverage(spot_check_round, area_path)
+    reproduced = None
+    if shown is not None and shown.seed is not None:
+        # Redo the draw from its seed and snapshot: the page says whether it still matches.
+        reproduced = reproduce_draw(shown, spot_check_round.target_share) == [
+            target.enterprise_id
+            for target in sorted(
+                SpotCheckTarget.objects.filter(draw=shown).only("enterprise_id", "draw_order"),
+                key=lambda target: target.draw_order,
+            )
+        ]
     return render(
         request,
         "inspections/round_detail.html",
         {
             "round": spot_check_round,
-            "targets": targets,
+            "draws": draws,
+            "shown": shown,
+            "is_current": shown_version == spot_check_round.current_version,
+            "groups": [
+                {"township": township, "targets": items} for township, items in groups.items()
+            ],
+            "target_count": len(targets),
             "checked": checked,
-            "rows": spot_check_coverage(
-                spot_check_round.county, spot_check_round.period_start, spot_check_round.period_end
-            ),
+            "rows": rows,
+            "totals": round_coverage_totals(rows),
+            "reproduced": reproduced,
+            "weights": weights_description(shown.weights if shown else None),
             "can_record": can(user, SUPERVISOR_ROLES),
+            "redraw_form": redraw_form if can(user, SUPERVISOR_ROLES) else None,
         },
     )
+
+
+@login_required
+def round_redraw(request, pk):
+    user = request.user
+    spot_check_round = get_visible_or_404(
+        SpotCheckRound.objects.select_related("county", "organisation"), user, pk=pk
+    )
+    require(user, SUPERVISOR_ROLES, "只有县、市整治办可以重新抽取督导抽查名单。")
+    if request.method != "POST":
+        return redirect("inspections:round_detail", pk=pk)
+    form = RedrawForm(request.POST)
+    if form.is_valid():
+        try:
+            draw = redraw_spot_check_sample(
+                spot_check_round, by=user, reason=form.cleaned_data["reason"]
+            )
+        except InspectionRefused as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(
+                request,
+                f"已重新抽取，生成第 {draw.version} 版名单（共 {draw.targets.count()} 家），"
+                "此前各版本保留备查。",
+            )
+            return redirect("inspections:round_detail", pk=pk)
+    return _render_round(request, spot_check_round, form)
 
 
 def _checked_enterprises(spot_check_round):

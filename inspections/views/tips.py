@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.scoping import get_visible_or_404
+from rectification.deadlines import calendar_warning
 
 from ..filters import TipFilter
 from ..forms import TipAssignForm, TipIntakeForm, TipPublishForm
@@ -109,8 +110,14 @@ def tip_detail(request, pk):
                         by=user,
                         organisation=form.cleaned_data["organisation"],
                         note=form.cleaned_data["note"],
+                        verify_due=form.cleaned_data["verify_due"],
+                        working_days=form.cleaned_data["working_days"],
                     )
-                    messages.success(request, "已交办。")
+                    tip.refresh_from_db()
+                    messages.success(request, f"已交办，核查期限 {tip.verify_due_display}。")
+                    warning = calendar_warning(tip.verify_due) if tip.verify_working_days else ""
+                    if warning:
+                        messages.warning(request, warning)
                 else:
                     publish_tip_outcome(
                         tip,

@@ -4,6 +4,7 @@ import datetime
 
 from rest_framework import serializers
 
+from ..deadlines import deadline_warning
 from ..models import (
     Campaign,
     CampaignPhase,
@@ -154,17 +155,29 @@ class DeadlineExtensionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeadlineExtension
-        fields = ["previous_deadline", "new_deadline", "reason", "approver", "created_at"]
+        fields = [
+            "previous_deadline",
+            "new_deadline",
+            "working_days",
+            "reason",
+            "approver",
+            "created_at",
+        ]
 
 
 class CaseDetailSerializer(CaseSerializer):
     steps = CaseStepSerializer(many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     extensions = DeadlineExtensionSerializer(many=True, read_only=True)
+    deadline_display = serializers.CharField(read_only=True)
+    deadline_warning = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [
             *CaseSerializer.Meta.fields,
+            "deadline_working_days",
+            "deadline_display",
+            "deadline_warning",
             "measures",
             "original_deadline",
             "destination_park",
@@ -175,6 +188,10 @@ class CaseDetailSerializer(CaseSerializer):
             "extensions",
         ]
         read_only_fields = fields
+
+    def get_deadline_warning(self, case) -> str:
+        """Set when the working days ran into a year whose holidays are not loaded."""
+        return deadline_warning(case)
 
 
 class ProposeSerializer(serializers.Serializer):

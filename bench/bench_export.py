@@ -1,0 +1,85 @@
+"""The ledger export streamed to .xlsx (enterprises.exporting, the same code as the page's
+导出 button) against writing the same rows with bare openpyxl write-only, at two row counts;
+memory (tracemalloc peak) must stay flat as rows grow. Target: ≤ 1.25× the bare writer."""
+
+import tempfile
+import time
+import tracemalloc
+
+from openpyxl import Workbook
+
+from enterprises.exporting import write_ledger_workbook
+from enterprises.ledger import LEDGER_COLUMNS, ledger_rows
+from enterprises.models import Enterprise
+
+from .common import data_size
+
+ROW_COUNTS = (10_000, 100_000)
+# tracemalloc slows Python several times over, so memory is traced at smaller sizes.
+MEMORY_ROW_COUNTS = (10_000, 30_000)
+TARGET_RATIO = 1.25
+
+
+def rows_queryset(count):
+    # The ledger's own order over the first `count` rows of the table.
+    last_id = Enterprise.objects.order_by("id").values_list("id", flat=True)[count - 1 : count]
+    return Enterprise.objects.filter(id__lte=last_id[0]).order_by("region_path", "id")
+
+
+def bare_write(queryset):
+    """Bare openpyxl write-only of the same 14 values per row, no styles."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("排查台账")
+    sheet.append(LEDGER_COLUMNS)
+    for values in ledger_rows(queryset):
+        sheet.append(values)
+    with tempfile.TemporaryFile(suffix=".xlsx") as output:
+        workbook.save(output)
+
+
+def app_write(queryset):
+    write_ledger_workbook(queryset, place_name="基准", unit_name="基准").close()
+
+
+def seconds_for(function, queryset):
+    started = time.perf_counter()
+    function(queryset)
+    return time.perf_counter() - started
+
+
+def peak_megabytes(function, queryset):
+    # Measured in a run of its own: tracemalloc slows Python down and would skew the timing.
+    tracemalloc.start()
+    function(queryset)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1024 / 1024
+
+
+def run(report):
+    total = Enterprise.objects.count()
+    size = data_size()
+    for count in ROW_COUNTS:
+        if total < count:
+            print(f"  fewer than {count:,} enterprises: skipped")
+            continue
+        queryset = rows_queryset(count)
+        bare_seconds = seconds_for(bare_write, queryset)
+        app_seconds = seconds_for(app_write, queryset)
+        report.add(
+            f"ledger export {count:,} rows streamed, s (ratio {app_seconds / bare_seconds:.2f}×)",
+            size,
+            round(app_seconds, 2),
+            round(bare_seconds, 2),
+            f"≤ {TARGET_RATIO}× baseline",
+        )
+    for count in MEMORY_ROW_COUNTS:
+        if total < count:
+            continue
+        report.add(
+            f"ledger export {count:,} rows, peak Python memory MB (tracemalloc)",
+            size,
+            round(peak_megabytes(app_write, rows_queryset(count)), 1),
+            None,
+            "flat as rows grow",
+        )

@@ -1,0 +1,100 @@
+"""64 concurrent signed-in users on loopback hitting the ledger, the case list and the
+dashboard of a gunicorn with 2 workers, started (on a free port) and stopped by the benchmark.
+Target: 0 errors; throughput and p95 are reported."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.test.utils import override_settings
+
+from .common import data_size, demo_user
+from .load import run_load
+
+USERS = 64
+# Each user opens each page once: bounded, so the run ends in minutes even when the queue is long.
+REQUESTS_PER_USER = 3
+PATHS = ["/enterprises/", "/cases/", "/reports/dashboard/"]
+# Roles that may open all three pages.
+USERNAMES = ["county", "leader", "city"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def session_cookies(count, secret_key):
+    """One fresh session per simulated user, signed with the server's secret key."""
+    cookies = []
+    with override_settings(SECRET_KEY=secret_key):
+        for number in range(count):
+            client = Client()
+            client.force_login(demo_user(USERNAMES[number % len(USERNAMES)]))
+            cookies.append(
+                f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            )
+    return cookies
+
+
+def wait_until_up(port, process, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited before answering")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def run(report):
+    if demo_user("county") is None:
+        print("  no demo data: run `python manage.py seed_demo` first")
+        return
+    port = free_port()
+    secret_key = settings.SECRET_KEY
+    if secret_key == getattr(settings, "DEFAULT_SECRET_KEY", None) or "insecure" in secret_key:
+        secret_key = secrets.token_urlsafe(40)
+    environment = {**os.environ, "SECRET_KEY": secret_key, "DEBUG": "0", "LOG_LEVEL": "ERROR"}
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    try:
+        wait_until_up(port, process)
+        cookies = session_cookies(USERS, secret_key)
+        # One warm-up round so both workers have loaded code and opened connections.
+        run_load(port, cookies[:4], PATHS, len(PATHS))
+        figures = run_load(port, cookies, PATHS, REQUESTS_PER_USER)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    for problem in figures["first_errors"]:
+        print(f"  error: {problem}")
+    size = data_size()
+    what = f"{USERS} users × {REQUESTS_PER_USER} GETs (ledger, case list, dashboard), gunicorn 2 workers"
+    report.add(f"{what}: errors", size, figures["errors"], None, "0")
+    report.add(f"{what}: throughput, requests/s", size, figures["throughput_per_s"])
+    report.add(f"{what}: p95 ms (p50 {figures['p50_ms']})", size, figures["p95_ms"])

@@ -1,0 +1,49 @@
+"""The daily reminder pass (rectification.reminders.send_due_reminders) over every case, then
+its second run the same day, which must send nothing new. Target: ≤ 60 s each. Both runs are
+rolled back afterwards, so the benchmark can run again on the same data."""
+
+import time
+
+from django.db import transaction
+
+from rectification.models import Case
+from rectification.reminders import send_due_reminders
+
+TARGET_S = 60
+
+
+class RollBack(Exception):
+    pass
+
+
+def run(report):
+    cases = Case.objects.count()
+    if not cases:
+        print("  no cases: run `python manage.py seed_demo` first")
+        return
+    size = f"{cases:,} cases"
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            first = send_due_reminders()
+            first_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            second = send_due_reminders()
+            second_seconds = time.perf_counter() - started
+            raise RollBack
+    except RollBack:
+        pass
+    report.add(
+        f"daily reminder pass, first run, s [{sum(first.values()):,} notices]",
+        size,
+        round(first_seconds, 2),
+        None,
+        f"≤ {TARGET_S}",
+    )
+    report.add(
+        f"daily reminder pass, second run, s [{sum(second.values()):,} new notices]",
+        size,
+        round(second_seconds, 2),
+        None,
+        f"≤ {TARGET_S}, 0 new",
+    )
