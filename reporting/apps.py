@@ -17,5 +17,19 @@ class ReportingConfig(AppConfig):
         navigation.register(
             "本单位公章", "reporting:seal", roles={"county_office", "township_head"}, order=95
         )
+        navigation.register(
+            "领导驾驶舱",
+            "reporting:dashboard",
+            roles={"bureau_leader", "county_office", "city_office", "administrator"},
+            order=5,
+        )
+        navigation.register(
+            "问责台账",
+            "reporting:accountability",
+            roles={"bureau_leader", "county_office", "city_office", "administrator"},
+            order=65,
+        )
+        # Long exports: any signed-in user may export what they can see.
+        navigation.register("导出任务", "reporting:export_list", order=62)
         navigation.register("验证报表", "public:verify", order=96)
         navigation.register("公示名单", "public:public_list", order=97)

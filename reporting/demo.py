@@ -1,6 +1,6 @@
 """Demo submissions for the last two months: most townships' ledgers in (some accepted, some
-late), a few townships missing the latest deadline, and the county's 摸底情况汇总表 returned
-once by the city and resubmitted. Idempotent: nothing is added when the county's
+late), a few townships missing the latest deadline, the county's 摸底情况汇总表 returned
+once by the city and resubmitted, and its 督查跟踪台账, 附件3–4 summaries and 月报. Idempotent: nothing is added when the county's
 submissions already exist.
 
 Submissions go through services.py like any real one (they freeze live numbers); only
@@ -84,3 +84,23 @@ def seed(context):
             survey, by=city_user, reason="请核对“有无手续”合计数，与台账不一致。"
         )
         _backdate(services.resubmit(survey, by=county_user, signed_by=county_user), latest.day(29))
+
+    # The county's other tables: all filed and accepted for the earlier month; for the latest
+    # month the 督查跟踪台账 and the 月报 are in, the 附件3–4 summaries still owed.
+    for key, day in (
+        ("supervision_tracking", 22),
+        ("cleanup_summary", 28),
+        ("improvement_summary", 28),
+        ("monthly_report", 29),
+    ):
+        submission = services.submit_table(
+            key, county, earlier, by=county_user, signed_by=county_user
+        )
+        _backdate(submission, earlier.day(day))
+        if city_user is not None:
+            services.accept_submission(submission, by=city_user)
+    for key, day in (("supervision_tracking", 21), ("monthly_report", 28)):
+        submission = services.submit_table(
+            key, county, latest, by=county_user, signed_by=county_user
+        )
+        _backdate(submission, latest.day(day))

@@ -82,10 +82,13 @@ def chinese_date(day):
 
 
 def column_widths(columns, rows, sample=500):
+    """Widths from the labels and the first rows; streamed rows (not a list) cannot be looked
+    ahead at, so their columns fit the label and the column's declared minimum width."""
+    sampled = rows[:sample] if isinstance(rows, list | tuple) else ()
     widths = []
     for index, column in enumerate(columns):
         widest = display_width(column.label)
-        for row in rows[:sample]:
+        for row in sampled:
             if index < len(row) and row[index] not in (None, ""):
                 widest = max(widest, display_width(row[index]))
         width = max(column.width, min(widest, MAX_COLUMN_WIDTH)) + 2

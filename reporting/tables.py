@@ -3,8 +3,9 @@
 Each table is a class with a `key`, a title, its columns (one or two header levels), the
 注 notes printed under it, the levels that submit it and its deadline, and
 `compute(region, period) -> TableData`. Counting tables aggregate in the database
-(GROUP BY, one query per table) — never a Python loop over enterprises. Later tables
-(督查跟踪台账, 清理整顿/整治提升情况汇总表, 月报) register themselves the same way.
+(GROUP BY, one query per table) — never a Python loop over enterprises. The tables built
+on cases and inspections (督查跟踪台账, 清理整顿/整治提升情况汇总表, 月报) live in
+tables_cases.py and register themselves the same way when this module imports it.
 """
 
 from dataclasses import dataclass, field
@@ -153,8 +154,45 @@ SURVEY_NOTES = (
 )
 
 
+class PerUnitTable(ReportTable):
+    """A counting table with one row per place one level down (per township for a county, per
+    county for a city) and a 合计 row; a township's table is its own single row."""
+
+    def unit_column_label(self, region):
+        if region.level <= L.PROVINCE:
+            return "市"
+        if region.level == L.CITY:
+            return "县（市、区）"
+        return "乡镇（街道）"
+
+    # At this level and below, the table is the region's own single row.
+    single_row_level = L.TOWNSHIP
+
+    def units(self, region):
+        """The rows' places: the region itself, or its children above village level."""
+        if region.level >= self.single_row_level:
+            return [region]
+        return list(Region.objects.filter(parent=region).exclude(level=L.VILLAGE).order_by("code"))
+
+    def grouped(self, region, queryset, aggregates, path_field="region_path"):
+        """{unit path: {aggregate: value}} in one GROUP BY query over `queryset`."""
+        if region.level >= self.single_row_level:
+            return {region.path: queryset.order_by().aggregate(**aggregates)}
+        # Each row's region path starts with its unit's path: the parent's path plus one
+        # 12-digit code and a slash, so the unit is a fixed-length prefix to group by.
+        prefix = Substr(path_field, 1, len(region.path) + 13)
+        return {
+            values.pop("unit"): values
+            for values in queryset.order_by()
+            .annotate(unit=prefix)
+            .values("unit")
+            .annotate(**aggregates)
+            .values("unit", *aggregates)
+        }
+
+
 @register
-class SurveySummaryTable(ReportTable):
+class SurveySummaryTable(PerUnitTable):
     """摸底情况汇总表 (seed 003 附件2): one row per township (per county at city level), counts only."""
 
     key = "survey_summary"
@@ -183,13 +221,6 @@ class SurveySummaryTable(ReportTable):
         ("无", "有无手续", Q(permit_status="none")),
     )
 
-    def unit_column_label(self, region):
-        if region.level <= L.PROVINCE:
-            return "市"
-        if region.level == L.CITY:
-            return "县（市、区）"
-        return "乡镇（街道）"
-
     def columns_for(self, region):
         return [
             Column("序号", numeric=True),
@@ -197,36 +228,16 @@ class SurveySummaryTable(ReportTable):
             *(Column(label, group=group, numeric=True) for label, group, _ in self.MEASURES),
         ]
 
-    def units(self, region):
-        """The rows' places: the township itself, or the region's children above village level."""
-        if region.level >= L.TOWNSHIP:
-            return [region]
-        return list(Region.objects.filter(parent=region).exclude(level=L.VILLAGE).order_by("code"))
-
     def compute(self, region, period):
         aggregates = {
             f"measure_{index}": Count("id", filter=condition)
             for index, (_label, _group, condition) in enumerate(self.MEASURES)
         }
         queryset = Enterprise.objects.within(region.path).filter(reported_on__lte=period.end)
-        units = self.units(region)
-        if region.level >= L.TOWNSHIP:
-            grouped = {region.path: queryset.order_by().aggregate(**aggregates)}
-        else:
-            # Each enterprise's region path starts with its unit's path: the parent's path plus
-            # one 12-digit code and a slash, so the unit is a fixed-length prefix to group by.
-            prefix = Substr("region_path", 1, len(region.path) + 13)
-            grouped = {
-                values.pop("unit"): values
-                for values in queryset.order_by()
-                .annotate(unit=prefix)
-                .values("unit")
-                .annotate(**aggregates)
-                .values("unit", *aggregates)
-            }
+        grouped = self.grouped(region, queryset, aggregates)
         rows = []
         totals = [0] * len(self.MEASURES)
-        for number, unit in enumerate(units, start=1):
+        for number, unit in enumerate(self.units(region), start=1):
             counts = grouped.get(unit.path) or {}
             values = [counts.get(f"measure_{index}") or 0 for index in range(len(self.MEASURES))]
             totals = [total + value for total, value in zip(totals, values, strict=True)]
@@ -249,3 +260,7 @@ def html_header(columns):
             upper.append({"label": column.group, "colspan": 1, "rowspan": 1, "group": column.group})
             lower.append({"label": column.label, "colspan": 1, "rowspan": 1})
     return [upper, lower]
+
+
+# The tables built on cases and inspections register themselves on import.
+from . import tables_cases  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accountability_views, dashboard_views, views, views_exports
 
 app_name = "reporting"
 
@@ -17,4 +17,26 @@ urlpatterns = [
     path("submissions/<int:pk>/resubmit/", views.submission_resubmit, name="submission_resubmit"),
     path("seal/", views.seal, name="seal"),
     path("seal/image/", views.seal_image, name="seal_image"),
+    path("exports/", views_exports.export_list, name="export_list"),
+    path("exports/start/", views_exports.export_start, name="export_start"),
+    path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/status/", views_exports.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("accountability/", accountability_views.ledger, name="accountability"),
+    path(
+        "accountability/export.xlsx",
+        accountability_views.ledger_export,
+        name="accountability_export",
+    ),
+    path(
+        "accountability/units/<int:pk>/",
+        accountability_views.unit_history,
+        name="accountability_unit",
+    ),
+    path(
+        "accountability/actions/<int:pk>/notice/",
+        accountability_views.notice,
+        name="accountability_notice",
+    ),
 ]

@@ -17,6 +17,7 @@ from accounts.scoping import get_visible_or_404
 
 from . import services
 from .excel import report_bytes
+from .export_jobs import is_large_area
 from .exports import (
     draft_report,
     export_filename,
@@ -122,6 +123,7 @@ def table_view(request, key):
     if region is not None:
         data = table.freeze(region, period)
         context.update(
+            large_area=is_large_area(region),
             header=html_header(table.columns_for(region)),
             data=data,
             title=table.title_for(region),

@@ -27,3 +27,15 @@ def test_seed_demo_adds_a_realistic_submission_history_once(capsys):
     survey = Submission.objects.filter(table_key="survey_summary", period=latest.start)
     assert [s.state for s in survey.order_by("version")] == ["returned", "submitted"]
     assert all(s.verification_code for s in Submission.objects.all())
+
+
+def test_seed_demo_files_the_countys_monthly_report_and_tracking_ledger():
+    call_command("seed_demo", size=40)
+    latest = Period.current().previous()
+    earlier = latest.previous()
+    monthly = Submission.objects.filter(table_key="monthly_report")
+    assert monthly.filter(period=earlier.start, state=Submission.State.ACCEPTED).count() == 1
+    assert monthly.filter(period=latest.start, state=Submission.State.SUBMITTED).count() == 1
+    assert not Submission.objects.filter(table_key="cleanup_summary", period=latest.start).exists()
+    snapshot = monthly.get(period=earlier.start).snapshot
+    assert snapshot["columns"][-1]["label"] == "新发现" and len(snapshot["rows"]) == 1

@@ -25,7 +25,9 @@ def test_three_days_before_the_23rd_every_township_is_reminded_of_its_ledger(are
     assert "排查台账" in subject and "03月23日" in subject
     assert len(subjects_for(area["users"]["head"])) == 1
     assert len(subjects_for(area["users"]["clerk_b1"])) == 1
-    assert subjects_for(area["users"]["county"]) == []
+    # The county's own 督查跟踪台账 is due the same day; its summaries (30th) are not yet.
+    [county_subject] = subjects_for(area["users"]["county"])
+    assert "督查跟踪台账" in county_subject and "03月23日" in county_subject
 
 
 def test_running_the_job_twice_sends_nothing_new(area):
@@ -61,9 +63,12 @@ def test_a_returned_table_counts_as_not_in(area):
 def test_the_county_is_reminded_of_its_summary_and_the_city_hears_when_it_is_late(area):
     send_report_reminders(datetime.date(2024, 3, 29))
     assert any("摸底情况汇总表" in s for s in subjects_for(area["users"]["county"]))
-    assert subjects_for(area["users"]["city"]) == []
+    assert not any("摸底情况汇总表" in s for s in subjects_for(area["users"]["city"]))
     send_report_reminders(datetime.date(2024, 3, 31))
-    assert any("甲县" in s and "逾期未报" in s for s in subjects_for(area["users"]["city"]))
+    assert any(
+        "甲县" in s and "摸底情况汇总表" in s and "逾期未报" in s
+        for s in subjects_for(area["users"]["city"])
+    )
 
 
 def test_nothing_is_sent_early_in_the_month(area):
@@ -88,3 +93,36 @@ def test_the_job_runs_on_a_real_worker_through_redis(area, celery_worker_process
     again = report_reminders.apply_async(args=["2024-03-24"], queue=celery_worker_process)
     assert again.get(timeout=60) == 0
     assert any("逾期未报" in s for s in subjects_for(area["users"]["county"]))
+
+
+def test_the_county_is_reminded_of_each_table_it_owes_by_the_30th(area):
+    send_report_reminders(datetime.date(2024, 3, 29))
+    subjects = subjects_for(area["users"]["county"])
+    for name in ("清理整顿情况汇总表", "整治提升情况汇总表", "整治工作月报"):
+        assert any(name in s and "03月30日" in s for s in subjects), name
+
+
+def test_the_tracking_ledger_reminder_stops_once_the_county_has_submitted_it(area):
+    county = area["users"]["county"]
+    services.submit_table(
+        "supervision_tracking", area["county_a"], MARCH, by=county, signed_by=county
+    )
+    send_report_reminders(datetime.date(2024, 3, 22))
+    assert not any("督查跟踪台账" in s for s in subjects_for(county))
+    assert any("督查跟踪台账" in s for s in subjects_for(area["users"]["county_b"]))
+    send_report_reminders(datetime.date(2024, 3, 24))
+    assert not any("督查跟踪台账" in s for s in subjects_for(area["users"]["city"]) if "甲县" in s)
+    assert any("乙县" in s and "督查跟踪台账" in s for s in subjects_for(area["users"]["city"]))
+
+
+def test_the_monthly_report_overdue_notice_reaches_the_city_until_the_county_files_it(area):
+    county = area["users"]["county"]
+    send_report_reminders(datetime.date(2024, 3, 31))
+    assert any("甲县" in s and "整治工作月报" in s for s in subjects_for(area["users"]["city"]))
+    services.submit_table(
+        "monthly_report", area["county_a"], Period(2024, 4), by=county, signed_by=county
+    )
+    before = len(subjects_for(county))
+    send_report_reminders(datetime.date(2024, 4, 29))
+    assert not any("2024年4月" in s and "整治工作月报" in s for s in subjects_for(county))
+    assert len(subjects_for(county)) > before  # the other April tables are still owed

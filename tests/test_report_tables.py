@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from reporting.periods import InvalidPeriod, Period
-from reporting.tables import all_tables, get_table, html_header, tables_submitted_at
+from reporting.tables import all_tables, get_table, html_header
 from tests.factories.reporting import PERIOD, enterprises, mixed_ledger
 
 A1_MARCH = [1, "甲一镇", 3, 2, 0, 0, 1, 2, 1, 2, 0, 3, 2, 1, 0]
@@ -13,17 +13,16 @@ A2_MARCH = [2, "甲二乡", 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1]
 TOTALS_MARCH = ["合计", "", 4, 2, 1, 0, 1, 3, 1, 2, 1, 4, 2, 1, 1]
 
 
-def test_registry_lists_the_ledger_and_the_survey_summary_in_order():
-    assert [table.key for table in all_tables()][:2] == ["ledger", "survey_summary"]
+def test_registry_lists_every_table_in_the_order_of_the_seeds():
+    assert [table.key for table in all_tables()] == [
+        "ledger",
+        "supervision_tracking",
+        "survey_summary",
+        "cleanup_summary",
+        "improvement_summary",
+        "monthly_report",
+    ]
     assert get_table("no_such_table") is None
-
-
-def test_townships_owe_the_ledger_and_counties_the_survey_summary():
-    from accounts.models import Region
-
-    assert [t.key for t in tables_submitted_at(Region.Level.TOWNSHIP)] == ["ledger"]
-    assert [t.key for t in tables_submitted_at(Region.Level.COUNTY)] == ["survey_summary"]
-    assert tables_submitted_at(Region.Level.CITY) == []
 
 
 def test_survey_summary_counts_each_township_of_the_county(area):

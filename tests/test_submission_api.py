@@ -144,7 +144,7 @@ def test_report_tables_lists_the_registry_and_computes_a_table(area):
     mixed_ledger(area)
     client = api(area["users"]["county"])
     keys = [table["key"] for table in client.get("/api/report-tables/").data]
-    assert keys[:2] == ["ledger", "survey_summary"]
+    assert keys[:3] == ["ledger", "supervision_tracking", "survey_summary"]
     data = client.get("/api/report-tables/survey_summary/?period=2024-03").data
     assert data["title"] == "甲县“散乱污”问题摸底情况汇总表"
     assert data["rows"][0][:3] == [1, "甲一镇", 3]
