@@ -2,11 +2,11 @@
 which permits it lacks and what makes it 散/乱/污. Every change is kept in its history."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from accounts.geo import latitude_field, longitude_field
 from accounts.models import AreaScopedQuerySet, Region
 
 from .credit_code import validate_credit_code
@@ -122,22 +122,8 @@ class Enterprise(models.Model):
     # Copy of the village's (or township's) region path: scoping is one indexed prefix match.
     region_path = models.CharField("区域路径", max_length=200, editable=False)
     address = models.CharField("地址", max_length=200, blank=True)
-    latitude = models.DecimalField(
-        "纬度",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        "经度",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     # Who — 企业名称, 统一社会信用代码, 经营者
     name = models.CharField("企业名称", max_length=200)

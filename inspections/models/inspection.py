@@ -2,9 +2,9 @@
 so that team counts and person-times (人次) are plain database counts."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from accounts.geo import latitude_field, longitude_field
 from accounts.models import AreaScopedQuerySet, Organisation, Region
 from enterprises.models import Enterprise
 
@@ -141,22 +141,8 @@ class Inspection(models.Model):
         on_delete=models.SET_NULL,
         related_name="inspections",
     )
-    latitude = models.DecimalField(
-        "纬度",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        "经度",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",
