@@ -1,8 +1,10 @@
 """What every field-work service shares: the refusal type and the role rules."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
+
+from ..uploads import prepare_photo
 
 
 class InspectionRefused(Exception):
@@ -12,6 +14,21 @@ class InspectionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def prepare_photos(photos, *, limit, too_many):
+    """Check a batch of uploaded photos before anything is written; refuse the batch in Chinese."""
+    photos = list(photos)
+    if len(photos) > limit:
+        raise InspectionRefused(too_many, field="photos")
+    for photo in photos:
+        try:
+            prepare_photo(photo)
+        except ValidationError as error:
+            raise InspectionRefused(
+                f"照片“{photo.name}”：{error.messages[0]}", field="photos"
+            ) from error
+    return photos
 
 
 # Who records inspections: everyone working in the field. Bureau leaders only read.

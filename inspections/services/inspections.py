@@ -19,12 +19,13 @@ from ..models import (
     TeamMember,
     TipState,
 )
-from ..uploads import MAX_INSPECTION_PHOTOS, prepare_photo
+from ..uploads import MAX_INSPECTION_PHOTOS
 from .common import (
     INSPECTOR_ROLES,
     SUPERVISOR_ROLES,
     InspectionRefused,
     acting_organisation,
+    prepare_photos,
     require_role,
 )
 
@@ -179,16 +180,11 @@ def record_inspection(
             raise InspectionRefused("选择了台账企业时不能同时新建企业。", field="enterprise")
         if result != InspectionResult.NEW_FIND:
             raise InspectionRefused("新录入台账的企业，检查结果应为“新发现”。", field="result")
-    photos = list(photos)
-    if len(photos) > MAX_INSPECTION_PHOTOS:
-        raise InspectionRefused(f"每次最多上传 {MAX_INSPECTION_PHOTOS} 张照片。", field="photos")
-    for photo in photos:
-        try:
-            prepare_photo(photo)
-        except ValidationError as error:
-            raise InspectionRefused(
-                f"照片“{photo.name}”：{error.messages[0]}", field="photos"
-            ) from error
+    photos = prepare_photos(
+        photos,
+        limit=MAX_INSPECTION_PHOTOS,
+        too_many=f"每次最多上传 {MAX_INSPECTION_PHOTOS} 张照片。",
+    )
 
     with transaction.atomic():
         if tip is not None:

@@ -12,8 +12,14 @@ from accounts.models import Organisation, Region
 from accounts.scoping import ensure_in_area
 
 from ..models import Tip, TipChannel, TipEvent, TipPhoto, TipState
-from ..uploads import MAX_TIP_PHOTOS, prepare_photo
-from .common import TIP_INTAKE_ROLES, TIP_OFFICE_ROLES, InspectionRefused, require_role
+from ..uploads import MAX_TIP_PHOTOS
+from .common import (
+    TIP_INTAKE_ROLES,
+    TIP_OFFICE_ROLES,
+    InspectionRefused,
+    prepare_photos,
+    require_role,
+)
 
 # No 0/O, 1/I/L: a receipt number read out on the phone must not be misheard.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -63,16 +69,9 @@ def file_tip(
         raise InspectionRefused(
             "申请有奖举报需要留下联系方式，以便兑现奖励。", field="reporter_contact"
         )
-    photos = list(photos)
-    if len(photos) > MAX_TIP_PHOTOS:
-        raise InspectionRefused(f"最多上传 {MAX_TIP_PHOTOS} 张照片。", field="photos")
-    for photo in photos:
-        try:
-            prepare_photo(photo)
-        except ValidationError as error:
-            raise InspectionRefused(
-                f"照片“{photo.name}”：{error.messages[0]}", field="photos"
-            ) from error
+    photos = prepare_photos(
+        photos, limit=MAX_TIP_PHOTOS, too_many=f"最多上传 {MAX_TIP_PHOTOS} 张照片。"
+    )
     tip = Tip(
         channel=channel,
         received_at=received_at or timezone.now(),
