@@ -121,16 +121,28 @@ def user(username, role, org, full_name, logins, superuser=False):
 # From this many enterprises on, the demo grows to a province: ~100 counties, ~2,000 townships
 # (DESIGN §8), so benchmarks measure the shapes a province really has.
 PROVINCE_SCALE_FROM = 50_000
-PROVINCE_CITIES = 12
+PROVINCE_CITIES = 11
 COUNTIES_PER_CITY = 8
+# 佳木斯市's other county-level divisions (GB/T 2260), so the demo city is a city-sized area.
+DEMO_CITY_COUNTIES = [
+    ("230803000000", "向阳区"),
+    ("230804000000", "前进区"),
+    ("230805000000", "东风区"),
+    ("230811000000", "郊区"),
+    ("230828000000", "汤原县"),
+    ("230881000000", "同江市"),
+    ("230882000000", "富锦市"),
+    ("230883000000", "抚远市"),
+]
 TOWNSHIPS_PER_COUNTY = 20
 VILLAGES_PER_TOWNSHIP = 5
 
 
-def seed_province_scale(province):
-    """Bulk-create synthetic cities › counties › townships › villages under the province, with a
-    township government per township and a county office per county. Idempotent: skipped when
-    the first synthetic city exists. Returns the synthetic townships."""
+def seed_province_scale(province, city):
+    """Bulk-create synthetic cities › counties › townships › villages under the province and
+    the demo city's other counties, with a township government per township and a county office
+    per county. Idempotent: skipped when the first synthetic city exists. Returns the townships
+    outside the two demo counties."""
     L = Region.Level
     K = Organisation.Kind
     first_city_code = "235000000000"
@@ -141,20 +153,23 @@ def seed_province_scale(province):
             )
             for c in range(PROVINCE_CITIES)
         ]
-        for city in cities:
-            city.path = f"{province.path}{city.code}/"
+        for new_city in cities:
+            new_city.path = f"{province.path}{new_city.code}/"
         Region.objects.bulk_create(cities, batch_size=1000)
-        counties = []
-        for city in cities:
+        counties = [
+            Region(code=code, name=name, level=L.COUNTY, parent=city, path=f"{city.path}{code}/")
+            for code, name in DEMO_CITY_COUNTIES
+        ]
+        for new_city in cities:
             for k in range(COUNTIES_PER_CITY):
-                code = f"{city.code[:4]}{k + 1:02d}000000"
+                code = f"{new_city.code[:4]}{k + 1:02d}000000"
                 counties.append(
                     Region(
                         code=code,
-                        name=f"{city.name}{k + 1}县",
+                        name=f"{new_city.name}{k + 1}县",
                         level=L.COUNTY,
-                        parent=city,
-                        path=f"{city.path}{code}/",
+                        parent=new_city,
+                        path=f"{new_city.path}{code}/",
                     )
                 )
         Region.objects.bulk_create(counties, batch_size=1000)
@@ -195,7 +210,7 @@ def seed_province_scale(province):
         )
     return list(
         Region.objects.filter(level=L.TOWNSHIP, path__startswith=province.path)
-        .filter(code__gte=first_city_code)
+        .exclude(parent__code__in=[COUNTY[0], OTHER_COUNTY[0]])
         .order_by("code")
     )
 
@@ -266,7 +281,7 @@ def seed(context):
 
     synthetic_townships = []
     if context.get("size", 0) >= PROVINCE_SCALE_FROM:
-        synthetic_townships = seed_province_scale(province)
+        synthetic_townships = seed_province_scale(province, city)
     context.update(
         synthetic_townships=synthetic_townships,
         all_townships=townships + synthetic_townships,

@@ -1,4 +1,5 @@
-"""Demo ledger: `context["size"]` enterprises spread over the demo county's townships, named the
+"""Demo ledger: `context["size"]` enterprises spread over the demo county's townships (over the
+whole province from accounts.demo.PROVINCE_SCALE_FROM on), named the
 way township ledgers name them ("悦来镇宏达铸造厂"), with villages, permits, 散/乱/污 flags,
 sources and report dates across 2024–2026. Bulk inserts (COPY on PostgreSQL, see
 accounts.bulk) with one history row each.
@@ -137,16 +138,18 @@ def seed(context):
         return
     rng = context["random"]
     size = context.get("size", 300)
-    townships = context["townships"]
+    # At province scale (accounts.demo.PROVINCE_SCALE_FROM) the rows spread evenly over every
+    # township of the province, so a county holds about 1/100 of them, as a real one would.
+    townships = context.get("all_townships") or context["townships"]
     villages = {}
-    for village in Region.objects.filter(parent__in=townships, level=Region.Level.VILLAGE).order_by(
-        "code"
-    ):
+    for village in Region.objects.filter(
+        level=Region.Level.VILLAGE, parent__in=[township.pk for township in townships]
+    ).order_by("code"):
         villages.setdefault(village.parent_id, []).append(village)
     clerks = {
         user.organisation.region_id: user
         for user in User.objects.filter(
-            role=Role.TOWNSHIP_CLERK, organisation__region__in=townships
+            role=Role.TOWNSHIP_CLERK, organisation__region__in=context["townships"]
         ).select_related("organisation")
     }
     ids = []
@@ -155,9 +158,13 @@ def seed(context):
         chunk = min(CHUNK, size - number)
         by_township = {}
         for _ in range(chunk):
-            township = townships[number % len(townships)]
+            if len(townships) > len(context["townships"]):
+                # Consecutive numbers share a township, so each bulk insert stays large.
+                township = townships[number * len(townships) // size]
+            else:
+                township = townships[number % len(townships)]
             by_township.setdefault(township.pk, []).append(
-                build(rng, number, township, villages.get(township.pk, []), county.code)
+                build(rng, number, township, villages.get(township.pk, []), township.code)
             )
             number += 1
         for township_id, rows in by_township.items():

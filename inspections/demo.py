@@ -12,6 +12,7 @@ import datetime
 
 from django.utils import timezone
 
+from accounts.bulk import bulk_insert
 from accounts.models import Organisation, Role, User
 from enterprises.models import Enterprise
 
@@ -73,14 +74,14 @@ def _team_rows(rng, organisation, out_on, name, users):
 
 
 def _bulk_teams(pairs):
-    teams = Team.objects.bulk_create([team for team, _members in pairs], batch_size=BATCH)
-    TeamMember.objects.bulk_create(
+    teams = bulk_insert(Team, [team for team, _members in pairs])
+    bulk_insert(
+        TeamMember,
         [
             TeamMember(team=team, name=name)
             for team, (_team, members) in zip(teams, pairs, strict=True)
             for name in members
         ],
-        batch_size=BATCH,
     )
     return teams
 
@@ -91,7 +92,6 @@ def seed(context):
         return
     rng = context["random"]
     today = timezone.localdate()
-    year_start = datetime.date(today.year, 1, 1)
     townships = context["townships"]
     governments = context["township_governments"]
     county_office = context["county_office"]
@@ -100,110 +100,13 @@ def seed(context):
         "id"
     ):
         users_by_org.setdefault(user.organisation_id, []).append(user)
-    enterprises = list(
-        Enterprise.objects.within(county.path)
-        .order_by("id")
-        .values_list("id", "township_id", "region_path", "reported_on")
-    )
-    if not enterprises:
+    if not Enterprise.objects.within(county.path).exists():
         return
-    by_township = {}
-    for row in enterprises:
-        by_township.setdefault(row[1], []).append(row)
+    field_work(rng, today, county, townships, governments, county_office, users_by_org)
+    if context.get("synthetic_townships"):
+        province_field_work(rng, today, context["synthetic_townships"])
 
-    def recent_day(days=60):
-        return max(year_start, today - datetime.timedelta(days=rng.randint(1, days)))
-
-    # Township sweep and patrol teams: a few outings per township, each checking several places.
-    pairs, plans = [], []
-    for township in townships:
-        government = governments[township.code]
-        rows = by_township.get(township.pk, [])
-        for number in range(max(2, len(rows) // 8)):
-            out_on = recent_day()
-            pairs.append(
-                _team_rows(
-                    rng,
-                    government,
-                    out_on,
-                    f"第{number + 1}执法组",
-                    users_by_org.get(government.pk, []),
-                )
-            )
-            plans.append((government, township, out_on, rows))
-    teams = _bulk_teams(pairs)
-    inspections = []
-    for team, (government, township, out_on, rows) in zip(teams, plans, strict=True):
-        for enterprise_id, _township_id, region_path, _reported in rng.sample(
-            rows, min(len(rows), rng.randint(3, 8))
-        ):
-            kind = rng.choice([InspectionType.SWEEP, InspectionType.PATROL, InspectionType.PATROL])
-            result = (
-                InspectionResult.NEW_FIND
-                if kind == InspectionType.SWEEP and rng.random() < 0.15
-                else InspectionResult.NO_PROBLEM
-            )
-            inspections.append(
-                Inspection(
-                    inspection_type=kind,
-                    inspected_on=out_on,
-                    organisation=government,
-                    team=team,
-                    enterprise_id=enterprise_id,
-                    township=township,
-                    region_path=region_path,
-                    findings=rng.choice(FINDINGS[result]),
-                    result=result,
-                )
-            )
-        # A sweep of a warehouse with nothing on the ledger: a place, not an enterprise.
-        inspections.append(
-            Inspection(
-                inspection_type=InspectionType.SWEEP,
-                inspected_on=out_on,
-                organisation=government,
-                team=team,
-                township=township,
-                region_path=township.path,
-                place=f"{township.name}物流仓库",
-                findings="仓库内未发现生产加工。",
-                result=InspectionResult.NO_PROBLEM,
-            )
-        )
-
-    # County spot checks (督导抽查): the first townships above 20%, the others below the line.
     county_users = users_by_org.get(county_office.pk, [])
-    pairs, plans = [], []
-    for index, township in enumerate(townships):
-        rows = by_township.get(township.pk, [])
-        if not rows:
-            continue
-        share = 0.3 if index % 2 == 0 else 0.1
-        sample = rng.sample(rows, max(1, int(len(rows) * share)))
-        out_on = recent_day(30)
-        pairs.append(_team_rows(rng, county_office, out_on, f"县督导{index + 1}组", county_users))
-        plans.append((township, out_on, sample))
-    teams = _bulk_teams(pairs)
-    for team, (township, out_on, sample) in zip(teams, plans, strict=True):
-        for enterprise_id, _township_id, region_path, _reported in sample:
-            result = (
-                InspectionResult.NO_PROBLEM if rng.random() < 0.85 else InspectionResult.NEW_FIND
-            )
-            inspections.append(
-                Inspection(
-                    inspection_type=InspectionType.SPOT_CHECK,
-                    inspected_on=out_on,
-                    organisation=county_office,
-                    team=team,
-                    enterprise_id=enterprise_id,
-                    township=township,
-                    region_path=region_path,
-                    findings=rng.choice(FINDINGS[result]),
-                    result=result,
-                )
-            )
-    Inspection.objects.bulk_create(inspections, batch_size=BATCH)
-
     county_user = User.objects.filter(username="county").first() or (county_users or [None])[0]
     if county_user is None:
         return
@@ -390,3 +293,134 @@ def _tips(context, today, county, townships, governments, users_by_org, county_u
                 outcome="经核查举报属实，已责令停产并列入整治台账，依法关停取缔。",
                 reward=True,
             )
+
+
+def field_work(rng, today, county, townships, governments, county_office, users_by_org):
+    """Bulk rows of one county's routine field work: township sweep and patrol outings, each
+    checking several ledger places and one place with nothing on the ledger, and the county's
+    spot checks (督导抽查) — the first townships above 20%, the others below the line."""
+    year_start = datetime.date(today.year, 1, 1)
+    by_township = {}
+    for row in (
+        Enterprise.objects.within(county.path)
+        .order_by("id")
+        .values_list("id", "township_id", "region_path", "reported_on")
+    ):
+        by_township.setdefault(row[1], []).append(row)
+
+    def recent_day(days=60):
+        return max(year_start, today - datetime.timedelta(days=rng.randint(1, days)))
+
+    pairs, plans = [], []
+    for township in townships:
+        government = governments.get(township.code)
+        if government is None:
+            continue
+        rows = by_township.get(township.pk, [])
+        for number in range(max(2, len(rows) // 8)):
+            out_on = recent_day()
+            pairs.append(
+                _team_rows(
+                    rng,
+                    government,
+                    out_on,
+                    f"第{number + 1}执法组",
+                    users_by_org.get(government.pk, []),
+                )
+            )
+            plans.append((government, township, out_on, rows))
+    teams = _bulk_teams(pairs)
+    inspections = []
+    for team, (government, township, out_on, rows) in zip(teams, plans, strict=True):
+        for enterprise_id, _township_id, region_path, _reported in rng.sample(
+            rows, min(len(rows), rng.randint(3, 8))
+        ):
+            kind = rng.choice([InspectionType.SWEEP, InspectionType.PATROL, InspectionType.PATROL])
+            result = (
+                InspectionResult.NEW_FIND
+                if kind == InspectionType.SWEEP and rng.random() < 0.15
+                else InspectionResult.NO_PROBLEM
+            )
+            inspections.append(
+                Inspection(
+                    inspection_type=kind,
+                    inspected_on=out_on,
+                    organisation=government,
+                    team=team,
+                    enterprise_id=enterprise_id,
+                    township=township,
+                    region_path=region_path,
+                    findings=rng.choice(FINDINGS[result]),
+                    result=result,
+                )
+            )
+        # A sweep of a warehouse with nothing on the ledger: a place, not an enterprise.
+        inspections.append(
+            Inspection(
+                inspection_type=InspectionType.SWEEP,
+                inspected_on=out_on,
+                organisation=government,
+                team=team,
+                township=township,
+                region_path=township.path,
+                place=f"{township.name}物流仓库",
+                findings="仓库内未发现生产加工。",
+                result=InspectionResult.NO_PROBLEM,
+            )
+        )
+
+    county_users = users_by_org.get(county_office.pk, [])
+    pairs, plans = [], []
+    for index, township in enumerate(townships):
+        rows = by_township.get(township.pk, [])
+        if not rows:
+            continue
+        share = 0.3 if index % 2 == 0 else 0.1
+        sample = rng.sample(rows, max(1, int(len(rows) * share)))
+        out_on = recent_day(30)
+        pairs.append(_team_rows(rng, county_office, out_on, f"县督导{index + 1}组", county_users))
+        plans.append((township, out_on, sample))
+    teams = _bulk_teams(pairs)
+    for team, (township, out_on, sample) in zip(teams, plans, strict=True):
+        for enterprise_id, _township_id, region_path, _reported in sample:
+            result = (
+                InspectionResult.NO_PROBLEM if rng.random() < 0.85 else InspectionResult.NEW_FIND
+            )
+            inspections.append(
+                Inspection(
+                    inspection_type=InspectionType.SPOT_CHECK,
+                    inspected_on=out_on,
+                    organisation=county_office,
+                    team=team,
+                    enterprise_id=enterprise_id,
+                    township=township,
+                    region_path=region_path,
+                    findings=rng.choice(FINDINGS[result]),
+                    result=result,
+                )
+            )
+    bulk_insert(Inspection, inspections)
+
+
+def province_field_work(rng, today, townships):
+    """The same routine field work in every province-scale county (their units have no users)."""
+    by_county = {}
+    for township in townships:
+        by_county.setdefault(township.parent_id, []).append(township)
+    governments = {
+        organisation.region.code: organisation
+        for organisation in Organisation.objects.filter(
+            kind=Organisation.Kind.TOWNSHIP_GOVERNMENT, region__in=townships
+        ).select_related("region")
+    }
+    offices = {
+        organisation.region_id: organisation
+        for organisation in Organisation.objects.filter(
+            kind=Organisation.Kind.COUNTY_OFFICE, region__in=list(by_county)
+        ).select_related("region")
+    }
+    for county_id, county_townships in by_county.items():
+        office = offices.get(county_id)
+        if office is None:
+            continue
+        field_work(rng, today, office.region, county_townships, governments, office, {})

@@ -86,8 +86,11 @@ def test_province_scale_builds_about_a_hundred_counties_and_two_thousand_townshi
 
     call_command("seed_demo", size=5)
     province = Region.objects.get(name="黑龙江省")
-    townships = seed_province_scale(province)
+    city = Region.objects.get(name="佳木斯市")
+    townships = seed_province_scale(province, city)
     assert len(townships) == 1920
+    # The demo city is city-sized: its two demo counties and its eight other divisions.
+    assert Region.objects.filter(level=Region.Level.COUNTY, parent=city).count() == 10
     assert Region.objects.filter(level=Region.Level.COUNTY).count() == 96 + 2
     assert (
         Region.objects.filter(
@@ -97,5 +100,40 @@ def test_province_scale_builds_about_a_hundred_counties_and_two_thousand_townshi
     )
     assert Organisation.objects.filter(kind="township_government").count() == 1920 + 13
     # Idempotent: a second call adds nothing.
-    assert len(seed_province_scale(province)) == 1920
+    assert len(seed_province_scale(province, city)) == 1920
     assert Region.objects.filter(level=Region.Level.TOWNSHIP).count() == 1920 + 13
+
+
+def test_province_scale_spreads_the_ledger_and_cases_over_every_county(monkeypatch):
+    from accounts import demo
+    from enterprises.models import Enterprise
+    from inspections.models import Inspection
+    from rectification.models import Case, CaseSequence
+
+    # The province shape normally starts at 50,000 rows; a small run checks the spreading.
+    monkeypatch.setattr(demo, "PROVINCE_SCALE_FROM", 1000)
+    call_command("seed_demo", size=3862)
+    counties = Region.objects.filter(level=Region.Level.COUNTY)
+    per_county = {
+        county.code: Enterprise.objects.within(county.path).count() for county in counties
+    }
+    # 1,931 townships share 3,862 rows: two per township, 22 in the 11-township demo county.
+    assert per_county["230826000000"] == 22
+    assert per_county["230803000000"] == 40
+    assert sum(per_county.values()) == 3862
+    assert min(count for code, count in per_county.items() if code != "230822000000") >= 22
+    # Each county numbers its own cases, and its sequence continues from the last one.
+    xiangyang = Case.objects.filter(
+        region_path__startswith=Region.objects.get(code="230803000000").path
+    )
+    numbers = sorted(xiangyang.values_list("number", flat=True))
+    assert numbers and all(number.startswith("230803-") for number in numbers)
+    prefix = numbers[0].rsplit("-", 1)[0] + "-"
+    assert CaseSequence.objects.get(prefix=prefix).last == len(numbers)
+    assert set(xiangyang.values_list("state", flat=True)) >= {"found", "closed", "in_progress"}
+    # Field work too, by the county's own units.
+    county_path = Region.objects.get(code="230803000000").path
+    field_work = Inspection.objects.within(county_path)
+    assert field_work.filter(inspection_type="spot_check").exists()
+    assert field_work.filter(inspection_type="patrol").exists()
+    assert not field_work.exclude(organisation__region__path__startswith=county_path).exists()
