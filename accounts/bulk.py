@@ -20,23 +20,35 @@ from django.utils import timezone
 COPY_BATCH = 20_000
 
 
-def _copy_text(value, field):
-    """One value in COPY's text format."""
+def _formatter(field):
+    """The function turning one value of `field` into COPY's text format, chosen once per field
+    (a million rows would otherwise repeat the type tests for every value)."""
     if isinstance(field, models.JSONField):
-        return _escape(json.dumps(value, ensure_ascii=False, cls=field.encoder))
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime.datetime):
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value.isoformat()
-    if isinstance(value, (datetime.date, datetime.time, decimal.Decimal, int, float, uuid.UUID)):
-        return str(value)
-    if isinstance(value, FieldFile):
-        return _escape(value.name or "")
-    return _escape(str(value))
+        encoder = field.encoder
+        return lambda value: _escape(json.dumps(value, ensure_ascii=False, cls=encoder))
+
+    def text(value):
+        if value is None:
+            return r"\N"
+        if value is True:
+            return "t"
+        if value is False:
+            return "f"
+        if isinstance(value, str):
+            return _escape(value)
+        if isinstance(value, datetime.datetime):
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            return value.isoformat()
+        if isinstance(value, FieldFile):
+            return _escape(value.name or "")
+        if isinstance(
+            value, (datetime.date, datetime.time, decimal.Decimal, int, float, uuid.UUID)
+        ):
+            return str(value)
+        return _escape(str(value))
+
+    return text
 
 
 def _escape(text):
@@ -81,15 +93,25 @@ def bulk_insert(model, objects, *, batch_size=COPY_BATCH, using=None):
     fields = list(model._meta.concrete_fields)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = [connection.ops.quote_name(field.column) for field in fields]
+    # pre_save fills auto_now/auto_now_add the way an INSERT through the ORM would; the other
+    # fields are read as they are.
+    readers = [
+        (
+            (lambda obj, field=field: field.pre_save(obj, True))
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            else (lambda obj, attname=field.attname: getattr(obj, attname))
+        )
+        for field in fields
+    ]
+    formatters = [_formatter(field) for field in fields]
+    pairs = list(zip(readers, formatters, strict=True))
     with connection.cursor() as cursor:
         _assign_ids(cursor, model, objects)
         for start in range(0, len(objects), batch_size):
-            lines = []
-            for obj in objects[start : start + batch_size]:
-                # pre_save fills auto_now/auto_now_add the way an INSERT through the ORM would.
-                lines.append(
-                    "\t".join(_copy_text(field.pre_save(obj, True), field) for field in fields)
-                )
+            lines = [
+                "\t".join([write(read(obj)) for read, write in pairs])
+                for obj in objects[start : start + batch_size]
+            ]
             _copy(connection, cursor, table, columns, "\n".join(lines) + "\n")
     for obj in objects:
         obj._state.adding = False
@@ -116,3 +138,82 @@ def bulk_insert_with_history(model, objects, *, default_user=None, change_reason
         rows.append(row)
     bulk_insert(history, rows, using=using)
     return objects
+
+
+def insert_rows(model, rows, *, batch_size=COPY_BATCH, using=None):
+    """Insert plain dicts of attname → value as rows of `model`, without building model
+    instances (for a province's millions of generated rows); a missing field takes its default,
+    auto_now/auto_now_add fields the current time. Sets each dict's primary key and returns
+    the dicts. Elsewhere than PostgreSQL it goes through bulk_create."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    database = using or router.db_for_write(model)
+    connection = connections[database]
+    pk = model._meta.pk.attname
+    if connection.vendor != "postgresql":
+        objects = model._base_manager.using(database).bulk_create(
+            [model(**row) for row in rows], batch_size=1000
+        )
+        for row, obj in zip(rows, objects, strict=True):
+            for field in model._meta.concrete_fields:
+                row[field.attname] = getattr(obj, field.attname)
+        return rows
+    now = timezone.now()
+    fields = list(model._meta.concrete_fields)
+    columns = [connection.ops.quote_name(field.column) for field in fields]
+    defaults = []  # (attname, fixed value, field whose default is called per row)
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            is_date = not isinstance(field, models.DateTimeField)
+            defaults.append((field.attname, now.date() if is_date else now, None))
+        elif field.has_default() and callable(field.default):
+            defaults.append((field.attname, None, field))
+        else:
+            defaults.append((field.attname, field.get_default(), None))
+    writers = [(field.attname, _formatter(field)) for field in fields]
+    for row in rows:
+        # Filled in place, so a history copy of the row sees the values that were written.
+        for attname, fixed, per_row in defaults:
+            if attname not in row:
+                row[attname] = per_row.get_default() if per_row is not None else fixed
+    missing = [row for row in rows if row.get(pk) is None]
+    with connection.cursor() as cursor:
+        if missing:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(missing)],
+            )
+            for row, (number,) in zip(missing, cursor.fetchall(), strict=True):
+                row[pk] = number
+        table = connection.ops.quote_name(model._meta.db_table)
+        for start in range(0, len(rows), batch_size):
+            lines = [
+                "\t".join([write(row[attname]) for attname, write in writers])
+                for row in rows[start : start + batch_size]
+            ]
+            _copy(connection, cursor, table, columns, "\n".join(lines) + "\n")
+    return rows
+
+
+def insert_rows_with_history(model, rows, *, user_id=None, change_reason="", using=None):
+    """insert_rows, then one "+" history row per row (django-simple-history's model)."""
+    rows = insert_rows(model, rows, using=using)
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    when = timezone.now()
+    insert_rows(
+        history,
+        [
+            {
+                **{attname: row[attname] for attname in tracked},
+                "history_date": when,
+                "history_user_id": user_id,
+                "history_change_reason": change_reason,
+                "history_type": "+",
+            }
+            for row in rows
+        ],
+        using=using,
+    )
+    return rows

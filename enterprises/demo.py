@@ -10,7 +10,7 @@ Idempotent: when the demo county already has enterprises, nothing is added. Leav
 
 import datetime
 
-from accounts.bulk import bulk_insert_with_history
+from accounts.bulk import insert_rows_with_history
 from accounts.models import Region, Role, User
 
 from .credit_code import check_character
@@ -96,9 +96,9 @@ def build(rng, number, township, villages, county_code):
         [value for value, _ in SOURCE_WEIGHTS], [weight for _, weight in SOURCE_WEIGHTS]
     )[0]
     group = rng.choice(GROUPS)
-    return Enterprise(
-        township=township,
-        village=village,
+    return dict(
+        township_id=township.pk,
+        village_id=village.pk if village else None,
         village_group=f"{village.name}{group}" if village else "",
         region_path=(village or township).path,
         address=f"{township.name}{village.name if village else ''}{rng.randint(1, 300)}号",
@@ -106,7 +106,7 @@ def build(rng, number, township, villages, county_code):
         credit_code=demo_credit_code(county_code, number) if rng.random() < 0.4 else "",
         operator=person(rng),
         phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
-        enterprise_type=EnterpriseType(kind),
+        enterprise_type=EnterpriseType(kind).value,
         sector=sector,
         industry=industry,
         industry_other=place if industry == Industry.OTHER else "",
@@ -168,10 +168,11 @@ def seed(context):
             )
             number += 1
         for township_id, rows in by_township.items():
-            created = bulk_insert_with_history(
-                Enterprise, rows, default_user=clerks.get(township_id), change_reason="演示数据"
+            clerk = clerks.get(township_id)
+            created = insert_rows_with_history(
+                Enterprise, rows, user_id=clerk.pk if clerk else None, change_reason="演示数据"
             )
-            ids.extend(enterprise.pk for enterprise in created)
+            ids.extend(row["id"] for row in created)
     context["enterprise_ids"] = sorted(ids)
     stdout = context.get("stdout")
     if stdout:

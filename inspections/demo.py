@@ -12,7 +12,7 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.bulk import bulk_insert
+from accounts.bulk import insert_rows
 from accounts.models import Organisation, Role, User
 from enterprises.models import Enterprise
 
@@ -63,9 +63,12 @@ BATCH = 2000
 
 
 def _team_rows(rng, organisation, out_on, name, users):
-    team = Team(
-        name=name, organisation=organisation, out_on=out_on, region_path=organisation.region.path
-    )
+    team = {
+        "name": name,
+        "organisation_id": organisation.pk,
+        "out_on": out_on,
+        "region_path": organisation.region.path,
+    }
     people = [user.display_name for user in users[:2]] + rng.sample(NAMED_PEOPLE, rng.randint(1, 3))
     if rng.random() < 0.3:
         people.append(rng.choice(POLICE_AND_POWER))
@@ -74,16 +77,17 @@ def _team_rows(rng, organisation, out_on, name, users):
 
 
 def _bulk_teams(pairs):
-    teams = bulk_insert(Team, [team for team, _members in pairs])
-    bulk_insert(
+    """Insert (team row, member names) pairs; returns the team ids."""
+    teams = insert_rows(Team, [team for team, _members in pairs])
+    insert_rows(
         TeamMember,
         [
-            TeamMember(team=team, name=name)
+            {"team_id": team["id"], "name": name}
             for team, (_team, members) in zip(teams, pairs, strict=True)
             for name in members
         ],
     )
-    return teams
+    return [team["id"] for team in teams]
 
 
 def seed(context):
@@ -342,31 +346,31 @@ def field_work(rng, today, county, townships, governments, county_office, users_
                 else InspectionResult.NO_PROBLEM
             )
             inspections.append(
-                Inspection(
-                    inspection_type=kind,
-                    inspected_on=out_on,
-                    organisation=government,
-                    team=team,
-                    enterprise_id=enterprise_id,
-                    township=township,
-                    region_path=region_path,
-                    findings=rng.choice(FINDINGS[result]),
-                    result=result,
-                )
+                {
+                    "inspection_type": str(kind),
+                    "inspected_on": out_on,
+                    "organisation_id": government.pk,
+                    "team_id": team,
+                    "enterprise_id": enterprise_id,
+                    "township_id": township.pk,
+                    "region_path": region_path,
+                    "findings": rng.choice(FINDINGS[result]),
+                    "result": str(result),
+                }
             )
         # A sweep of a warehouse with nothing on the ledger: a place, not an enterprise.
         inspections.append(
-            Inspection(
-                inspection_type=InspectionType.SWEEP,
-                inspected_on=out_on,
-                organisation=government,
-                team=team,
-                township=township,
-                region_path=township.path,
-                place=f"{township.name}物流仓库",
-                findings="仓库内未发现生产加工。",
-                result=InspectionResult.NO_PROBLEM,
-            )
+            {
+                "inspection_type": str(InspectionType.SWEEP),
+                "inspected_on": out_on,
+                "organisation_id": government.pk,
+                "team_id": team,
+                "township_id": township.pk,
+                "region_path": township.path,
+                "place": f"{township.name}物流仓库",
+                "findings": "仓库内未发现生产加工。",
+                "result": str(InspectionResult.NO_PROBLEM),
+            }
         )
 
     county_users = users_by_org.get(county_office.pk, [])
@@ -387,19 +391,19 @@ def field_work(rng, today, county, townships, governments, county_office, users_
                 InspectionResult.NO_PROBLEM if rng.random() < 0.85 else InspectionResult.NEW_FIND
             )
             inspections.append(
-                Inspection(
-                    inspection_type=InspectionType.SPOT_CHECK,
-                    inspected_on=out_on,
-                    organisation=county_office,
-                    team=team,
-                    enterprise_id=enterprise_id,
-                    township=township,
-                    region_path=region_path,
-                    findings=rng.choice(FINDINGS[result]),
-                    result=result,
-                )
+                {
+                    "inspection_type": str(InspectionType.SPOT_CHECK),
+                    "inspected_on": out_on,
+                    "organisation_id": county_office.pk,
+                    "team_id": team,
+                    "enterprise_id": enterprise_id,
+                    "township_id": township.pk,
+                    "region_path": region_path,
+                    "findings": rng.choice(FINDINGS[result]),
+                    "result": str(result),
+                }
             )
-    bulk_insert(Inspection, inspections)
+    insert_rows(Inspection, inspections)
 
 
 def province_field_work(rng, today, townships):

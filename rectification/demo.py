@@ -9,8 +9,9 @@ services enforce (states, dates and evidence agree).
 """
 
 import datetime
+from types import SimpleNamespace
 
-from accounts.bulk import bulk_insert
+from accounts.bulk import insert_rows
 from accounts.models import Organisation, Role, User
 from enterprises.models import Enterprise
 
@@ -25,7 +26,8 @@ from .models import (
     Disposal,
     Requirement,
 )
-from .services import build_steps, county_code
+from .services import county_code
+from .step_services import step_plan
 
 S = CaseState
 A = CaseEvent.Action
@@ -45,6 +47,11 @@ STATE_CYCLE = [
 
 
 CHUNK = 10_000
+MEASURES = {
+    Disposal.SHUTDOWN: "依法关停取缔，按“两断三清一恢复”要求实施。",
+    Disposal.UPGRADE: "限期补办手续，完善污染治理设施，监测达标后验收。",
+    Disposal.RELOCATION: "限期搬迁入园，拆除原厂房并恢复原址场地。",
+}
 
 
 def seed(context):
@@ -127,16 +134,18 @@ class CasePlan:
             if case is not None:
                 cases.append(case)
                 plans.append(plan)
-        bulk_insert(Case, cases)
+        insert_rows(Case, cases)
         self.write_history(cases, plans)
-        return [case.pk for case in cases]
+        return [case["id"] for case in cases]
 
     def build_case(self, enterprise, index):
+        """One generated case as a plain row, and what its history needs besides."""
         rng, today = self.rng, self.today
         if index % 11 == 10:
             return None, None  # some enterprises have no case yet: the ledger shows empty columns
         county_path = "/".join(enterprise.region_path.split("/")[:3]) + "/"
         in_demo_county = county_path == self.demo_county_path
+        county_user = self.county_users.get(county_path)
         prefix = f"{county_code(enterprise.region_path)}-{self.campaign.year}-"
         sequence = self.sequences[prefix] = self.sequences.get(prefix, 0) + 1
         slot = STATE_CYCLE[index % len(STATE_CYCLE)]
@@ -150,169 +159,181 @@ class CasePlan:
             requirement = rng.choice([Requirement.OBTAIN_PERMITS, Requirement.IMPROVE])
         else:
             disposal, requirement = Disposal.RELOCATION, ""
-        case = Case(
-            enterprise=enterprise,
-            campaign=self.campaign,
-            number=f"{prefix}{sequence:04d}",
-            state=state,
-            found_on=found_on,
-            region_path=enterprise.region_path,
-            responsible_unit=self.governments.get(enterprise.township_id),
-            responsible_person=enterprise.responsible_person,
-            created_by=self.clerks.get(enterprise.township_id),
-            is_quasi=index % 23 == 5,
-        )
-        case.county_user = self.county_users.get(county_path)
-        case.units = self.units if in_demo_county else {}
+        government = self.governments.get(enterprise.township_id)
+        clerk = self.clerks.get(enterprise.township_id)
+        case = {
+            "enterprise_id": enterprise.pk,
+            "campaign_id": self.campaign.pk,
+            "number": f"{prefix}{sequence:04d}",
+            "state": state,
+            "found_on": found_on,
+            "region_path": enterprise.region_path,
+            "responsible_unit_id": government.pk if government else None,
+            "responsible_person": enterprise.responsible_person,
+            "created_by_id": clerk.pk if clerk else None,
+            "is_quasi": index % 23 == 5,
+        }
+        deadline = original_deadline = closed_on = look_back_due = None
         if state != S.FOUND:
-            case.disposal, case.requirement = disposal, requirement
-            case.measures = {
-                Disposal.SHUTDOWN: "依法关停取缔，按“两断三清一恢复”要求实施。",
-                Disposal.UPGRADE: "限期补办手续，完善污染治理设施，监测达标后验收。",
-                Disposal.RELOCATION: "限期搬迁入园，拆除原厂房并恢复原址场地。",
-            }[disposal]
-            case.determined_on = found_on + datetime.timedelta(days=7)
+            case["disposal"], case["requirement"] = str(disposal), str(requirement)
+            case["measures"] = MEASURES[disposal]
+            case["determined_on"] = found_on + datetime.timedelta(days=7)
             if in_demo_county and self.responsible_departments and rng.random() < 0.3:
-                case.responsible_unit = rng.choice(self.responsible_departments)
+                case["responsible_unit_id"] = rng.choice(self.responsible_departments).pk
             if disposal == Disposal.RELOCATION:
-                case.destination_park = "桦川县工业示范基地" if in_demo_county else "县工业园区"
+                case["destination_park"] = "桦川县工业示范基地" if in_demo_county else "县工业园区"
         if state in (S.DETERMINED, S.IN_PROGRESS, S.AWAITING_VERIFICATION):
             # In progress: a spread of overdue, due within a week (reminders) and comfortable.
             offset = rng.choice([-20, -5, -1, 1, 3, 7, 15, 30, 45, 60])
-            case.deadline = today + datetime.timedelta(days=offset)
-            case.original_deadline = case.deadline
+            deadline = original_deadline = today + datetime.timedelta(days=offset)
         if state == S.CLOSED or slot == "relapse":
-            case.closed_on = today - datetime.timedelta(days=rng.randint(20, 220))
-            case.original_deadline = case.closed_on + datetime.timedelta(days=rng.randint(0, 20))
-            case.deadline = case.original_deadline
-            case.look_back_due = case.closed_on + datetime.timedelta(
-                days=self.campaign.look_back_after_days
-            )
-        if disposal == Disposal.RELOCATION and case.deadline:
-            case.relocation_deadline = case.deadline
+            closed_on = today - datetime.timedelta(days=rng.randint(20, 220))
+            original_deadline = closed_on + datetime.timedelta(days=rng.randint(0, 20))
+            deadline = original_deadline
+            look_back_due = closed_on + datetime.timedelta(days=self.campaign.look_back_after_days)
+        relocation_deadline = deadline if disposal == Disposal.RELOCATION and deadline else None
         # An extension needs its approver, so only counties with an office user have them.
-        extended = state == S.IN_PROGRESS and index % 7 == 3 and case.county_user is not None
+        extended = state == S.IN_PROGRESS and index % 7 == 3 and county_user is not None
         if extended:
-            case.original_deadline = case.deadline - datetime.timedelta(days=30)
+            original_deadline = deadline - datetime.timedelta(days=30)
         if slot == "relapse":
-            case.is_relapse = True
-            relapse_on = case.closed_on + datetime.timedelta(days=rng.randint(10, 19))
-            case.deadline = relapse_on + datetime.timedelta(days=30)
-            case.closed_on = case.look_back_due = None
-        return case, (slot, extended)
+            case["is_relapse"] = True
+            relapse_on = closed_on + datetime.timedelta(days=rng.randint(10, 19))
+            deadline = relapse_on + datetime.timedelta(days=30)
+            closed_on = look_back_due = None
+        case.update(
+            deadline=deadline,
+            original_deadline=original_deadline,
+            closed_on=closed_on,
+            look_back_due=look_back_due,
+            relocation_deadline=relocation_deadline,
+        )
+        extras = {
+            "slot": slot,
+            "extended": extended,
+            "county_user": county_user,
+            "units": self.units if in_demo_county else {},
+            "clerk": clerk,
+        }
+        return case, extras
 
     def write_history(self, cases, plans):
+        """Steps, timeline events and extensions of the generated cases, as plain rows."""
         rng, today = self.rng, self.today
         steps, events, extensions = [], [], []
-        for case, (slot, extended) in zip(cases, plans, strict=True):
-            clerk = case.created_by
-            county_user = case.county_user
-            events.append(CaseEvent(case=case, action=A.PROPOSE, to_state=S.FOUND, actor=clerk))
-            if case.state == S.FOUND:
-                continue
+
+        def event(case, action, from_state, to_state, actor, comment=""):
             events.append(
-                CaseEvent(
-                    case=case,
-                    action=A.DETERMINE,
-                    from_state=S.FOUND,
-                    to_state=S.DETERMINED,
-                    actor=county_user,
-                    comment=f"{case.get_disposal_display()}；{case.measures}",
-                )
+                {
+                    "case_id": case["id"],
+                    "action": str(action),
+                    "from_state": str(from_state),
+                    "to_state": str(to_state),
+                    "actor_id": actor.pk if actor else None,
+                    "comment": comment,
+                }
             )
-            case_steps = build_steps(case, self.checklist_steps, case.units)
+
+        def extension(case, previous, reason, approver, requested_by):
+            extensions.append(
+                {
+                    "case_id": case["id"],
+                    "previous_deadline": previous,
+                    "new_deadline": case["deadline"],
+                    "reason": reason,
+                    "approver_id": approver.pk,
+                    "requested_by_id": requested_by.pk if requested_by else None,
+                }
+            )
+
+        for case, extras in zip(cases, plans, strict=True):
+            clerk, county_user, slot = extras["clerk"], extras["county_user"], extras["slot"]
+            state = case["state"]
+            event(case, A.PROPOSE, "", S.FOUND, clerk)
+            if state == S.FOUND:
+                continue
+            disposal_label = Disposal(case["disposal"]).label
+            event(
+                case,
+                A.DETERMINE,
+                S.FOUND,
+                S.DETERMINED,
+                county_user,
+                f"{disposal_label}；{case['measures']}",
+            )
+            plan = step_plan(SimpleNamespace(**case), self.checklist_steps)
             done_until = 0
-            if case.state == S.IN_PROGRESS:
-                done_until = (
-                    len(case_steps) if slot == "relapse" else rng.randint(0, len(case_steps) - 1)
-                )
-            elif case.state in (S.AWAITING_VERIFICATION, S.CLOSED):
-                done_until = len(case_steps)
-            step_day = case.determined_on + datetime.timedelta(days=3)
-            for number, step in enumerate(case_steps):
+            if state == S.IN_PROGRESS:
+                done_until = len(plan) if slot == "relapse" else rng.randint(0, len(plan) - 1)
+            elif state in (S.AWAITING_VERIFICATION, S.CLOSED):
+                done_until = len(plan)
+            step_day = case["determined_on"] + datetime.timedelta(days=3)
+            for number, (kind, name, department, deadline) in enumerate(plan):
+                unit = extras["units"].get(department)
+                step = {
+                    "case_id": case["id"],
+                    "kind": str(kind),
+                    "order": number + 1,
+                    "name": name,
+                    "confirming_department": str(department or ""),
+                    "confirming_unit_id": unit.pk if unit else None,
+                    "deadline": deadline,
+                }
                 if number < done_until:
-                    step.done_on = min(step_day + datetime.timedelta(days=2 * number), today)
-                    step.confirming_person = (
-                        step.confirming_unit.contact_person if step.confirming_unit else ""
-                    ) or (county_user.display_name if county_user else "")
-            steps.extend(case_steps)
-            if case.state == S.DETERMINED:
-                continue
-            events.append(
-                CaseEvent(
-                    case=case,
-                    action=A.START,
-                    from_state=S.DETERMINED,
-                    to_state=S.IN_PROGRESS,
-                    actor=clerk,
-                )
-            )
-            if extended and county_user:
-                extensions.append(
-                    DeadlineExtension(
-                        case=case,
-                        previous_deadline=case.original_deadline,
-                        new_deadline=case.deadline,
-                        reason="设备拆除需协调吊装，申请延期一个月",
-                        approver=county_user,
-                        requested_by=clerk,
+                    step["done_on"] = min(step_day + datetime.timedelta(days=2 * number), today)
+                    step["confirming_person"] = (unit.contact_person if unit else "") or (
+                        county_user.display_name if county_user else ""
                     )
-                )
-                events.append(
-                    CaseEvent(
-                        case=case,
-                        action=A.EXTEND,
-                        from_state=S.IN_PROGRESS,
-                        to_state=S.IN_PROGRESS,
-                        actor=clerk,
-                        comment=f"期限由 {case.original_deadline:%Y-%m-%d} 延至 {case.deadline:%Y-%m-%d}",
-                    )
-                )
-            if case.state == S.IN_PROGRESS and slot != "relapse":
+                steps.append(step)
+            if state == S.DETERMINED:
                 continue
-            events.append(
-                CaseEvent(
-                    case=case,
-                    action=A.SUBMIT,
-                    from_state=S.IN_PROGRESS,
-                    to_state=S.AWAITING_VERIFICATION,
-                    actor=clerk,
+            event(case, A.START, S.DETERMINED, S.IN_PROGRESS, clerk)
+            if extras["extended"]:
+                extension(
+                    case,
+                    case["original_deadline"],
+                    "设备拆除需协调吊装，申请延期一个月",
+                    county_user,
+                    clerk,
                 )
-            )
-            if case.state == S.AWAITING_VERIFICATION:
+                event(
+                    case,
+                    A.EXTEND,
+                    S.IN_PROGRESS,
+                    S.IN_PROGRESS,
+                    clerk,
+                    f"期限由 {case['original_deadline']:%Y-%m-%d} 延至 {case['deadline']:%Y-%m-%d}",
+                )
+            if state == S.IN_PROGRESS and slot != "relapse":
                 continue
-            events.append(
-                CaseEvent(
-                    case=case,
-                    action=A.CLOSE,
-                    from_state=S.AWAITING_VERIFICATION,
-                    to_state=S.CLOSED,
-                    actor=county_user,
-                    comment="核查验收合格，予以销号。",
-                )
+            event(case, A.SUBMIT, S.IN_PROGRESS, S.AWAITING_VERIFICATION, clerk)
+            if state == S.AWAITING_VERIFICATION:
+                continue
+            event(
+                case,
+                A.CLOSE,
+                S.AWAITING_VERIFICATION,
+                S.CLOSED,
+                county_user,
+                "核查验收合格，予以销号。",
             )
             if slot == "relapse":
                 if county_user:
-                    extensions.append(
-                        DeadlineExtension(
-                            case=case,
-                            previous_deadline=case.original_deadline,
-                            new_deadline=case.deadline,
-                            reason="回头看发现反弹，重新限期整治",
-                            approver=county_user,
-                            requested_by=county_user,
-                        )
+                    extension(
+                        case,
+                        case["original_deadline"],
+                        "回头看发现反弹，重新限期整治",
+                        county_user,
+                        county_user,
                     )
-                events.append(
-                    CaseEvent(
-                        case=case,
-                        action=A.REOPEN_RELAPSE,
-                        from_state=S.CLOSED,
-                        to_state=S.IN_PROGRESS,
-                        actor=county_user,
-                        comment="回头看发现已恢复生产（死灰复燃）。",
-                    )
+                event(
+                    case,
+                    A.REOPEN_RELAPSE,
+                    S.CLOSED,
+                    S.IN_PROGRESS,
+                    county_user,
+                    "回头看发现已恢复生产（死灰复燃）。",
                 )
-        bulk_insert(CaseStep, steps)
-        bulk_insert(CaseEvent, events)
-        bulk_insert(DeadlineExtension, extensions)
+        insert_rows(CaseStep, steps)
+        insert_rows(CaseEvent, events)
+        insert_rows(DeadlineExtension, extensions)

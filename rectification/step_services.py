@@ -58,29 +58,34 @@ def confirming_units(case, departments):
     return units
 
 
-def build_steps(case, checklist_steps, units):
-    """Unsaved CaseStep rows for a determined case: the campaign's checklist (关停取缔), the
-    milestones (升级改造) or the relocation steps (集聚搬迁). `units` maps department → unit."""
+def step_plan(case, checklist_steps):
+    """(kind, name, confirming department, deadline) of each step a determined case goes
+    through: the campaign's checklist (关停取缔), the milestones (升级改造) or the relocation
+    steps (集聚搬迁)."""
     if case.disposal == Disposal.SHUTDOWN:
-        plan = [
+        return [
             (CaseStep.Kind.CLOSURE_STEP, step.name, step.default_department, None)
             for step in checklist_steps
         ]
-    elif case.disposal == Disposal.UPGRADE:
-        plan = [
+    if case.disposal == Disposal.UPGRADE:
+        return [
             (CaseStep.Kind.MILESTONE, name, department, case.deadline)
             for name, department in UPGRADE_MILESTONES[case.requirement or ""]
         ]
-    else:
-        plan = [
-            (
-                CaseStep.Kind.RELOCATION_STEP,
-                name,
-                department,
-                case.relocation_deadline if index == 0 else case.deadline,
-            )
-            for index, (name, department) in enumerate(RELOCATION_STEPS)
-        ]
+    return [
+        (
+            CaseStep.Kind.RELOCATION_STEP,
+            name,
+            department,
+            case.relocation_deadline if index == 0 else case.deadline,
+        )
+        for index, (name, department) in enumerate(RELOCATION_STEPS)
+    ]
+
+
+def build_steps(case, checklist_steps, units):
+    """Unsaved CaseStep rows for a determined case (see step_plan). `units` maps department →
+    unit."""
     return [
         CaseStep(
             case=case,
@@ -91,7 +96,9 @@ def build_steps(case, checklist_steps, units):
             confirming_unit=units.get(department),
             deadline=deadline,
         )
-        for index, (kind, name, department, deadline) in enumerate(plan, start=1)
+        for index, (kind, name, department, deadline) in enumerate(
+            step_plan(case, checklist_steps), start=1
+        )
     ]
 
 
