@@ -10,6 +10,7 @@
 """
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -57,22 +58,53 @@ _HALF_WIDTH = {
 }
 
 
+_NEEDS_HALF_WIDTH = re.compile("[" + "".join(re.escape(chr(code)) for code in _HALF_WIDTH) + "]")
+_SPACES = re.compile(r"\s+")
+# An import normalises the same texts over and over (the same 无, 涉气, village and type on
+# every row; each name for its key, its core and its ledger match): strings are memoised.
+_CACHE_SIZE = 1 << 16
+
+
 def normalise_text(value):
     """Full-width letters and digits to half-width, stray spaces collapsed; what a clerk
     typed, tidied."""
-    value = str(value or "").translate(_HALF_WIDTH)
-    return re.sub(r"\s+", " ", value).strip()
+    if type(value) is str:
+        return _normalise_str(value)
+    return _normalise_str(str(value or ""))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _normalise_str(value):
+    if _NEEDS_HALF_WIDTH.search(value):
+        value = value.translate(_HALF_WIDTH)
+    return _SPACES.sub(" ", value).strip()
 
 
 def compact(value):
     """normalise_text without any spaces or punctuation, for comparisons."""
-    value = unicodedata.normalize("NFKC", normalise_text(value))
+    if type(value) is str:
+        return _compact_str(value)
+    return _compact_str(normalise_text(value))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _compact_str(value):
+    value = unicodedata.normalize("NFKC", _normalise_str(value))
     return _PUNCTUATION.sub("", value).upper()
 
 
 def name_core(name, place_names=()):
-    core = compact(name)
-    for place in sorted((compact(p) for p in place_names if p), key=len, reverse=True):
+    return core_of(compact(name), compacted_places(place_names))
+
+
+def compacted_places(place_names):
+    """Place names as name_core strips them: compacted, longest first."""
+    return tuple(sorted((compact(p) for p in place_names if p), key=len, reverse=True))
+
+
+def core_of(core, places):
+    """name_core of an already compacted name, with places from compacted_places."""
+    for place in places:
         if place and core.startswith(place) and len(core) > len(place):
             core = core[len(place) :]
     for suffix in GENERIC_SUFFIXES:

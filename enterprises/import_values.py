@@ -6,6 +6,7 @@ understands) and never raises on what a person typed.
 """
 
 import datetime
+import functools
 import re
 
 from openpyxl.utils.datetime import from_excel
@@ -40,6 +41,7 @@ AFFIRMATIONS = ("有", "已")
 
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 COMPACT_DATE_PATTERN = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+PERMIT_SEPARATORS = re.compile(r"[,，、;；。/和及]")
 HEADCOUNT_PATTERN = re.compile(r"(\d+)\s*(?:人|名|个人)")
 # Plausible Excel serial day numbers: 1954 to 2119.
 SERIAL_RANGE = (20000, 80000)
@@ -86,7 +88,7 @@ def parse_permits(text):
         return {}, None
     permits = {}
     polarity = not key.startswith(NEGATIONS)
-    for segment in re.split(r"[,，、;；。/和及]", normalise_text(text)):
+    for segment in PERMIT_SEPARATORS.split(normalise_text(text)):
         segment = compact(segment)
         if segment.startswith(NEGATIONS):
             polarity = False
@@ -121,11 +123,17 @@ def parse_headcount(text):
 
 def parse_choice(text, choices):
     """A choice by its Chinese label (or its code); None when not recognised."""
-    key = compact(text)
+    return choice_index(tuple(choices)).get(compact(text))
+
+
+@functools.cache
+def choice_index(choices):
+    """{compacted label or upper-case code: code}; the first choice wins, as in a scan."""
+    index = {}
     for value, label in choices:
-        if key in {compact(label), value.upper()}:
-            return value
-    return None
+        index.setdefault(compact(label), value)
+        index.setdefault(value.upper(), value)
+    return index
 
 
 def cell_text(value):

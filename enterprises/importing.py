@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from accounts.models import Region
 
 from .credit_code import validate_credit_code
-from .duplicates import compact, import_key, name_core, normalise_text
+from .duplicates import compact, compacted_places, core_of, import_key, normalise_text
 from .import_values import (
     TYPE_VALUES,
     cell_text,
@@ -287,11 +287,10 @@ def read_sheet(sheet_name, rows, header_number, mapping, header_cells, township)
     context = RowContext(township)
     data_rows = 0
     blank_run = 0
+    wanted = [(index, field_name) for index, field_name in mapping.items()]
+    data_fields = [field_name for field_name in mapping.values() if field_name != "number"]
     for number, cells in rows:
-        values = {
-            field_name: cells[index] if index < len(cells) else None
-            for index, field_name in mapping.items()
-        }
+        # Each cell is tidied once; parse_row reads these texts instead of tidying again.
         texts = [cell_text(value) for value in cells]
         if not any(texts):
             blank_run += 1
@@ -301,9 +300,14 @@ def read_sheet(sheet_name, rows, header_number, mapping, header_cells, township)
         blank_run = 0
         if is_note_row(texts):
             continue
-        if set(values) - {"number"} and not any(
-            cell_text(values[name]) for name in values if name != "number"
-        ):
+        width = len(cells)
+        values, text = {}, {}
+        for index, field_name in wanted:
+            if index < width:
+                values[field_name], text[field_name] = cells[index], texts[index]
+            else:
+                values[field_name], text[field_name] = None, ""
+        if data_fields and not any(text[name] for name in data_fields):
             # Only a 序号 and nothing else: an empty numbered line at the end of the form.
             continue
         data_rows += 1
@@ -311,11 +315,33 @@ def read_sheet(sheet_name, rows, header_number, mapping, header_cells, township)
             raise LedgerFileError(
                 f"文件的数据行超过 {MAX_DATA_ROWS} 行，一次最多导入 {MAX_DATA_ROWS} 行，请分成几个文件导入。"
             )
-        parsed.rows.append(context.parse_row(number, values))
+        parsed.rows.append(context.parse_row(number, values, text))
     if not parsed.rows:
         raise LedgerFileError("表头下面没有任何企业数据行。")
     context.mark_existing(parsed.rows)
     return parsed
+
+
+# Choice columns: (field, its choices, the default for an empty cell). Read once: an enum's
+# .choices is rebuilt on every access.
+CHOICE_COLUMNS = (
+    ("industry", tuple(Industry.choices), Industry.OTHER),
+    ("sector", tuple(Sector.choices), Sector.INDUSTRY),
+    ("source", tuple(Source.choices), Source.SWEEP),
+)
+LENGTH_LIMITS = tuple(
+    (name, Enterprise._meta.get_field(name).max_length)
+    for name in (
+        "name",
+        "village_group",
+        "scale",
+        "raw_materials",
+        "address",
+        "operator",
+        "responsible_person",
+        "phone",
+    )
+)
 
 
 class RowContext:
@@ -329,15 +355,26 @@ class RowContext:
                 "pk", "name"
             )
         )
+        # Longest name first, so 新华村 is matched before 新村 in "新华村三组".
+        self.village_keys = [
+            (pk, compact(name))
+            for pk, name in sorted(self.villages, key=lambda item: len(item[1]), reverse=True)
+        ]
         self.seen = {}
+        # Ten thousand rows repeat a few hundred distinct cells (dates, 无, 村组): each distinct
+        # cell is parsed once per file.
+        self._villages_found = {}
+        self._dates = {}
+        self._permits = {}
 
-    def parse_row(self, number, values):
+    def parse_row(self, number, values, text=None):
         problems = []
 
         def problem(column, message):
             problems.append({"column": COLUMN_LABELS.get(column, column), "message": message})
 
-        text = {name: cell_text(value) for name, value in values.items()}
+        if text is None:
+            text = {name: cell_text(value) for name, value in values.items()}
         data = {}
         data["name"] = text.get("name", "")
         if not data["name"]:
@@ -354,17 +391,17 @@ class RowContext:
         data["employee_count"] = parse_headcount(data["scale"])
         data["raw_materials"] = text.get("raw_materials", "")
         data["involves_water"], data["involves_air"] = parse_water_air(text.get("water_air", ""))
-        permits, message = parse_permits(text.get("permits", ""))
-        data["permits"] = permits or {}
+        permits, message = self.parse_permits(text.get("permits", ""))
+        data["permits"] = dict(permits) if permits else {}
         if message:
             problem("permits", message)
-        reported_on, message = parse_date(values.get("reported_on"))
+        reported_on, message = self.parse_date(values.get("reported_on"))
         if message:
             problem("reported_on", f"上报时间：{message}")
         elif reported_on is None:
             problem("reported_on", "缺少上报时间。")
         data["reported_on"] = reported_on.isoformat() if reported_on else None
-        deadline, message = parse_date(values.get("deadline"))
+        deadline, message = self.parse_date(values.get("deadline"))
         if message:
             problem("deadline", f"整治期限：{message}")
         if deadline and reported_on and deadline < reported_on:
@@ -381,11 +418,7 @@ class RowContext:
                 problem("credit_code", " ".join(getattr(exc, "messages", [str(exc)])))
         for name in ("responsible_person", "remarks", "address", "operator", "phone"):
             data[name] = text.get(name, "")
-        for name, choices, default in (
-            ("industry", Industry.choices, Industry.OTHER),
-            ("sector", Sector.choices, Sector.INDUSTRY),
-            ("source", Source.choices, Source.SWEEP),
-        ):
+        for name, choices, default in CHOICE_COLUMNS:
             raw = text.get(name, "")
             chosen = parse_choice(raw, choices) if raw else default
             if chosen is None:
@@ -426,19 +459,27 @@ class RowContext:
 
     def match_village(self, village_group):
         key = compact(village_group)
-        for pk, name in sorted(self.villages, key=lambda item: len(item[1]), reverse=True):
-            if key and key.startswith(compact(name)):
-                return pk
-        return None
+        if key not in self._villages_found:
+            self._villages_found[key] = next(
+                (pk for pk, name in self.village_keys if key and key.startswith(name)), None
+            )
+        return self._villages_found[key]
+
+    def parse_date(self, value):
+        # bool is an int: the type is part of the key so True is not taken for serial 1.
+        key = (type(value), value)
+        if key not in self._dates:
+            self._dates[key] = parse_date(value)
+        return self._dates[key]
+
+    def parse_permits(self, text):
+        if text not in self._permits:
+            self._permits[text] = parse_permits(text)
+        return self._permits[text]
 
     @staticmethod
     def check_lengths(data, problem):
-        for name in ("name", "village_group", "scale", "raw_materials", "address", "operator"):
-            limit = Enterprise._meta.get_field(name).max_length
-            if len(data.get(name) or "") > limit:
-                problem(name, f"内容过长（最多 {limit} 个字）。")
-        for name in ("responsible_person", "phone"):
-            limit = Enterprise._meta.get_field(name).max_length
+        for name, limit in LENGTH_LIMITS:
             if len(data.get(name) or "") > limit:
                 problem(name, f"内容过长（最多 {limit} 个字）。")
 
@@ -459,24 +500,28 @@ def mark_existing(rows, township, places):
             credit_code__in=code_list[start : start + 500]
         ):
             by_code[enterprise.credit_code] = enterprise
+    places = compacted_places(places)
     by_name, by_core = {}, {}
-    for _pk, name in Enterprise.objects.filter(township=township).values_list("pk", "name"):
-        by_name.setdefault(compact(name), name)
-        by_core.setdefault(name_core(name, places), name)
+    # The ledger's own order decides which of several equal names a notice quotes.
+    for name in Enterprise.objects.filter(township=township).values_list("name", flat=True):
+        key = compact(name)
+        by_name.setdefault(key, name)
+        by_core.setdefault(core_of(key, places), name)
     for row in rows:
         data = row["data"]
         row["notice"] = ""
         if row["status"] == "existing":
             row["status"] = "error" if row["problems"] else "new"
         existing = by_code.get(data["credit_code"])
+        key = compact(data["name"]) if data["name"] else ""
         if existing is not None:
             label = "已在台账中" if existing.township_id == township.pk else "已由其他乡镇登记"
             row["notice"] = f"{label}（“{existing.name}”，{existing.township.name}），将跳过。"
-        elif data["name"] and compact(data["name"]) in by_name:
-            row["notice"] = f"本乡镇台账中已有“{by_name[compact(data['name'])]}”，将跳过。"
-        elif data["name"] and name_core(data["name"], places) in by_core:
+        elif key and key in by_name:
+            row["notice"] = f"本乡镇台账中已有“{by_name[key]}”，将跳过。"
+        elif key and core_of(key, places) in by_core:
             row["notice"] = (
-                f"与已有企业“{by_core[name_core(data['name'], places)]}”名称相近，请核实是否重复；"
+                f"与已有企业“{by_core[core_of(key, places)]}”名称相近，请核实是否重复；"
                 "确认导入后将作为新企业录入。"
             )
             continue
