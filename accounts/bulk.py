@@ -52,7 +52,15 @@ def _formatter(field):
 
 
 def _escape(text):
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    # Most values have nothing to escape, and four replace() calls on CJK text are not free.
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
 
 
 def _assign_ids(cursor, model, objects):
