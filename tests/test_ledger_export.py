@@ -97,3 +97,23 @@ def test_data_cells_keep_their_borders_alignment_and_date_format(area, client_fo
     assert number.alignment.horizontal == "center"
     assert name.alignment.horizontal == "left"
     assert all(cell.border.left.style == "thin" for cell in (number, name, reported_on))
+
+
+def test_rows_after_a_dated_case_keep_their_own_values_and_plain_empty_cells(area, client_for):
+    from tests.factories.rectification import determined_case
+
+    case = determined_case(area)
+    EnterpriseFactory(township=area["township_a1"], name="兴旺砖厂")
+    sheet = workbook_of(client_for(area["users"]["clerk"]).get(EXPORT)).active
+    rows = {sheet.cell(row=r, column=3).value: r for r in (5, 6)}
+    with_case, without_case = rows[case.enterprise.name], rows["兴旺砖厂"]
+    requirement, deadline, completion = (sheet.cell(row=with_case, column=c) for c in (9, 11, 13))
+    assert requirement.value == "限期拆除"
+    assert deadline.value.date() == case.deadline
+    assert deadline.number_format == "yyyy-mm-dd"
+    assert completion.value == "正在拆除"
+    empty = [sheet.cell(row=without_case, column=c) for c in (9, 11, 13)]
+    assert [cell.value for cell in empty] == [None, None, None]
+    assert [cell.number_format for cell in empty] == ["General"] * 3
+    assert all(cell.border.left.style == "thin" for cell in empty)
+    assert empty[1].alignment.horizontal == "center"
