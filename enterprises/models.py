@@ -218,6 +218,14 @@ class Enterprise(models.Model):
             models.Index(
                 fields=["township", "region_path", "id"], name="enterprise_township_order"
             ),
+            # Ledger sizes per township under an area (dashboard, coverage, summaries) from the
+            # index alone (PostgreSQL; ignored elsewhere).
+            models.Index(
+                fields=["region_path"],
+                name="enterprise_area_figures",
+                opclasses=["varchar_pattern_ops"],
+                include=["id", "township", "reported_on"],
+            ),
         ]
 
     def __str__(self):

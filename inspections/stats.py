@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from accounts.models import Region
 from enterprises.models import Enterprise
 
-from .models import InspectionResult, InspectionType, Team, TeamMember
+from .models import Inspection, InspectionResult, InspectionType, Team, TeamMember
 from .models.spot_check import SPOT_CHECK_MINIMUM_SHARE
 
 
@@ -97,16 +97,21 @@ def spot_check_coverage(area_region, period_start, period_end):
         .annotate(n=Count("id"))
         .values_list("township_id", "n")
     )
+    # Driven from the area's spot checks (few) rather than its ledger (many), counting each
+    # enterprise on the ledger by period_end once, under its own township.
     checked_counts = dict(
-        ledger.filter(
-            inspections__inspection_type=InspectionType.SPOT_CHECK,
-            inspections__inspected_on__gte=period_start,
-            inspections__inspected_on__lte=period_end,
+        Inspection.objects.within(area_region.path)
+        .filter(
+            inspection_type=InspectionType.SPOT_CHECK,
+            inspected_on__gte=period_start,
+            inspected_on__lte=period_end,
+            enterprise__region_path__startswith=area_region.path,
+            enterprise__reported_on__lte=period_end,
         )
         .order_by()
-        .values("township_id")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("township_id", "n")
+        .values("enterprise__township_id")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .values_list("enterprise__township_id", "n")
     )
     return [
         CoverageRow(

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Max, Min, Q
+from django.db.models.functions import Substr
 from django.urls import reverse
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region
 from inspections.models import Inspection, InspectionResult, InspectionType
 from rectification.models import Case
 
@@ -97,27 +98,31 @@ def accountability_list(user, region, today, organisation=None):
     With `organisation`, only that unit (its entry exists even when it has nothing against it).
     """
     path = region.path
-    cases = Case.objects.visible_to(user).within(path).order_by()
+    cases = Case.objects.visible_within(user, path).order_by()
     entries = {}
 
     def entry_for(organisation_id):
         return entries.setdefault(organisation_id, {"persons": {}})
 
+    # Township governments by their township's path: cases are grouped by the township part
+    # of their own region path (no join to the ledger for a city's ~100,000 cases).
     governments = dict(
         Organisation.objects.filter(
             kind=Organisation.Kind.TOWNSHIP_GOVERNMENT, region__path__startswith=path
         )
         .order_by("id")
-        .values_list("region_id", "id")
+        .values_list("region__path", "id")
     )
+    township_path = Substr("region_path", 1, region.path_length_at(Region.Level.TOWNSHIP))
 
     overdue = (
         cases.overdue(today)
-        .values("responsible_unit_id", "enterprise__township_id", "responsible_person")
+        .annotate(township_path=township_path)
+        .values("responsible_unit_id", "township_path", "responsible_person")
         .annotate(n=Count("id"), oldest=Min("deadline"))
     )
     for row in overdue:
-        unit_id = row["responsible_unit_id"] or governments.get(row["enterprise__township_id"])
+        unit_id = row["responsible_unit_id"] or governments.get(row["township_path"])
         if unit_id is None:
             continue
         entry = entry_for(unit_id)
@@ -128,29 +133,31 @@ def accountability_list(user, region, today, organisation=None):
         entry["persons"][person] = entry["persons"].get(person, 0) + row["n"]
 
     relapses = (
-        cases.filter(is_relapse=True).values("enterprise__township_id").annotate(n=Count("id"))
+        cases.filter(is_relapse=True)
+        .annotate(township_path=township_path)
+        .values("township_path")
+        .annotate(n=Count("id"))
     )
     for row in relapses:
-        unit_id = governments.get(row["enterprise__township_id"])
+        unit_id = governments.get(row["township_path"])
         if unit_id is not None:
             entry_for(unit_id)["relapses"] = row["n"]
 
     hidden = (
-        Inspection.objects.visible_to(user)
-        .within(path)
+        Inspection.objects.visible_within(user, path)
         .filter(inspection_type=InspectionType.SPOT_CHECK, result=InspectionResult.NEW_FIND)
         .order_by()
-        .values("township_id")
+        .annotate(township_path=township_path)
+        .values("township_path")
         .annotate(n=Count("id"))
     )
     for row in hidden:
-        unit_id = governments.get(row["township_id"])
+        unit_id = governments.get(row["township_path"])
         if unit_id is not None:
             entry_for(unit_id)["hidden_finds"] = row["n"]
 
     submissions = (
-        Submission.objects.visible_to(user)
-        .within(path)
+        Submission.objects.visible_within(user, path)
         .order_by()
         .values("organisation_id")
         .annotate(
@@ -165,8 +172,7 @@ def accountability_list(user, region, today, organisation=None):
             entry["returned_submissions"] = row["returned"]
 
     actions = (
-        AccountabilityAction.objects.visible_to(user)
-        .within(path)
+        AccountabilityAction.objects.visible_within(user, path)
         .order_by()
         .values("organisation_id")
         .annotate(n=Count("id"), last=Max("taken_on"))

@@ -96,3 +96,24 @@ def test_path_follows_parent_codes(area):
     )
     assert area["county_a"].contains(area["village_a1"])
     assert not area["county_b"].contains(area["village_a1"])
+
+
+def test_visible_within_is_the_narrower_of_the_users_area_and_the_asked_one(area):
+    from enterprises.models import Enterprise
+    from tests.factories.enterprises import EnterpriseFactory
+
+    in_a1 = EnterpriseFactory(township=area["township_a1"])
+    in_a2 = EnterpriseFactory(township=area["township_a2"])
+    in_b1 = EnterpriseFactory(township=area["township_b1"])
+    county_user = area["users"]["county"]
+    inside = Enterprise.objects.visible_within(county_user, area["township_a1"].path)
+    assert list(inside) == [in_a1]
+    assert str(inside.query).count("LIKE") == 1  # one prefix condition, not the same twice
+    # Asking for more than the user's area gives the user's area.
+    wider = Enterprise.objects.visible_within(county_user, area["city"].path)
+    assert set(wider) == {in_a1, in_a2}
+    # Asking for another county gives nothing.
+    assert not Enterprise.objects.visible_within(county_user, area["county_b"].path).exists()
+    # A city user asking for county B sees it.
+    city_user = area["users"]["city"]
+    assert list(Enterprise.objects.visible_within(city_user, area["county_b"].path)) == [in_b1]

@@ -167,6 +167,21 @@ class Inspection(models.Model):
             models.Index(fields=["inspected_on", "id"], name="inspection_date"),
             models.Index(fields=["inspection_type", "inspected_on"], name="inspection_type_date"),
             models.Index(fields=["enterprise", "inspection_type"], name="inspection_enterprise"),
+            # Spot-check coverage and hidden finds under an area from the index alone
+            # (PostgreSQL; ignored elsewhere).
+            models.Index(
+                fields=["region_path"],
+                name="inspection_area_figures",
+                opclasses=["varchar_pattern_ops"],
+                include=[
+                    "id",
+                    "inspection_type",
+                    "inspected_on",
+                    "result",
+                    "enterprise",
+                    "township",
+                ],
+            ),
         ]
 
     def __str__(self):
