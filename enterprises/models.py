@@ -212,7 +212,8 @@ class Enterprise(models.Model):
             models.Index(fields=["township", "reported_on"], name="enterprise_township_reported"),
             # The ledger's default order (region_path, id): a page, deep or not, reads 50 index
             # entries instead of sorting the whole area. The pattern_ops index above cannot
-            # give this order; under the C collation this one also serves the prefix match.
+            # give this order; region_path is in the "C" collation on PostgreSQL (migration 0005),
+            # so this one also bounds the area's prefix.
             models.Index(fields=["region_path", "id"], name="enterprise_area_order"),
             # The same order inside one township (the ledger's most used filter).
             models.Index(

@@ -63,6 +63,7 @@ def test_filters_narrow_the_list(area, client_for):
     EnterpriseFactory(
         township=a2, name="兴旺砖厂", is_polluting=False, reported_on=datetime.date(2025, 6, 1)
     )
+    EnterpriseFactory(township=a1, name="ABC汽车修理部", reported_on=datetime.date(2024, 1, 5))
     client = client_for(area["users"]["county"])
     cases = {
         f"township={a2.code}": ["兴旺砖厂"],
@@ -73,6 +74,9 @@ def test_filters_narrow_the_list(area, client_for):
         "q=88号": ["宏达铸造厂"],
         "q=91350100m000": ["宏达铸造厂"],
         "q=砖厂": ["兴旺砖厂"],
+        # Letters are matched whatever their case; Chinese text as it is.
+        "q=abc汽车": ["ABC汽车修理部"],
+        "q=汽车修理": ["ABC汽车修理部"],
         "reported_after=2025-01-01": ["兴旺砖厂"],
         "permit_status=complete": [],
     }
