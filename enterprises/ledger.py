@@ -61,6 +61,7 @@ class EmptyCaseColumns:
 _case_columns_provider = None
 _detail_link_functions: list[Callable] = []
 _import_listeners: list[Callable] = []
+_bulk_change_listeners: list[Callable] = []
 
 
 def register_case_columns(provider):
@@ -99,6 +100,18 @@ def register_import_listener(func):
     完成情况 — so the rectification app can open the case the old ledger describes."""
     if func not in _import_listeners:
         _import_listeners.append(func)
+
+
+def register_bulk_change_listener(func):
+    """Register func(township) called after commit when rows were added to a township's ledger
+    in bulk (the Excel import), which sends no post_save: the dashboards' cache listens."""
+    if func not in _bulk_change_listeners:
+        _bulk_change_listeners.append(func)
+
+
+def notify_bulk_change(township):
+    for func in _bulk_change_listeners:
+        func(township)
 
 
 def notify_imported(enterprise, columns, by):

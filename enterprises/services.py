@@ -19,7 +19,7 @@ from accounts.models import Region, Role
 from accounts.scoping import ensure_in_area
 
 from .duplicates import similar_enterprises
-from .ledger import notify_imported
+from .ledger import notify_bulk_change, notify_imported
 from .models import Enterprise, ImportBatch, derive_permit_status
 
 # Who may enter and correct ledger rows. Department officers, bureau leaders and the city
@@ -408,6 +408,8 @@ def commit_import(batch, *, by):
         for row, enterprise in zip(fresh, created, strict=True):
             if any(row["case"].values()):
                 notify_imported(enterprise, row["case"], by)
+        if created:
+            notify_bulk_change(township)
         locked.rows = rows
         locked.state = ImportBatch.State.COMMITTED
         locked.committed_at = timezone.now()

@@ -8,6 +8,10 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from accounts import navigation
 
+        from . import dashboard_cache
+
+        dashboard_cache.connect()
+
         navigation.register(
             "报表报送",
             "reporting:index",

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .accountability import SCORE_RULE
 from .dashboard import build_dashboard, check_dashboard_access, dashboard_region
+from .dashboard_cache import cached_dashboard
 
 
 @login_required
@@ -13,7 +14,7 @@ def dashboard(request):
     user = request.user
     check_dashboard_access(user)
     region = dashboard_region(user, request.GET.get("region"))
-    data = build_dashboard(user, region, timezone.localdate())
+    data = cached_dashboard(user, region, timezone.localdate(), build_dashboard)
     chart = {"bars": data.bars, "trend": data.trend}
     coverage_chart = {
         "names": [row.township.name for row in data.coverage_rows],

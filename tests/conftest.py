@@ -9,6 +9,13 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def dashboards_computed_every_time(settings):
+    """Dashboards are cached only where a test says so (tests/test_dashboard_cache.py), so a
+    run with Redis counts the same queries as one without."""
+    settings.DASHBOARD_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def eager_celery_unless_broker(request):
     """Tests run Celery tasks in-process, except those marked `broker`, which use the real worker."""
     if request.node.get_closest_marker("broker"):
