@@ -1,6 +1,8 @@
 """Demo data for accounts: 桦川县 (seed 001) with its townships, farms and bureaus, a second
 county for contrast, and one demo user for every role. Idempotent: re-running changes nothing."""
 
+from django.contrib.auth.hashers import make_password
+
 from .models import Organisation, Region, Role, User
 
 DEMO_PASSWORD = "qingling-demo"
@@ -208,10 +210,42 @@ def seed_province_scale(province, city):
             ],
             batch_size=5000,
         )
-    return list(
+    townships = list(
         Region.objects.filter(level=L.TOWNSHIP, path__startswith=province.path)
         .exclude(parent__code__in=[COUNTY[0], OTHER_COUNTY[0]])
         .order_by("code")
+    )
+    seed_province_users(townships)
+    return townships
+
+
+def seed_province_users(townships):
+    """One clerk per province-scale township government and one user per county office, so
+    reminders and case timelines have people to address (login: "p" + region code, the demo
+    password). Idempotent."""
+    K = Organisation.Kind
+    if not townships or User.objects.filter(username=f"p{townships[0].code}").exists():
+        return
+    units = Organisation.objects.filter(
+        kind__in=[K.TOWNSHIP_GOVERNMENT, K.COUNTY_OFFICE],
+        region__in={township.pk for township in townships}
+        | {township.parent_id for township in townships},
+    ).select_related("region")
+    password = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"p{unit.region.code}",
+                password=password,
+                role=Role.TOWNSHIP_CLERK
+                if unit.kind == K.TOWNSHIP_GOVERNMENT
+                else Role.COUNTY_OFFICE,
+                organisation=unit,
+                full_name=f"{unit.region.name}{'填报员' if unit.kind == K.TOWNSHIP_GOVERNMENT else '整治办'}",
+            )
+            for unit in units
+        ],
+        batch_size=2000,
     )
 
 

@@ -95,13 +95,16 @@ class CasePlan:
         self.rng = rng
         self.today = datetime.date.today()
         self.checklist_steps = list(campaign.closure_checklist.steps.all())
-        # The demo county's office user acts in the demo county; the province-scale counties
-        # have no users, so their events carry no actor (as rows imported from paper would).
-        self.county_users = {}
-        demo_county_user = (
-            User.objects.filter(username="county").first()
-            or User.objects.filter(role=Role.COUNTY_OFFICE, organisation__region=county).first()
-        )
+        # Each county's office user acts on its cases (the demo county's "county" first).
+        self.county_users = {
+            user.organisation.region.path: user
+            for user in User.objects.filter(
+                role=Role.COUNTY_OFFICE, organisation__kind=Organisation.Kind.COUNTY_OFFICE
+            )
+            .select_related("organisation__region")
+            .order_by("-id")
+        }
+        demo_county_user = User.objects.filter(username="county").first()
         if demo_county_user is not None:
             self.county_users[county.path] = demo_county_user
         self.demo_county_path = county.path

@@ -131,6 +131,11 @@ def test_province_scale_spreads_the_ledger_and_cases_over_every_county(monkeypat
     prefix = numbers[0].rsplit("-", 1)[0] + "-"
     assert CaseSequence.objects.get(prefix=prefix).last == len(numbers)
     assert set(xiangyang.values_list("state", flat=True)) >= {"found", "closed", "in_progress"}
+    # Its units have people: a clerk per township and a county office user, who act on cases.
+    clerk = User.objects.get(username="p230803100000")
+    assert clerk.role == "township_clerk" and clerk.organisation.region.code == "230803100000"
+    assert User.objects.get(username="p230803000000").role == "county_office"
+    assert not xiangyang.filter(created_by__isnull=True).exists()
     # Field work too, by the county's own units.
     county_path = Region.objects.get(code="230803000000").path
     field_work = Inspection.objects.within(county_path)
