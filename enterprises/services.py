@@ -360,7 +360,7 @@ def commit_import(batch, *, by):
     Rows already on the ledger (checked again now, not only at upload) are skipped, so the
     same file imported twice adds nothing the second time. Returns the created count.
     """
-    from .importing import mark_existing
+    from .import_rows import mark_existing
 
     check_can_import(by)
     if batch.owner_id != by.pk:
