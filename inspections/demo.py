@@ -299,6 +299,21 @@ def _tips(context, today, county, townships, governments, users_by_org, county_u
             )
 
 
+def _inspection_row(rng, kind, result, out_on, organisation, team_id, township, enterprise_row):
+    enterprise_id, _township_id, region_path, _reported = enterprise_row
+    return {
+        "inspection_type": str(kind),
+        "inspected_on": out_on,
+        "organisation_id": organisation.pk,
+        "team_id": team_id,
+        "enterprise_id": enterprise_id,
+        "township_id": township.pk,
+        "region_path": region_path,
+        "findings": rng.choice(FINDINGS[result]),
+        "result": str(result),
+    }
+
+
 def field_work(rng, today, county, townships, governments, county_office, users_by_org):
     """Bulk rows of one county's routine field work: township sweep and patrol outings, each
     checking several ledger places and one place with nothing on the ledger, and the county's
@@ -336,9 +351,7 @@ def field_work(rng, today, county, townships, governments, county_office, users_
     teams = _bulk_teams(pairs)
     inspections = []
     for team, (government, township, out_on, rows) in zip(teams, plans, strict=True):
-        for enterprise_id, _township_id, region_path, _reported in rng.sample(
-            rows, min(len(rows), rng.randint(3, 8))
-        ):
+        for row in rng.sample(rows, min(len(rows), rng.randint(3, 8))):
             kind = rng.choice([InspectionType.SWEEP, InspectionType.PATROL, InspectionType.PATROL])
             result = (
                 InspectionResult.NEW_FIND
@@ -346,17 +359,7 @@ def field_work(rng, today, county, townships, governments, county_office, users_
                 else InspectionResult.NO_PROBLEM
             )
             inspections.append(
-                {
-                    "inspection_type": str(kind),
-                    "inspected_on": out_on,
-                    "organisation_id": government.pk,
-                    "team_id": team,
-                    "enterprise_id": enterprise_id,
-                    "township_id": township.pk,
-                    "region_path": region_path,
-                    "findings": rng.choice(FINDINGS[result]),
-                    "result": str(result),
-                }
+                _inspection_row(rng, kind, result, out_on, government, team, township, row)
             )
         # A sweep of a warehouse with nothing on the ledger: a place, not an enterprise.
         inspections.append(
@@ -386,28 +389,27 @@ def field_work(rng, today, county, townships, governments, county_office, users_
         plans.append((township, out_on, sample))
     teams = _bulk_teams(pairs)
     for team, (township, out_on, sample) in zip(teams, plans, strict=True):
-        for enterprise_id, _township_id, region_path, _reported in sample:
+        for row in sample:
             result = (
                 InspectionResult.NO_PROBLEM if rng.random() < 0.85 else InspectionResult.NEW_FIND
             )
             inspections.append(
-                {
-                    "inspection_type": str(InspectionType.SPOT_CHECK),
-                    "inspected_on": out_on,
-                    "organisation_id": county_office.pk,
-                    "team_id": team,
-                    "enterprise_id": enterprise_id,
-                    "township_id": township.pk,
-                    "region_path": region_path,
-                    "findings": rng.choice(FINDINGS[result]),
-                    "result": str(result),
-                }
+                _inspection_row(
+                    rng,
+                    InspectionType.SPOT_CHECK,
+                    result,
+                    out_on,
+                    county_office,
+                    team,
+                    township,
+                    row,
+                )
             )
     insert_rows(Inspection, inspections)
 
 
 def province_field_work(rng, today, townships):
-    """The same routine field work in every province-scale county (their units have no users)."""
+    """The same routine field work in every province-scale county."""
     by_county = {}
     for township in townships:
         by_county.setdefault(township.parent_id, []).append(township)
@@ -423,8 +425,13 @@ def province_field_work(rng, today, townships):
             kind=Organisation.Kind.COUNTY_OFFICE, region__in=list(by_county)
         ).select_related("region")
     }
+    users_by_org = {}
+    for user in User.objects.filter(
+        organisation__in=[*governments.values(), *offices.values()]
+    ).order_by("id"):
+        users_by_org.setdefault(user.organisation_id, []).append(user)
     for county_id, county_townships in by_county.items():
         office = offices.get(county_id)
         if office is None:
             continue
-        field_work(rng, today, office.region, county_townships, governments, office, {})
+        field_work(rng, today, office.region, county_townships, governments, office, users_by_org)
