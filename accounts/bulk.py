@@ -26,29 +26,46 @@ def _formatter(field):
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         return lambda value: _escape(json.dumps(value, ensure_ascii=False, cls=encoder))
+    if isinstance(field, models.ForeignKey):
+        return _formatter(field.target_field)
+    if isinstance(field, models.IntegerField):
+        return lambda value: r"\N" if value is None else str(value)
+    if isinstance(field, (models.CharField, models.TextField)):
+        return lambda value: r"\N" if value is None else _escape(str(value))
+    if isinstance(field, models.DateTimeField):
+        # The same timestamp (a batch's "now") usually repeats on every row: format it once.
+        last = [None, None]
 
-    def text(value):
-        if value is None:
-            return r"\N"
-        if value is True:
-            return "t"
-        if value is False:
-            return "f"
-        if isinstance(value, str):
-            return _escape(value)
-        if isinstance(value, datetime.datetime):
-            if timezone.is_naive(value):
-                value = timezone.make_aware(value)
-            return value.isoformat()
-        if isinstance(value, FieldFile):
-            return _escape(value.name or "")
-        if isinstance(
-            value, (datetime.date, datetime.time, decimal.Decimal, int, float, uuid.UUID)
-        ):
-            return str(value)
-        return _escape(str(value))
+        def timestamp(value):
+            if value is None:
+                return r"\N"
+            if value is not last[0]:
+                aware = timezone.make_aware(value) if timezone.is_naive(value) else value
+                last[0], last[1] = value, aware.isoformat()
+            return last[1]
 
-    return text
+        return timestamp
+    return _text
+
+
+def _text(value):
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return _escape(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return _escape(value.name or "")
+    if isinstance(value, (datetime.date, datetime.time, decimal.Decimal, int, float, uuid.UUID)):
+        return str(value)
+    return _escape(str(value))
 
 
 def _escape(text):
@@ -148,11 +165,12 @@ def bulk_insert_with_history(model, objects, *, default_user=None, change_reason
     return objects
 
 
-def insert_rows(model, rows, *, batch_size=COPY_BATCH, using=None):
+def insert_rows(model, rows, *, batch_size=COPY_BATCH, using=None, with_ids=True):
     """Insert plain dicts of attname → value as rows of `model`, without building model
     instances (for a province's millions of generated rows); a missing field takes its default,
-    auto_now/auto_now_add fields the current time. Sets each dict's primary key and returns
-    the dicts. Elsewhere than PostgreSQL it goes through bulk_create."""
+    auto_now/auto_now_add fields the current time. Sets each dict's primary key (unless
+    `with_ids` is False: the table's sequence then numbers the rows and nobody waits for the
+    numbers) and returns the dicts. Elsewhere than PostgreSQL it goes through bulk_create."""
     rows = list(rows)
     if not rows:
         return rows
@@ -169,6 +187,8 @@ def insert_rows(model, rows, *, batch_size=COPY_BATCH, using=None):
         return rows
     now = timezone.now()
     fields = list(model._meta.concrete_fields)
+    if not with_ids:
+        fields = [field for field in fields if field.attname != pk]
     columns = [connection.ops.quote_name(field.column) for field in fields]
     defaults = []  # (attname, fixed value, field whose default is called per row)
     for field in fields:
@@ -185,7 +205,7 @@ def insert_rows(model, rows, *, batch_size=COPY_BATCH, using=None):
         for attname, fixed, per_row in defaults:
             if attname not in row:
                 row[attname] = per_row.get_default() if per_row is not None else fixed
-    missing = [row for row in rows if row.get(pk) is None]
+    missing = [row for row in rows if row.get(pk) is None] if with_ids else []
     with connection.cursor() as cursor:
         if missing:
             cursor.execute(

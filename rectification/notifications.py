@@ -257,6 +257,7 @@ def _insert_notifications(new, now):
             for notice, reminder_id in new
             for person, organisation_id in notice.people
         ],
+        with_ids=False,
     )
 
 

@@ -128,3 +128,11 @@ def test_plain_rows_get_their_creation_history_with_the_values_written(area):
     assert {entry.history_user_id for entry in history} == {clerk.pk}
     assert history[0].involves_water is False
     assert history[0].history_change_reason == "演示"
+
+
+def test_rows_can_go_in_numbered_by_the_table_when_nobody_needs_their_ids(area):
+    rows = insert_rows(Enterprise, [as_row(area, n) for n in (5, 6)], with_ids=False)
+    stored = Enterprise.objects.filter(name__startswith="字典").order_by("id")
+    assert [e.name for e in stored] == ["字典5号\t铸造厂\\分厂", "字典6号\t铸造厂\\分厂"]
+    assert all(e.created_at is not None for e in stored)
+    assert len(rows) == 2
