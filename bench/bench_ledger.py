@@ -34,11 +34,16 @@ def page_queryset(user, params, page):
 
 
 def run(report):
-    client = client_for("county")
-    if client is None:
-        print("  no demo data: run `python manage.py seed_demo` first")
-        return
-    user = demo_user("county")
+    # The county office (a county's ledger) and the city office (ten counties: deep pages).
+    for username in ("county", "city"):
+        client = client_for(username)
+        if client is None:
+            print("  no demo data: run `python manage.py seed_demo` first")
+            return
+        measure(report, username, client, demo_user(username))
+
+
+def measure(report, username, client, user):
     size = data_size()
     for name, params in filters_for(user).items():
         matching = EnterpriseFilter(
@@ -54,7 +59,7 @@ def run(report):
             ):
                 figure = time_page(client, url)
                 report.add(
-                    f"{label} by {name}, page {page} ({matching:,} rows match), p95 ms "
+                    f"{username}: {label} by {name}, page {page} ({matching:,} rows match), p95 ms "
                     f"[{figure['queries']} queries]",
                     size,
                     round(figure["p95_ms"], 1),
