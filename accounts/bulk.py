@@ -80,19 +80,6 @@ def _escape(text):
     return text
 
 
-def _assign_ids(cursor, model, objects):
-    pk = model._meta.pk
-    missing = [obj for obj in objects if getattr(obj, pk.attname) is None]
-    if not missing:
-        return
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-        [model._meta.db_table, pk.column, len(missing)],
-    )
-    for obj, (number,) in zip(missing, cursor.fetchall(), strict=True):
-        setattr(obj, pk.attname, number)
-
-
 def _copy(connection, cursor, table, columns, text):
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     raw = cursor.cursor
@@ -115,29 +102,20 @@ def bulk_insert(model, objects, *, batch_size=COPY_BATCH, using=None):
     connection = connections[database]
     if connection.vendor != "postgresql":
         return model._base_manager.using(database).bulk_create(objects, batch_size=1000)
-    fields = list(model._meta.concrete_fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = [connection.ops.quote_name(field.column) for field in fields]
-    # pre_save fills auto_now/auto_now_add the way an INSERT through the ORM would; the other
-    # fields are read as they are.
-    readers = [
-        (
-            (lambda obj, field=field: field.pre_save(obj, True))
+    pk = model._meta.pk.attname
+    # pre_save fills auto_now/auto_now_add the way an INSERT through the ORM would.
+    rows = [
+        {
+            field.attname: field.pre_save(obj, True)
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-            else (lambda obj, attname=field.attname: getattr(obj, attname))
-        )
-        for field in fields
+            else getattr(obj, field.attname)
+            for field in model._meta.concrete_fields
+        }
+        for obj in objects
     ]
-    formatters = [_formatter(field) for field in fields]
-    pairs = list(zip(readers, formatters, strict=True))
-    with connection.cursor() as cursor:
-        _assign_ids(cursor, model, objects)
-        for start in range(0, len(objects), batch_size):
-            lines = [
-                "\t".join([write(read(obj)) for read, write in pairs])
-                for obj in objects[start : start + batch_size]
-            ]
-            _copy(connection, cursor, table, columns, "\n".join(lines) + "\n")
+    insert_rows(model, rows, batch_size=batch_size, using=database)
+    for obj, row in zip(objects, rows, strict=True):
+        setattr(obj, pk, row[pk])
     for obj in objects:
         obj._state.adding = False
         obj._state.db = database

@@ -14,6 +14,19 @@ from .validators import validate_png_image
 NO_AREA = "!"
 
 
+def ancestor_paths(path):
+    """The paths of the place whose path is given and of every place above it, top first."""
+    codes = [code for code in (path or "").split("/") if code]
+    return ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+
+
+def path_at_level(path, level):
+    """The path of the place at `level` (Region.Level) that contains the given path, or None
+    when the path is above that level."""
+    ancestors = ancestor_paths(path)
+    return ancestors[level - 1] if len(ancestors) >= level else None
+
+
 class AreaScopedQuerySet(models.QuerySet):
     """Base for every queryset whose rows belong to a place in the region tree.
 

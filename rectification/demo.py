@@ -12,7 +12,7 @@ import datetime
 from types import SimpleNamespace
 
 from accounts.bulk import insert_rows
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Region, Role, User, path_at_level
 from enterprises.models import Enterprise
 
 from .checklists import ensure_campaigns
@@ -146,7 +146,7 @@ class CasePlan:
         rng, today = self.rng, self.today
         if index % 11 == 10:
             return None, None  # some enterprises have no case yet: the ledger shows empty columns
-        county_path = "/".join(enterprise.region_path.split("/")[:3]) + "/"
+        county_path = path_at_level(enterprise.region_path, Region.Level.COUNTY)
         in_demo_county = county_path == self.demo_county_path
         county_user = self.county_users.get(county_path)
         prefix = f"{county_code(enterprise.region_path)}-{self.campaign.year}-"

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts.filters import YesNoFilter
-from accounts.models import Organisation, Region
+from accounts.models import Organisation, Region, ancestor_paths
 
 from .models import Campaign, Case, CaseState, Disposal
 
@@ -38,8 +38,7 @@ def unit_choices(request):
     )
     if area is None:
         return queryset
-    codes = [code for code in area.split("/") if code]
-    ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+    ancestors = ancestor_paths(area)
     return queryset.filter(Q(region__path__startswith=area) | Q(region__path__in=ancestors))
 
 

@@ -3,7 +3,7 @@ services.py decide whether the change is allowed and make it."""
 
 from django import forms
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role, User, ancestor_paths
 from enterprises.models import Enterprise
 
 from .evidence import validate_evidence_image
@@ -117,8 +117,7 @@ class DetermineForm(DeadlineChoiceMixin, StyledForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = [code for code in case.region_path.split("/") if code]
-        ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+        ancestors = ancestor_paths(case.region_path)
         self.fields["responsible_unit"].queryset = Organisation.objects.filter(
             region__path__in=ancestors
         ).order_by("-region__level", "kind", "name")
@@ -150,8 +149,7 @@ class ExtendForm(DeadlineChoiceMixin, StyledForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = [code for code in case.region_path.split("/") if code]
-        ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+        ancestors = ancestor_paths(case.region_path)
         self.fields["approver"].queryset = User.objects.filter(
             role__in=[Role.COUNTY_OFFICE, Role.CITY_OFFICE],
             is_active=True,

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region, path_at_level
 
 from .models import Case, CaseState
 from .notification_models import Notification, Reminder
@@ -47,11 +47,6 @@ CASE_FIELDS = (
 )
 
 
-def county_path(region_path):
-    codes = [code for code in region_path.split("/") if code]
-    return "/".join(codes[:3]) + "/" if len(codes) >= 3 else region_path
-
-
 class RecipientBook:
     """The county offices, loaded once per job (overdue and look-back notices go to them)."""
 
@@ -65,7 +60,8 @@ class RecipientBook:
                 kind=Organisation.Kind.COUNTY_OFFICE
             ).values_list("pk", "region__path"):
                 self.county_offices[path].append(pk)
-        return self.county_offices.get(county_path(region_path), [])
+        county = path_at_level(region_path, Region.Level.COUNTY) or region_path
+        return self.county_offices.get(county, [])
 
 
 class CaseLinks:

@@ -5,7 +5,7 @@ photos, and the completeness check that gates verification."""
 from django.db import transaction
 from django.db.models import Count
 
-from accounts.models import Organisation
+from accounts.models import Organisation, ancestor_paths
 
 from .evidence import name_upload_by_content, validate_evidence_image
 from .models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
@@ -45,8 +45,7 @@ RELOCATION_STEPS = [
 
 def confirming_units(case, departments):
     """The county (or city) department organisation for each department, nearest first."""
-    codes = [code for code in case.region_path.split("/") if code]
-    ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
+    ancestors = ancestor_paths(case.region_path)
     units = {}
     for organisation in (
         Organisation.objects.filter(department__in=departments, region__path__in=ancestors)

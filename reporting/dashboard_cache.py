@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Organisation, Region
+from accounts.models import Organisation, Region, path_at_level
 from enterprises.ledger import register_bulk_change_listener
 from enterprises.models import Enterprise
 from inspections.models import Inspection
@@ -50,8 +50,8 @@ def _token_key(county_code):
 
 def county_code_of(path):
     """The county code in a region path, or ABOVE_COUNTIES for a path above county level."""
-    codes = [code for code in (path or "").split("/") if code]
-    return codes[2] if len(codes) >= 3 else ABOVE_COUNTIES
+    county = path_at_level(path, Region.Level.COUNTY)
+    return county.rstrip("/").rsplit("/", 1)[-1] if county else ABOVE_COUNTIES
 
 
 def changed(path):
