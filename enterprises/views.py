@@ -5,6 +5,7 @@ Views stay thin: querysets are limited with `visible_to`, single rows fetched wi
 `get_visible_or_404`, and every save goes through `enterprises.services`.
 """
 
+import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,6 +15,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Region
@@ -45,6 +49,27 @@ def ledger_filter(request):
     )
 
 
+NAME_COLUMN = LEDGER_COLUMNS.index("企业名称")
+DATE_COLUMNS = {LEDGER_COLUMNS.index("上报时间"), LEDGER_COLUMNS.index("整治期限")}
+
+
+def row_cells(enterprise, values):
+    """One ledger row's <td> cells. Built here rather than in the template: a page has 700
+    cells, and the template engine's per-cell conditions cost more than the page's queries."""
+    cells = []
+    for index, value in enumerate(values):
+        if index == NAME_COLUMN:
+            detail = reverse("enterprises:detail", args=[enterprise.pk])
+            cells.append(format_html('<td><a href="{}">{}</a></td>', detail, value))
+        elif index in DATE_COLUMNS:
+            text = dateformat.format(value, "Y-m-d") if isinstance(value, datetime.date) else ""
+            cells.append(format_html('<td class="text-nowrap">{}</td>', text))
+        else:
+            cells.append(format_html("<td>{}</td>", "" if value is None else value))
+    # Every part went through format_html.
+    return mark_safe("".join(cells))
+
+
 @login_required
 @require_GET
 def enterprise_list(request):
@@ -62,6 +87,7 @@ def enterprise_list(request):
             "filter": filterset,
             "page": page,
             "rows": rows,
+            "row_cells": [row_cells(enterprise, values) for enterprise, values in rows],
             "headers": sortable_headers(request),
             # On a phone the filters fold away unless some are in use.
             "filters_active": any(

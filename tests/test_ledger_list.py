@@ -34,6 +34,20 @@ def test_ledger_shows_the_fourteen_columns_in_seed_order(area, client_for):
     assert "甲一镇宏达铸造厂" in response.content.decode()
 
 
+def test_each_row_links_its_name_prints_dates_and_escapes_text(area, client_for):
+    enterprise = EnterpriseFactory(
+        township=area["township_a1"], name="<b>宏达</b>铸造厂", remarks="备注&说明"
+    )
+    response = client_for(area["users"]["clerk"]).get(LIST)
+    html = response.content.decode()
+    detail = reverse("enterprises:detail", args=[enterprise.pk])
+    assert f'<td><a href="{detail}">&lt;b&gt;宏达&lt;/b&gt;铸造厂</a></td>' in html
+    assert '<td class="text-nowrap">2024-03-20</td>' in html  # 上报时间
+    assert '<td class="text-nowrap"></td>' in html  # no case, so no 整治期限
+    assert "<td>备注&amp;说明</td>" in html
+    assert "<b>宏达</b>" not in html
+
+
 def test_clerk_cannot_see_other_township_in_ledger(area, client_for):
     EnterpriseFactory(township=area["township_a1"], name="本镇企业")
     EnterpriseFactory(township=area["township_a2"], name="邻乡企业")
