@@ -1,0 +1,48 @@
+"""The one refusal of the whole project, and the two places that answer it.
+
+A service that will not do what it was asked raises `Refused` with the Chinese sentence the
+user reads and, where one input is to blame, that input's field name. Nothing has been
+written when it is raised (services raise before or inside their transaction). Pages show it
+with `show_refusal`; the API answers it with `api_exception_handler` (a 400 with the message
+on its field), so no view catches refusals one kind at a time.
+"""
+
+from django.contrib import messages
+
+NON_FIELD = "non_field_errors"
+
+
+class Refused(Exception):
+    """A change the rules refuse; `message` is shown as is, `field` names the input at fault.
+
+    Subclass only where a caller must tell one kind from another (a duplicate credit code
+    that the form offers to open, a stale edit that asks for a reload).
+    """
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_errors(self):
+        """The refusal as DRF / form errors: {field or non_field_errors: [message]}."""
+        return {self.field or NON_FIELD: [self.message]}
+
+
+def show_refusal(request, refusal, form=None):
+    """Show a refusal on a page: on the form's own field where it has one, else as a message."""
+    if form is not None:
+        field = refusal.field if refusal.field in form.fields else None
+        form.add_error(field, refusal.message)
+        return
+    messages.error(request, refusal.message)
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, plus: a `Refused` is a 400 with its message on its field."""
+    from rest_framework.exceptions import ValidationError
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, Refused):
+        exc = ValidationError(exc.as_errors())
+    return exception_handler(exc, context)
