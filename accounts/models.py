@@ -8,23 +8,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from .scoping import scope_to_area
 from .validators import validate_png_image
 
 # A path prefix no region path starts with (paths start with a digit).
 NO_AREA = "!"
-
-
-def ancestor_paths(path):
-    """The paths of the place whose path is given and of every place above it, top first."""
-    codes = [code for code in (path or "").split("/") if code]
-    return ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
-
-
-def path_at_level(path, level):
-    """The path of the place at `level` (Region.Level) that contains the given path, or None
-    when the path is above that level."""
-    ancestors = ancestor_paths(path)
-    return ancestors[level - 1] if len(ancestors) >= level else None
 
 
 class AreaScopedQuerySet(models.QuerySet):
@@ -35,8 +23,6 @@ class AreaScopedQuerySet(models.QuerySet):
     """
 
     def visible_to(self, user):
-        from .scoping import scope_to_area
-
         return scope_to_area(self, user)
 
     def within(self, path):
@@ -46,8 +32,6 @@ class AreaScopedQuerySet(models.QuerySet):
         """visible_to(user).within(path) as one prefix condition: the same prefix twice makes
         PostgreSQL square its row estimate (a city's 80,000 cases guessed as 600) and pick
         plans for a handful of rows."""
-        from .scoping import scope_to_area
-
         if user is None or not user.is_authenticated:
             return self.none()
         area_path = user.area_path

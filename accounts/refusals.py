@@ -24,9 +24,24 @@ class Refused(Exception):
         self.message = message
         self.field = field
 
-    def as_errors(self):
-        """The refusal as DRF / form errors: {field or non_field_errors: [message]}."""
-        return {self.field or NON_FIELD: [self.message]}
+    def details(self):
+        """What a caller needs beyond the sentence (ids of the records in the way); typed data."""
+        return {}
+
+    def as_response_data(self):
+        """The body of the API's 400: the sentence as `detail` and on its field, plus details."""
+        return {"detail": self.message, self.field or NON_FIELD: [self.message], **self.details()}
+
+
+def refusal_from_form(form):
+    """A form's errors as one refusal: every message, each after its field's label."""
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label}：{'、'.join(errors)}" if label else "、".join(errors))
+    first = next(iter(form.errors), None)
+    field = first if first in form.fields else None
+    return Refused("；".join(parts), field=field)
 
 
 def show_refusal(request, refusal, form=None):
@@ -40,9 +55,10 @@ def show_refusal(request, refusal, form=None):
 
 def api_exception_handler(exc, context):
     """DRF's handler, plus: a `Refused` is a 400 with its message on its field."""
-    from rest_framework.exceptions import ValidationError
+    from rest_framework import status
+    from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
     if isinstance(exc, Refused):
-        exc = ValidationError(exc.as_errors())
+        return Response(exc.as_response_data(), status=status.HTTP_400_BAD_REQUEST)
     return exception_handler(exc, context)

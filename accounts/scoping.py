@@ -6,8 +6,11 @@ Every view, API endpoint and export goes through `scope_to_area` (usually as
 never shown, and its existence is not confirmed.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from .paths import ancestor_paths
 
 
 def scope_to_area(queryset, user, path_field=None):
@@ -20,14 +23,36 @@ def scope_to_area(queryset, user, path_field=None):
     return queryset.filter(**{f"{path_field}__startswith": area_path})
 
 
+def scope_to_area_and_above(queryset, user, path_field):
+    """Rows placed inside the user's area or at a place above it (their county's departments,
+    the city's campaign), never at a sibling's: what a user works with but does not own."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    area_path = user.area_path
+    if area_path is None:
+        return queryset
+    return queryset.filter(
+        Q(**{f"{path_field}__startswith": area_path})
+        | Q(**{f"{path_field}__in": ancestor_paths(area_path)})
+    )
+
+
 def get_visible_or_404(queryset, user, **lookup):
     return get_object_or_404(scope_to_area(queryset, user), **lookup)
 
 
+def in_area(user, path):
+    """Whether a region path lies inside the user's area: the test for one object already in
+    hand, as `visible_to` is for a queryset."""
+    if user is None or not user.is_authenticated:
+        return False
+    area_path = user.area_path
+    return area_path is None or (path or "").startswith(area_path)
+
+
 def ensure_in_area(user, path):
     """Refuse (404) a region path outside the user's area, e.g. a township chosen in a form."""
-    area_path = user.area_path
-    if area_path is not None and not (path or "").startswith(area_path):
+    if not in_area(user, path):
         raise Http404("不在您的管辖范围内。")
 
 

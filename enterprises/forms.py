@@ -191,7 +191,7 @@ class EnterpriseForm(forms.ModelForm):
         return data
 
     def add_refusal(self, exc):
-        """Show a service refusal (EnterpriseRefused or ValidationError) on the form."""
+        """Show a service refusal (Refused or ValidationError) on the form."""
         for field, messages in refusal_errors(exc).items():
             target = field if field in self.fields else None
             for message in messages:

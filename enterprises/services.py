@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.bulk import bulk_insert_with_history
 from accounts.models import Region, Role
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from .duplicates import similar_enterprises
@@ -68,16 +69,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-class EnterpriseRefused(Exception):
-    """A save the rules refuse; `message` is shown to the user as is, `field` names the input."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class DuplicateCreditCode(EnterpriseRefused):
+class DuplicateCreditCode(Refused):
     def __init__(self, existing, *, visible):
         self.existing = existing
         self.visible = visible
@@ -94,8 +86,18 @@ class DuplicateCreditCode(EnterpriseRefused):
             )
         super().__init__(message, field="credit_code")
 
+    def details(self):
+        existing = self.existing
+        return {
+            "existing": {
+                "name": existing.name,
+                "township": existing.township.name,
+                "id": existing.pk if self.visible else None,
+            }
+        }
 
-class SimilarEnterprisesFound(EnterpriseRefused):
+
+class SimilarEnterprisesFound(Refused):
     def __init__(self, similar):
         self.similar = similar
         names = "、".join(f"“{enterprise.name}”（{reason}）" for enterprise, reason in similar)
@@ -104,8 +106,16 @@ class SimilarEnterprisesFound(EnterpriseRefused):
             "确认不是同一企业的，勾选“仍然保存”后再提交。"
         )
 
+    def details(self):
+        return {
+            "similar": [
+                {"id": other.pk, "name": other.name, "address": other.address, "reason": reason}
+                for other, reason in self.similar
+            ]
+        }
 
-class StaleEdit(EnterpriseRefused):
+
+class StaleEdit(Refused):
     def __init__(self):
         super().__init__("这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。")
 
@@ -127,13 +137,13 @@ def check_place(data, user):
     """The township must be a township inside the user's area, the village one of its villages."""
     township = data.get("township")
     if township is None:
-        raise EnterpriseRefused("请选择所在乡镇。", field="township")
+        raise Refused("请选择所在乡镇。", field="township")
     if township.level != Region.Level.TOWNSHIP:
-        raise EnterpriseRefused("所在乡镇必须是乡镇（街道、农场）一级的区域。", field="township")
+        raise Refused("所在乡镇必须是乡镇（街道、农场）一级的区域。", field="township")
     ensure_in_area(user, township.path)
     village = data.get("village")
     if village is not None and village.parent_id != township.pk:
-        raise EnterpriseRefused(f"“{village.name}”不属于{township.name}。", field="village")
+        raise Refused(f"“{village.name}”不属于{township.name}。", field="village")
 
 
 def check_duplicates(enterprise, user, *, confirm_similar, check_similar=True):
@@ -180,7 +190,7 @@ def save_with_history(enterprise, by, reason=None):
 def create_enterprise(data, *, by, confirm_similar=False, reason=None):
     """Put a new enterprise on the ledger. `data` maps EDITABLE_FIELDS to cleaned values
     (township/village as Region objects). Raises PermissionDenied, Http404 (outside the
-    user's area), EnterpriseRefused (and its subclasses) or ValidationError."""
+    user's area), Refused (and its subclasses) or ValidationError."""
     check_can_edit(by)
     check_place(data, by)
     enterprise = Enterprise(created_by=by)
@@ -233,10 +243,6 @@ def refusal_errors(exc):
 
 
 # --- Excel import: stage a preview, then commit it all-or-nothing -------------------------
-
-
-class ImportRefused(EnterpriseRefused):
-    pass
 
 
 def check_can_import(user):
@@ -374,9 +380,9 @@ def commit_import(batch, *, by):
         township = locked.township
         ensure_in_area(by, township.path)
         if locked.state != ImportBatch.State.PREVIEW:
-            raise ImportRefused("这个文件已经导入过了，不能重复导入。")
+            raise Refused("这个文件已经导入过了，不能重复导入。")
         if locked.error_count:
-            raise ImportRefused(
+            raise Refused(
                 f"还有 {locked.error_count} 行有错误，请在 Excel 中改正后重新上传，再确认导入。"
             )
         rows = locked.rows
@@ -390,7 +396,7 @@ def commit_import(batch, *, by):
             try:
                 clean_imported(enterprise, verdicts)
             except ValidationError as exc:
-                raise ImportRefused(
+                raise Refused(
                     f"“{enterprise.name}”：{'；'.join(exc.messages)}，未导入任何企业。"
                 ) from None
         try:
@@ -402,7 +408,7 @@ def commit_import(batch, *, by):
                     change_reason=f"Excel 导入：{locked.file_name}"[:100],
                 )
         except IntegrityError:
-            raise ImportRefused(
+            raise Refused(
                 "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
             ) from None
         for row, enterprise in zip(fresh, created, strict=True):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Region
 from accounts.pagination import EstimatedCountPaginator
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 
 from . import services
@@ -230,7 +231,7 @@ def save_form(request, form, enterprise=None):
         form.add_refusal(exc)
         form.duplicate_of = exc.existing if exc.visible else None
         return None, []
-    except (services.EnterpriseRefused, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         form.add_refusal(exc)
         return None, []
 
@@ -348,7 +349,7 @@ def import_commit(request, token):
     batch = own_batch(request, token)
     try:
         batch = services.commit_import(batch, by=request.user)
-    except services.EnterpriseRefused as exc:
+    except Refused as exc:
         messages.error(request, exc.message)
         return redirect("enterprises:import_preview", token=batch.token)
     messages.success(

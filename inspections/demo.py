@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.bulk import insert_rows
 from accounts.models import Organisation, Role, User
+from accounts.refusals import Refused
 from enterprises.models import Enterprise
 
 from .models import (
@@ -28,7 +29,6 @@ from .models import (
     TipChannel,
 )
 from .services import (
-    InspectionRefused,
     assign_tip,
     complete_transfer,
     file_tip,
@@ -164,7 +164,7 @@ def _look_backs(context, rng, today, townships, governments, users_by_org):
                 },
                 findings="夜间恢复生产，死灰复燃。" if relapse else "已取缔到位，未见反弹。",
             )
-        except InspectionRefused:
+        except Refused:
             continue
     # 整改未到位 found on a case still in progress: recorded against it by the workflow.
     open_case = (
@@ -176,7 +176,7 @@ def _look_backs(context, rng, today, townships, governments, users_by_org):
     )
     county_user = User.objects.filter(username="county").first()
     if open_case is not None and county_user is not None:
-        with contextlib.suppress(InspectionRefused):
+        with contextlib.suppress(Refused):
             record_inspection(
                 by=county_user,
                 inspection_type=InspectionType.PATROL,

@@ -12,7 +12,8 @@ import datetime
 from types import SimpleNamespace
 
 from accounts.bulk import insert_rows
-from accounts.models import Organisation, Region, Role, User, path_at_level
+from accounts.models import Organisation, Region, Role, User
+from accounts.paths import path_at_level
 from enterprises.models import Enterprise
 
 from .checklists import ensure_campaigns
@@ -26,8 +27,8 @@ from .models import (
     Disposal,
     Requirement,
 )
-from .services import county_code
-from .step_services import step_plan
+from .workflow import county_code
+from .workflow.steps import step_plan
 
 S = CaseState
 A = CaseEvent.Action

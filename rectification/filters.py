@@ -6,7 +6,8 @@ import django_filters
 from django.db.models import Q
 
 from accounts.filters import YesNoFilter
-from accounts.models import Organisation, Region, ancestor_paths
+from accounts.models import Organisation, Region
+from accounts.scoping import scope_to_area_and_above
 
 from .models import Campaign, Case, CaseState, Disposal
 
@@ -29,17 +30,10 @@ def campaign_choices(request):
 def unit_choices(request):
     """Units that may be responsible in the user's area: those inside it and the county's
     (or city's) departments above it."""
-    user = _user(request)
-    if user is None or not user.is_authenticated:
-        return Organisation.objects.none()
-    area = user.area_path
     queryset = Organisation.objects.select_related("region").order_by(
         "region__path", "kind", "name"
     )
-    if area is None:
-        return queryset
-    ancestors = ancestor_paths(area)
-    return queryset.filter(Q(region__path__startswith=area) | Q(region__path__in=ancestors))
+    return scope_to_area_and_above(queryset, _user(request), "region__path")
 
 
 class CaseFilter(django_filters.FilterSet):

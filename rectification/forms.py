@@ -1,9 +1,10 @@
-"""Browser forms of the case workflow. They only collect and check input; the services in
-services.py decide whether the change is allowed and make it."""
+"""Browser forms of the case workflow. They only collect and check input; the workflow
+(rectification.workflow) decides whether the change is allowed and make it."""
 
 from django import forms
 
-from accounts.models import Organisation, Role, User, ancestor_paths
+from accounts.models import Organisation, Role, User
+from accounts.paths import ancestor_paths
 from enterprises.models import Enterprise
 
 from .evidence import validate_evidence_image
@@ -82,6 +83,14 @@ class StyledForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
+class CaseForm(StyledForm):
+    """The input of a transition on one case; the case is at hand for choices and defaults."""
+
+    def __init__(self, *args, case=None, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+
 class ProposeForm(StyledForm):
     enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
     campaign = forms.ModelChoiceField(label="专项行动", queryset=Campaign.objects.none())
@@ -93,7 +102,7 @@ class ProposeForm(StyledForm):
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(is_active=True)
 
 
-class DetermineForm(DeadlineChoiceMixin, StyledForm):
+class DetermineForm(DeadlineChoiceMixin, CaseForm):
     disposal = forms.ChoiceField(
         label="分类处置", choices=[("", "—— 请选择 ——"), *Disposal.choices]
     )
@@ -116,22 +125,28 @@ class DetermineForm(DeadlineChoiceMixin, StyledForm):
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
+        # The township government and person the case was opened with, unless changed.
+        kwargs.setdefault(
+            "initial",
+            {
+                "responsible_unit": case.responsible_unit_id,
+                "responsible_person": case.responsible_person,
+            },
+        )
+        super().__init__(*args, case=case, **kwargs)
         ancestors = ancestor_paths(case.region_path)
         self.fields["responsible_unit"].queryset = Organisation.objects.filter(
             region__path__in=ancestors
         ).order_by("-region__level", "kind", "name")
 
 
-class NoteForm(StyledForm):
+class NoteForm(CaseForm):
+    """The note of a transition; where the note is required, the service says so."""
+
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RequiredNoteForm(StyledForm):
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class FailVerificationForm(DeadlineChoiceMixin, StyledForm):
+class FailVerificationForm(DeadlineChoiceMixin, CaseForm):
     deadline_fields = ("new_deadline", "working_days")
 
     note = forms.CharField(label="验收不通过的原因", widget=forms.Textarea(attrs={"rows": 2}))
@@ -139,7 +154,7 @@ class FailVerificationForm(DeadlineChoiceMixin, StyledForm):
     working_days = working_days_field()
 
 
-class ExtendForm(DeadlineChoiceMixin, StyledForm):
+class ExtendForm(DeadlineChoiceMixin, CaseForm):
     deadline_fields = ("new_deadline", "working_days")
 
     new_deadline = forms.DateField(label="新的整治期限", required=False, widget=DATE_WIDGET)
@@ -148,7 +163,7 @@ class ExtendForm(DeadlineChoiceMixin, StyledForm):
     approver = forms.ModelChoiceField(label="批准人", queryset=User.objects.none())
 
     def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, case=case, **kwargs)
         ancestors = ancestor_paths(case.region_path)
         self.fields["approver"].queryset = User.objects.filter(
             role__in=[Role.COUNTY_OFFICE, Role.CITY_OFFICE],

@@ -4,7 +4,10 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from .models import Case, CaseState, Disposal, Requirement
+from accounts.scoping import in_area
+
+from .models import Campaign, Case, CaseState, Disposal, Requirement
+from .workflow import PROPOSERS, propose_case
 
 # 完成情况 while the work is under way, by 整治要求 (seed 004 注4), falling back on the disposal.
 IN_PROGRESS_TEXT = {
@@ -87,8 +90,6 @@ class CaseColumnsProvider:
 
 def case_detail_links(enterprise, user):
     """Links to the enterprise's cases; a proposer also gets "上报整治案件" when it has none."""
-    from .services import PROPOSERS
-
     cases = getattr(enterprise, "ledger_cases", None)
     if cases is None:
         cases = list(Case.objects.visible_to(user).filter(enterprise=enterprise).order_by("-id"))
@@ -96,9 +97,12 @@ def case_detail_links(enterprise, user):
         (f"整治案件 {case.number}", reverse("rectification:case_detail", args=[case.pk]))
         for case in cases
     ]
-    area = user.area_path
-    in_area = area is None or enterprise.region_path.startswith(area)
-    if not cases and in_area and user.has_role(*PROPOSERS) and not user.is_read_only:
+    if (
+        not cases
+        and in_area(user, enterprise.region_path)
+        and user.has_role(*PROPOSERS)
+        and not user.is_read_only
+    ):
         links.append(
             ("上报整治案件", f"{reverse('rectification:case_propose')}?enterprise={enterprise.pk}")
         )
@@ -109,9 +113,6 @@ def open_case_for_imported_row(enterprise, columns, by):
     """An imported old ledger row that carries 整治要求/整治期限/完成情况 gets a case at 排查发现 in
     the importer's latest active campaign, with the old values quoted on the timeline. The old
     values are not applied as state: determination and closure still go through the workflow."""
-    from .models import Campaign
-    from .services import PROPOSERS, propose_case
-
     if not any(columns.values()) or not by.has_role(*PROPOSERS):
         return None
     campaign = (

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.scoping import scope_to_area_and_above
 from enterprises.models import Enterprise, Industry
 
 from .evidence import EvidenceUploadTo, validate_evidence_image
@@ -99,18 +100,12 @@ class ChecklistStep(models.Model):
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A campaign is seen by users under its region and by users inside it (a county user
-        works in the city's campaign); a campaign without region applies everywhere."""
+        works in the city's campaign), never by a sibling's; one without region applies
+        everywhere."""
         if user is None or not user.is_authenticated:
             return self.none()
-        area = user.area_path
-        if area is None:
-            return self
-        codes = [code for code in area.split("/") if code]
-        ancestors = ["/".join(codes[: index + 1]) + "/" for index in range(len(codes))]
-        return self.filter(
-            Q(region__isnull=True)
-            | Q(region__path__startswith=area)
-            | Q(region__path__in=ancestors)
+        return self.filter(region__isnull=True) | scope_to_area_and_above(
+            self.filter(region__isnull=False), user, "region__path"
         )
 
 
@@ -193,7 +188,7 @@ class CaseQuerySet(AreaScopedQuerySet):
 
 
 class Case(models.Model):
-    """一企一策: what happens to one enterprise in one campaign, moved only by services.py."""
+    """一企一策: what happens to one enterprise in one campaign, moved only by the workflow (workflow/cases.py)."""
 
     area_path_field = "region_path"
 

@@ -15,7 +15,8 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from accounts.models import Organisation, Region, path_at_level
+from accounts.models import Organisation, Region
+from accounts.paths import path_at_level
 
 from .models import Case, CaseState
 from .notification_models import Notification, Reminder

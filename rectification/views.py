@@ -1,7 +1,6 @@
-"""Case pages: the filtered list, the case page (steps, evidence, buttons, timeline), the
-transition POSTs, campaigns and the notices. Views are thin: every change goes through services."""
-
-import contextlib
+"""Case pages: the filtered list, the case page (steps, evidence, the buttons of the
+transitions table, timeline), the one transition POST, campaigns and the notices. Views are
+thin: every change goes through the workflow."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,24 +13,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.pagination import EstimatedCountPaginator
+from accounts.refusals import Refused, refusal_from_form, show_refusal
 from accounts.scoping import get_visible_or_404
 
-from . import services
+from . import workflow
 from .deadlines import deadline_warning
 from .filters import CaseFilter
-from .forms import (
-    ConfirmStepForm,
-    DetermineForm,
-    ExtendForm,
-    FailVerificationForm,
-    NoteForm,
-    PhotoForm,
-    ProposeForm,
-    RequiredNoteForm,
-)
+from .forms import ConfirmStepForm, PhotoForm
 from .models import Campaign, Case, CaseStep, EvidencePhoto
 from .notification_models import Notification
 from .notifications import mark_read
+from .workflow import CASE_TRANSITIONS, TRANSITIONS
 
 PAGE_SIZE = 50
 
@@ -59,7 +51,7 @@ def case_list(request):
             "filter": case_filter,
             "page": page,
             "query": query.urlencode(),
-            "can_propose": request.user.has_role(*services.PROPOSERS)
+            "can_propose": request.user.has_role(*TRANSITIONS["propose"].roles)
             and not request.user.is_read_only,
         },
     )
@@ -90,148 +82,45 @@ def case_detail(request, pk):
     )
     user = request.user
     for step in steps:
-        step.user_can_confirm = case.state == "in_progress" and services.can_confirm_step(
+        step.user_can_confirm = case.state == "in_progress" and workflow.can_confirm_step(
             user, step
         )
-        step.user_can_add_photos = case.state == "in_progress" and services.can_add_photos(
+        step.user_can_add_photos = case.state == "in_progress" and workflow.can_add_photos(
             user, step
         )
         # One form per step, each with its own element ids.
         step.confirm_form = ConfirmStepForm(auto_id=f"id_step{step.pk}_%s")
         step.photo_form = PhotoForm(auto_id=f"id_photo{step.pk}_%s")
-    actions = services.available_actions(case, user)
     context = {
         "case": case,
         "steps": steps,
         "events": case.events.select_related("actor").order_by("created_at", "id"),
         "extensions": case.extensions.select_related("approver", "requested_by"),
-        "actions": actions,
+        "actions": [
+            (transition, transition.form(case=case))
+            for transition in workflow.available_transitions(case, user)
+        ],
         "is_overdue": case.is_overdue(),
-        "determine_form": DetermineForm(
-            case=case,
-            initial={
-                "responsible_unit": case.responsible_unit_id,
-                "responsible_person": case.responsible_person,
-            },
-        )
-        if "determine" in actions
-        else None,
-        "fail_form": FailVerificationForm(),
-        "extend_form": ExtendForm(case=case) if "extend" in actions else None,
-        "note_form": NoteForm(),
-        "required_note_form": RequiredNoteForm(),
     }
     return render(request, "rectification/case_detail.html", context)
-
-
-def _form_errors(form):
-    return "；".join(
-        f"{form.fields[field].label if field in form.fields else ''}：{'、'.join(errors)}".lstrip(
-            "："
-        )
-        for field, errors in form.errors.items()
-    )
-
-
-def _with_version(case, request):
-    with contextlib.suppress(TypeError, ValueError):
-        case.version = int(request.POST.get("version", case.version))
-    return case
-
-
-SUCCESS_MESSAGES = {
-    "determine": "案件已认定。",
-    "start": "已开始整治。",
-    "submit": "已提请验收。",
-    "fail_verification": "验收不通过，案件已退回整治并设定新期限。",
-    "close": "案件已验收销号。",
-    "reopen": "已认定反弹，案件重新进入整治。",
-    "shortfall": "已记录整改未到位。",
-    "flag_quasi": "已标记为类散乱污。",
-    "extend": "整治期限已延长。",
-}
-
-
-# Actions that set a deadline, possibly counted in working days.
-DEADLINE_ACTIONS = {"determine", "fail_verification", "extend", "reopen"}
-
-
-def run_action(case, action, data, user):
-    """Validate the input of one transition and call its service. Shared with the API.
-
-    Returns the case; raises TransitionRefused (also for invalid input)."""
-    if action == "determine":
-        form = DetermineForm(data, case=case)
-        if not form.is_valid():
-            raise services.TransitionRefused(_form_errors(form))
-        values = form.cleaned_data
-        return services.determine_case(
-            case,
-            by=user,
-            disposal=values["disposal"],
-            requirement=values["requirement"],
-            measures=values["measures"],
-            responsible_unit=values["responsible_unit"],
-            responsible_person=values["responsible_person"],
-            deadline=values["deadline"],
-            working_days=values["working_days"],
-            note=values["note"],
-            destination_park=values["destination_park"],
-            relocation_deadline=values["relocation_deadline"],
-        )
-    if action == "fail_verification":
-        form = FailVerificationForm(data)
-        if not form.is_valid():
-            raise services.TransitionRefused(_form_errors(form))
-        return services.fail_verification(
-            case,
-            by=user,
-            new_deadline=form.cleaned_data["new_deadline"],
-            working_days=form.cleaned_data["working_days"],
-            note=form.cleaned_data["note"],
-        )
-    if action == "extend":
-        form = ExtendForm(data, case=case)
-        if not form.is_valid():
-            raise services.TransitionRefused(_form_errors(form))
-        return services.extend_deadline(
-            case,
-            by=user,
-            new_deadline=form.cleaned_data["new_deadline"],
-            working_days=form.cleaned_data["working_days"],
-            reason=form.cleaned_data["reason"],
-            approver=form.cleaned_data["approver"],
-        )
-    simple = {
-        "start": services.start_remediation,
-        "submit": services.submit_for_verification,
-        "close": services.close_case,
-    }
-    with_required_note = {
-        "reopen": services.reopen_for_relapse,
-        "shortfall": services.record_shortfall,
-        "flag_quasi": services.flag_quasi,
-    }
-    note = (data.get("note") or "").strip()
-    if action in simple:
-        return simple[action](case, by=user, note=note)
-    if action in with_required_note:
-        return with_required_note[action](case, by=user, note=note)
-    raise Http404("没有这个操作。")
 
 
 @login_required
 @require_POST
 def case_action(request, pk, action):
-    case = _with_version(_case_for(request, pk), request)
+    """Any transition of the table, by its key; the form and the rule are the transition's."""
+    transition = CASE_TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404("没有这个操作。")
+    case = _case_for(request, pk)
     try:
-        case = run_action(case, action, request.POST, request.user)
-    except services.TransitionRefused as refusal:
-        messages.error(request, refusal.message)
+        case = workflow.run_transition(case, transition.key, request.POST, request.user)
+    except Refused as refusal:
+        show_refusal(request, refusal)
     else:
-        messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
+        messages.success(request, transition.success)
         warning = deadline_warning(case)
-        if action in DEADLINE_ACTIONS and warning:
+        if transition.sets_deadline and warning:
             messages.warning(request, warning)
     return redirect("rectification:case_detail", pk=pk)
 
@@ -247,10 +136,10 @@ def step_confirm(request, pk, step_pk):
     _case, step = _step_for(request, pk, step_pk)
     form = ConfirmStepForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        show_refusal(request, refusal_from_form(form))
         return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
     try:
-        services.confirm_step(
+        workflow.confirm_step(
             step,
             by=request.user,
             done_on=form.cleaned_data["done_on"],
@@ -258,8 +147,8 @@ def step_confirm(request, pk, step_pk):
             note=form.cleaned_data["note"],
             photos=form.cleaned_data["photos"],
         )
-    except services.TransitionRefused as refusal:
-        messages.error(request, refusal.message)
+    except Refused as refusal:
+        show_refusal(request, refusal)
     else:
         messages.success(request, f"“{step.name}”已确认完成。")
     return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
@@ -271,14 +160,14 @@ def step_photos(request, pk, step_pk):
     _case, step = _step_for(request, pk, step_pk)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        show_refusal(request, refusal_from_form(form))
     else:
         try:
-            saved = services.add_step_photos(
+            saved = workflow.add_step_photos(
                 step, by=request.user, photos=form.cleaned_data["photos"]
             )
-        except services.TransitionRefused as refusal:
-            messages.error(request, refusal.message)
+        except Refused as refusal:
+            show_refusal(request, refusal)
         else:
             messages.success(request, f"已上传 {len(saved)} 张照片。")
     return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
@@ -286,27 +175,28 @@ def step_photos(request, pk, step_pk):
 
 @login_required
 def case_propose(request):
+    propose = TRANSITIONS["propose"]
     user = request.user
-    if user.is_read_only or not user.has_role(*services.PROPOSERS):
+    if user.is_read_only or not user.has_role(*propose.roles):
         messages.error(request, "只有乡镇填报员、乡镇负责人和县整治办可以上报整治案件。")
         return redirect("rectification:case_list")
     if request.method == "POST":
-        form = ProposeForm(request.POST, user=request.user)
+        form = propose.form(request.POST, user=user)
         if form.is_valid():
             try:
-                case = services.propose_case(
+                case = workflow.propose_case(
                     form.cleaned_data["enterprise"],
                     campaign=form.cleaned_data["campaign"],
-                    by=request.user,
+                    by=user,
                     note=form.cleaned_data["note"],
                 )
-            except services.TransitionRefused as refusal:
-                form.add_error(None, refusal.message)
+            except Refused as refusal:
+                show_refusal(request, refusal, form)
             else:
-                messages.success(request, f"已上报整治案件 {case.number}。")
+                messages.success(request, propose.success.format(case=case))
                 return redirect("rectification:case_detail", pk=case.pk)
     else:
-        form = ProposeForm(initial={"enterprise": request.GET.get("enterprise")}, user=request.user)
+        form = propose.form(initial={"enterprise": request.GET.get("enterprise")}, user=user)
     return render(request, "rectification/case_propose.html", {"form": form})
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 from rectification.evidence import validate_evidence_image
 
@@ -17,12 +18,6 @@ from .models_accountability import AccountabilityAction, AccountabilityKind
 MAX_NOTICE_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 RECORDING_ROLES = (Role.COUNTY_OFFICE, Role.CITY_OFFICE, Role.ADMINISTRATOR)
-
-
-class AccountabilityRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def can_record(user):
@@ -60,18 +55,18 @@ def record_action(organisation, *, by, kind, taken_on, reason, notice, person=""
         raise PermissionDenied("只有县整治办或市整治办可以记录问责。")
     ensure_in_area(by, organisation.region.path)
     if kind not in AccountabilityKind.values:
-        raise AccountabilityRefused("问责方式只能是提醒、约谈或通报。")
+        raise Refused("问责方式只能是提醒、约谈或通报。")
     reason = (reason or "").strip()
     if not reason:
-        raise AccountabilityRefused("请填写问责事由。")
+        raise Refused("请填写问责事由。")
     if taken_on is None:
-        raise AccountabilityRefused("请填写问责日期。")
+        raise Refused("请填写问责日期。")
     if taken_on > timezone.localdate():
-        raise AccountabilityRefused("问责日期不能晚于今天。")
+        raise Refused("问责日期不能晚于今天。")
     try:
         extension = validate_notice(notice)
     except ValidationError as error:
-        raise AccountabilityRefused(error.messages[0]) from error
+        raise Refused(error.messages[0]) from error
     action = AccountabilityAction(
         organisation=organisation,
         kind=kind,

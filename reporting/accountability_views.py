@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 
 from .accountability import SCORE_RULE, accountability_list
 from .accountability_export import accountability_report
 from .accountability_forms import AccountabilityActionForm
-from .accountability_services import AccountabilityRefused, can_record, record_action
+from .accountability_services import can_record, record_action
 from .dashboard import check_dashboard_access, dashboard_region
 from .excel import report_bytes
 from .exports import xlsx_response
@@ -61,7 +62,7 @@ def unit_history(request, pk):
             data = form.cleaned_data
             try:
                 action = record_action(unit, by=user, **data)
-            except AccountabilityRefused as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, f"已记录对{unit.name}的{action.get_kind_display()}。")

@@ -21,7 +21,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Organisation, Region, path_at_level
+from accounts.models import Organisation, Region
+from accounts.paths import path_at_level
 from enterprises.ledger import register_bulk_change_listener
 from enterprises.models import Enterprise
 from inspections.models import Inspection

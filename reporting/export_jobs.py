@@ -26,6 +26,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 from enterprises.filters import EnterpriseFilter
 from enterprises.ledger import ledger_rows
@@ -44,14 +45,6 @@ KIND_TABLE = "table"
 PROGRESS_EVERY = 500
 # A filtered ledger longer than this is exported in the background; shorter ones download at once.
 DEFAULT_LONG_EXPORT_ROWS = 5000
-
-
-class ExportRefused(Exception):
-    """A request the rules do not allow; the message is shown to the user as is."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def long_export_rows():
@@ -96,10 +89,10 @@ def request_ledger_export(*, by, query):
     check_requester(by)
     filterset = ledger_filter(query, by)
     if filterset.is_bound and not filterset.is_valid():
-        raise ExportRefused("筛选条件有误，未能导出：" + filter_errors(filterset))
+        raise Refused("筛选条件有误，未能导出：" + filter_errors(filterset))
     region = ledger_place(filterset, by)
     if region is None:
-        raise ExportRefused("没有可导出的区域。")
+        raise Refused("没有可导出的区域。")
     title = f"{region.name}小散乱污企业排查台账"
     return _create(KIND_LEDGER, title, region, by, {"query": query or ""})
 
@@ -109,10 +102,10 @@ def request_table_export(*, by, key, region, period):
     check_requester(by)
     table = get_table(key)
     if table is None:
-        raise ExportRefused("没有这张报表。")
+        raise Refused("没有这张报表。")
     ensure_in_area(by, region.path)
     if not table.can_view(region):
-        raise ExportRefused(f"“{table.name}”不能按{region.get_level_display()}导出。")
+        raise Refused(f"“{table.name}”不能按{region.get_level_display()}导出。")
     title = f"{table.title_for(region)}（{period.label}）"
     return _create(KIND_TABLE, title, region, by, {"table": key, "period": period.key})
 
@@ -210,7 +203,7 @@ def ledger_report(job, user):
 
     filterset = ledger_filter(job.parameters.get("query", ""), user)
     if filterset.is_bound and not filterset.is_valid():
-        raise ExportRefused("筛选条件有误，未能导出：" + filter_errors(filterset))
+        raise Refused("筛选条件有误，未能导出：" + filter_errors(filterset))
     queryset = filterset.qs
     total = queryset.count()
     record_progress(job, 0, total)
@@ -235,11 +228,11 @@ def ledger_report(job, user):
 def table_report(job, user):
     table = get_table(job.parameters.get("table", ""))
     if table is None:
-        raise ExportRefused("这张报表已停用。")
+        raise Refused("这张报表已停用。")
     try:
         period = Period.parse(job.parameters.get("period", ""))
     except InvalidPeriod as error:
-        raise ExportRefused(str(error)) from error
+        raise Refused(str(error)) from error
     region = job.region
     organisation = user.organisation if user.region == region else None
     report = draft_report(table, region, period, organisation, user)
@@ -266,7 +259,7 @@ def run_export(job_id):
             write_report(report, stream)
             stream.seek(0)
             finish_job(job, stream, filename, report.rows.count)
-    except ExportRefused as error:
+    except Refused as error:
         fail_job(job.pk, error.message)
         return ExportJob.State.FAILED
     except Http404:

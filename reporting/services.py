@@ -1,6 +1,6 @@
 """The only way a submission changes: one function per transition, each checking role and rule,
 then writing the change in one transaction. Views and the API call these; a refusal is a
-`SubmissionRefused` (or PermissionDenied for a wrong role) with a Chinese message, and
+`Refused` (or PermissionDenied for a wrong role) with a Chinese message, and
 changes nothing.
 
     submit_table      → 已报送 (version 1)
@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, Role, User
+from accounts.refusals import Refused
 
 from .digest import compute_digest, verification_code
 from .models import Submission
@@ -37,14 +38,6 @@ REVIEWER_ROLES = {
 }
 
 
-class SubmissionRefused(Exception):
-    """A transition the rules do not allow; the message is shown to the user as is."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
 def eligible_signers(organisation):
     """Who may sign for this organisation: the township head, or the county office's staff."""
     roles = SIGNER_ROLES.get(organisation.region.level, ())
@@ -61,7 +54,7 @@ def check_can_submit(table, region, by):
     if organisation is None or organisation.region_id != region.id:
         raise PermissionDenied("只能报送本单位所在区域的报表。")
     if not table.can_submit(region):
-        raise SubmissionRefused(f"“{table.name}”不由{region.get_level_display()}一级报送。")
+        raise Refused(f"“{table.name}”不由{region.get_level_display()}一级报送。")
     if organisation.kind != SUBMITTER_ORGANISATION_KINDS.get(region.level) or not by.has_role(
         *SUBMITTER_ROLES.get(region.level, ())
     ):
@@ -71,11 +64,9 @@ def check_can_submit(table, region, by):
 
 def check_signer(organisation, signed_by):
     if signed_by is None:
-        raise SubmissionRefused("请选择签字负责人。")
+        raise Refused("请选择签字负责人。")
     if not eligible_signers(organisation).filter(pk=signed_by.pk).exists():
-        raise SubmissionRefused(
-            "签字负责人必须是本单位的主要负责同志（乡镇负责人或县整治办负责人）。"
-        )
+        raise Refused("签字负责人必须是本单位的主要负责同志（乡镇负责人或县整治办负责人）。")
 
 
 def build_snapshot(table, region, organisation, period, version):
@@ -138,7 +129,7 @@ def _create_version(table, region, organisation, period, version, *, by, signed_
                 previous=previous,
             )
     except IntegrityError as error:
-        raise SubmissionRefused(
+        raise Refused(
             f"{region.name}{period.label}的“{table.name}”已经报送，不能重复报送；"
             "如需修改，请待上级退回后重新报送。"
         ) from error
@@ -149,7 +140,7 @@ def submit_table(table_key, region, period, *, by, signed_by):
     """Freeze the table's current numbers for the period and send version 1 upward."""
     table = get_table(table_key)
     if table is None:
-        raise SubmissionRefused("没有这张报表。")
+        raise Refused("没有这张报表。")
     organisation = check_can_submit(table, region, by)
     check_signer(organisation, signed_by)
     existing = (
@@ -159,10 +150,8 @@ def submit_table(table_key, region, period, *, by, signed_by):
     )
     if existing is not None:
         if existing.state == Submission.State.RETURNED:
-            raise SubmissionRefused(
-                f"本期报表已被退回（第{existing.version}版），请在该版本页面“重新报送”。"
-            )
-        raise SubmissionRefused(
+            raise Refused(f"本期报表已被退回（第{existing.version}版），请在该版本页面“重新报送”。")
+        raise Refused(
             f"{region.name}{period.label}的“{table.name}”已经报送（第{existing.version}版，"
             f"{existing.get_state_display()}），不能重复报送。"
         )
@@ -193,7 +182,7 @@ def accept_submission(submission, *, by):
     submission = _lock(submission)
     check_can_review(submission, by)
     if submission.state != Submission.State.SUBMITTED:
-        raise SubmissionRefused(
+        raise Refused(
             f"该报表当前状态为“{submission.get_state_display()}”，只有“已报送”的报表可以接收。"
         )
     submission.state = Submission.State.ACCEPTED
@@ -207,11 +196,11 @@ def accept_submission(submission, *, by):
 def return_submission(submission, *, by, reason):
     reason = (reason or "").strip()
     if not reason:
-        raise SubmissionRefused("退回时必须填写退回原因。")
+        raise Refused("退回时必须填写退回原因。")
     submission = _lock(submission)
     check_can_review(submission, by)
     if submission.state != Submission.State.SUBMITTED:
-        raise SubmissionRefused(
+        raise Refused(
             f"该报表当前状态为“{submission.get_state_display()}”，只有“已报送”的报表可以退回。"
         )
     submission.state = Submission.State.RETURNED
@@ -230,12 +219,12 @@ def resubmit(submission, *, by, signed_by):
     submission = _lock(submission)
     table = submission.table
     if table is None:
-        raise SubmissionRefused("这张报表已停用，不能重新报送。")
+        raise Refused("这张报表已停用，不能重新报送。")
     organisation = check_can_submit(table, submission.region, by)
     if submission.state != Submission.State.RETURNED:
-        raise SubmissionRefused("只有被退回的报表可以重新报送。")
+        raise Refused("只有被退回的报表可以重新报送。")
     if Submission.objects.filter(previous=submission).exists():
-        raise SubmissionRefused("该版本已经重新报送过，请打开最新版本。")
+        raise Refused("该版本已经重新报送过，请打开最新版本。")
     check_signer(organisation, signed_by)
     return _create_version(
         table,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Region, Role
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 
 from . import services
@@ -29,7 +30,6 @@ from .filters import SubmissionFilter
 from .forms import ReturnForm, SealForm, SignerForm
 from .models import Submission
 from .periods import InvalidPeriod, Period, recent_periods
-from .services import SubmissionRefused
 from .status import own_status, status_board
 from .tables import all_tables, get_table, html_header
 
@@ -104,7 +104,7 @@ def resolve_table(request, key):
 def can_submit_here(user, table, region):
     try:
         services.check_can_submit(table, region, user)
-    except (PermissionDenied, SubmissionRefused):
+    except (PermissionDenied, Refused):
         return False
     return True
 
@@ -167,7 +167,7 @@ def submit(request, key):
     try:
         # Role and place first: a read-only or foreign user gets 403 whatever the form says.
         services.check_can_submit(table, region, request.user)
-    except SubmissionRefused as error:
+    except Refused as error:
         refused(request, error)
         return redirect(back)
     form = SignerForm(request.POST, organisation=request.user.organisation, user=request.user)
@@ -180,7 +180,7 @@ def submit(request, key):
         submission = services.submit_table(
             table.key, region, period, by=request.user, signed_by=form.cleaned_data["signed_by"]
         )
-    except SubmissionRefused as error:
+    except Refused as error:
         refused(request, error)
         return redirect(back)
     messages.success(
@@ -261,7 +261,7 @@ def has_next_version(submission):
 def _allowed(check, *args):
     try:
         check(*args)
-    except (PermissionDenied, SubmissionRefused):
+    except (PermissionDenied, Refused):
         return False
     return True
 
@@ -283,7 +283,7 @@ def submission_accept(request, pk):
     submission = get_visible_or_404(submission_queryset(request.user), request.user, pk=pk)
     try:
         services.accept_submission(submission, by=request.user)
-    except SubmissionRefused as error:
+    except Refused as error:
         refused(request, error)
     else:
         messages.success(request, "已接收该报表。")
@@ -300,7 +300,7 @@ def submission_return(request, pk):
         return redirect("reporting:submission_detail", pk=pk)
     try:
         services.return_submission(submission, by=request.user, reason=form.cleaned_data["reason"])
-    except SubmissionRefused as error:
+    except Refused as error:
         refused(request, error)
     else:
         messages.success(request, "已退回该报表，填报单位可修改后重新报送。")
@@ -321,7 +321,7 @@ def submission_resubmit(request, pk):
         new = services.resubmit(
             submission, by=request.user, signed_by=form.cleaned_data["signed_by"]
         )
-    except SubmissionRefused as error:
+    except Refused as error:
         refused(request, error)
         return redirect("reporting:submission_detail", pk=pk)
     messages.success(

@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 
 from . import export_jobs
-from .export_jobs import ExportRefused
 from .models import ExportJob
 from .periods import InvalidPeriod, Period
 
@@ -79,9 +79,7 @@ def export_start(request):
             query = ledger_query(request)
             filterset = export_jobs.ledger_filter(query, request.user)
             if filterset.is_bound and not filterset.is_valid():
-                raise ExportRefused(
-                    "筛选条件有误，未能导出：" + export_jobs.filter_errors(filterset)
-                )
+                raise Refused("筛选条件有误，未能导出：" + export_jobs.filter_errors(filterset))
             if filterset.qs.count() <= export_jobs.long_export_rows():
                 # Short enough to build inside the request: the ledger's own export, at once.
                 target = reverse("enterprises:export")
@@ -94,13 +92,13 @@ def export_start(request):
             try:
                 period = Period.parse(request.POST.get("period", ""))
             except InvalidPeriod as error:
-                raise ExportRefused(str(error)) from error
+                raise Refused(str(error)) from error
             job = export_jobs.request_table_export(
                 by=request.user, key=request.POST.get("table", ""), region=region, period=period
             )
         else:
-            raise ExportRefused("请选择要导出的内容。")
-    except ExportRefused as error:
+            raise Refused("请选择要导出的内容。")
+    except Refused as error:
         messages.error(request, error.message)
         return redirect(safe_back(request))
     return redirect("reporting:export_detail", pk=job.pk)

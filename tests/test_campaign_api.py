@@ -32,13 +32,13 @@ def test_loading_campaigns_twice_duplicates_nothing():
 
 
 def test_an_edited_checklist_is_what_new_cases_use(area):
-    from rectification import services
+    from rectification import workflow
     from tests.factories.rectification import found_case
 
     checklist = ensure_checklist("两断三清")
     ChecklistStep.objects.create(checklist=checklist, order=9, name="拆除烟囱")
     case = found_case(area, campaign=CampaignFactory(closure_checklist=checklist))
-    services.determine_case(
+    workflow.determine_case(
         case,
         by=area["users"]["county"],
         disposal="shutdown",
@@ -81,3 +81,33 @@ def test_campaign_api_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = client.get("/api/campaigns/")
     assert response.json()["count"] == 3 + extra
+
+
+def test_a_campaign_is_seen_in_its_area_and_above_it_never_by_a_sibling(area, client_for):
+    from accounts.models import Region
+
+    province = area["township_a1"].parent.parent.parent
+    other_city = Region.objects.create(
+        code="110200000000", name="他市", level=Region.Level.CITY, parent=province
+    )
+    campaigns = {
+        "everywhere": CampaignFactory(region=None),
+        "province": CampaignFactory(region=province),
+        "city": CampaignFactory(region=area["township_a1"].parent.parent),
+        "own_county": CampaignFactory(region=area["township_a1"].parent),
+        "sibling_county": CampaignFactory(region=area["township_b1"].parent),
+        "other_city": CampaignFactory(region=other_city),
+    }
+
+    def seen_by(user):
+        ids = {item["id"] for item in client_for(user).get("/api/campaigns/").json()["results"]}
+        return {name for name, campaign in campaigns.items() if campaign.pk in ids}
+
+    assert seen_by(area["users"]["clerk"]) == {"everywhere", "province", "city", "own_county"}
+    assert seen_by(area["users"]["county_b"]) == {
+        "everywhere",
+        "province",
+        "city",
+        "sibling_county",
+    }
+    assert seen_by(area["users"]["city"]) == set(campaigns) - {"other_city"}

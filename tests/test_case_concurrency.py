@@ -7,7 +7,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from rectification import services
+from accounts.refusals import Refused
+from rectification import workflow
 from rectification.models import Case, CaseEvent, DeadlineExtension
 from tests.factories.rectification import determined_case
 
@@ -30,7 +31,7 @@ def run_together(*actions):
             barrier.wait()
             action()
             outcomes[index] = "done"
-        except services.TransitionRefused as refusal:
+        except Refused as refusal:
             outcomes[index] = refusal.message
         finally:
             connections.close_all()
@@ -54,10 +55,10 @@ def test_two_concurrent_extensions_cannot_both_apply(area):
     ]
 
     outcomes = run_together(
-        lambda: services.extend_deadline(
+        lambda: workflow.extend_deadline(
             first, by=county, new_deadline=dates[0], reason="甲", approver=county
         ),
-        lambda: services.extend_deadline(
+        lambda: workflow.extend_deadline(
             second, by=clerk, new_deadline=dates[1], reason="乙", approver=county
         ),
     )
@@ -81,8 +82,8 @@ def test_start_and_extension_at_once_keep_the_winner_and_refuse_the_other(area):
     new_deadline = case.deadline + datetime.timedelta(days=10)
 
     outcomes = run_together(
-        lambda: services.start_remediation(first, by=clerk),
-        lambda: services.extend_deadline(
+        lambda: workflow.start_remediation(first, by=clerk),
+        lambda: workflow.extend_deadline(
             second, by=county, new_deadline=new_deadline, reason="r", approver=county
         ),
     )

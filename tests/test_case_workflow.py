@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from accounts.refusals import Refused
 from accounts.workdays import add_working_days
-from rectification import services
+from rectification import workflow
 from rectification.models import (
     Case,
     CaseEvent,
@@ -16,7 +17,6 @@ from rectification.models import (
     Disposal,
     Requirement,
 )
-from rectification.services import TransitionRefused
 from tests.factories.rectification import (
     CampaignFactory,
     awaiting_case,
@@ -65,7 +65,7 @@ def determine(case, user, **overrides):
         "deadline": TODAY + datetime.timedelta(days=30),
     }
     values.update(overrides)
-    return services.determine_case(case, by=user, **values)
+    return workflow.determine_case(case, by=user, **values)
 
 
 # --- propose ------------------------------------------------------------------------------
@@ -73,10 +73,10 @@ def determine(case, user, **overrides):
 
 def test_clerk_proposes_a_case_numbered_by_county_year_and_sequence(area):
     campaign = CampaignFactory(year=2024)
-    first = services.propose_case(
+    first = workflow.propose_case(
         new_enterprise(area), campaign=campaign, by=area["users"]["clerk"]
     )
-    second = services.propose_case(
+    second = workflow.propose_case(
         new_enterprise(area), campaign=campaign, by=area["users"]["clerk"]
     )
     assert first.number == "110101-2024-0001"
@@ -93,29 +93,29 @@ def test_clerk_proposes_a_case_numbered_by_county_year_and_sequence(area):
 
 def test_second_case_for_same_enterprise_and_campaign_is_refused(area):
     case = found_case(area)
-    with pytest.raises(TransitionRefused, match="已有整治案件"):
-        services.propose_case(case.enterprise, campaign=case.campaign, by=area["users"]["clerk"])
+    with pytest.raises(Refused, match="已有整治案件"):
+        workflow.propose_case(case.enterprise, campaign=case.campaign, by=area["users"]["clerk"])
     assert Case.objects.count() == 1
 
 
 def test_clerk_cannot_propose_for_another_township(area):
     enterprise = new_enterprise(area, "township_a2")
-    with pytest.raises(TransitionRefused, match="不在您的管辖范围内"):
-        services.propose_case(enterprise, campaign=CampaignFactory(), by=area["users"]["clerk"])
+    with pytest.raises(Refused, match="不在您的管辖范围内"):
+        workflow.propose_case(enterprise, campaign=CampaignFactory(), by=area["users"]["clerk"])
     assert not Case.objects.exists()
 
 
 def test_leader_cannot_propose(area):
-    with pytest.raises(TransitionRefused, match="只读"):
-        services.propose_case(
+    with pytest.raises(Refused, match="只读"):
+        workflow.propose_case(
             new_enterprise(area), campaign=CampaignFactory(), by=area["users"]["leader"]
         )
 
 
 def test_campaign_of_another_county_is_refused(area):
     campaign = CampaignFactory(region=area["county_b"])
-    with pytest.raises(TransitionRefused, match="不适用于您的辖区"):
-        services.propose_case(new_enterprise(area), campaign=campaign, by=area["users"]["clerk"])
+    with pytest.raises(Refused, match="不适用于您的辖区"):
+        workflow.propose_case(new_enterprise(area), campaign=campaign, by=area["users"]["clerk"])
 
 
 # --- determine ----------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_requirement_alone_chooses_the_disposal(area):
 def test_requirement_contradicting_disposal_is_refused(area):
     case = found_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match="对应的处置方式是“关停取缔”"):
+    with pytest.raises(Refused, match="对应的处置方式是“关停取缔”"):
         determine(
             case,
             area["users"]["county"],
@@ -181,7 +181,7 @@ def test_requirement_contradicting_disposal_is_refused(area):
 def test_clerk_cannot_determine(area):
     case = found_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match="不能认定案件"):
+    with pytest.raises(Refused, match="不能认定案件"):
         determine(case, area["users"]["clerk"], responsible_unit=area["orgs"]["township_a1"])
     assert unchanged(case) == before
 
@@ -199,7 +199,7 @@ def test_clerk_cannot_determine(area):
 def test_determination_with_missing_input_is_refused(area, override, message):
     case = found_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match=message):
+    with pytest.raises(Refused, match=message):
         determine(
             case, area["users"]["county"], responsible_unit=area["orgs"]["township_a1"], **override
         )
@@ -208,13 +208,13 @@ def test_determination_with_missing_input_is_refused(area, override, message):
 
 def test_responsible_unit_of_another_township_is_refused(area):
     case = found_case(area)
-    with pytest.raises(TransitionRefused, match="责任单位必须是"):
+    with pytest.raises(Refused, match="责任单位必须是"):
         determine(case, area["users"]["county"], responsible_unit=area["orgs"]["township_a2"])
 
 
 def test_determining_twice_is_refused(area):
     case = determined_case(area)
-    with pytest.raises(TransitionRefused, match="当前状态为“已认定”"):
+    with pytest.raises(Refused, match="当前状态为“已认定”"):
         determine(case, area["users"]["county"], responsible_unit=area["orgs"]["township_a1"])
 
 
@@ -223,7 +223,7 @@ def test_determining_twice_is_refused(area):
 
 def test_start_remediation_moves_to_in_progress(area):
     case = determined_case(area)
-    services.start_remediation(case, by=area["users"]["clerk"], note="已进场")
+    workflow.start_remediation(case, by=area["users"]["clerk"], note="已进场")
     assert case.state == CaseState.IN_PROGRESS
     event = case.events.last()
     assert (event.from_state, event.to_state, event.comment) == (
@@ -235,21 +235,21 @@ def test_start_remediation_moves_to_in_progress(area):
 
 def test_found_case_cannot_start(area):
     case = found_case(area)
-    with pytest.raises(TransitionRefused, match="不能开始整治"):
-        services.start_remediation(case, by=area["users"]["county"])
+    with pytest.raises(Refused, match="不能开始整治"):
+        workflow.start_remediation(case, by=area["users"]["county"])
 
 
 def test_power_company_confirms_cutting_power_but_not_water(area):
     case = in_progress_case(area)
     power_step = case.steps.get(name="断电")
     water_step = case.steps.get(name="断水")
-    services.confirm_step(power_step, by=area["users"]["power_officer"], done_on=TODAY)
+    workflow.confirm_step(power_step, by=area["users"]["power_officer"], done_on=TODAY)
     power_step.refresh_from_db()
     assert power_step.done_on == TODAY
     assert power_step.confirming_unit == area["orgs"]["power"]
     assert power_step.confirmed_by == area["users"]["power_officer"]
-    with pytest.raises(TransitionRefused, match="“断水”应由水务或县整治办确认"):
-        services.confirm_step(water_step, by=area["users"]["power_officer"], done_on=TODAY)
+    with pytest.raises(Refused, match="“断水”应由水务或县整治办确认"):
+        workflow.confirm_step(water_step, by=area["users"]["power_officer"], done_on=TODAY)
     water_step.refresh_from_db()
     assert water_step.done_on is None
 
@@ -257,17 +257,17 @@ def test_power_company_confirms_cutting_power_but_not_water(area):
 def test_clerk_cannot_confirm_a_step_but_may_add_photos(area):
     case = in_progress_case(area)
     step = case.steps.first()
-    with pytest.raises(TransitionRefused, match="不能确认该步骤"):
-        services.confirm_step(step, by=area["users"]["clerk"], done_on=TODAY)
-    services.add_step_photos(step, by=area["users"]["clerk"], photos=[photo()])
+    with pytest.raises(Refused, match="不能确认该步骤"):
+        workflow.confirm_step(step, by=area["users"]["clerk"], done_on=TODAY)
+    workflow.add_step_photos(step, by=area["users"]["clerk"], photos=[photo()])
     assert step.photos.count() == 1
 
 
 def test_step_date_in_the_future_is_refused(area):
     case = in_progress_case(area)
     step = case.steps.first()
-    with pytest.raises(TransitionRefused, match="不能晚于今天"):
-        services.confirm_step(
+    with pytest.raises(Refused, match="不能晚于今天"):
+        workflow.confirm_step(
             step, by=area["users"]["county"], done_on=TODAY + datetime.timedelta(days=1)
         )
     step.refresh_from_db()
@@ -276,31 +276,31 @@ def test_step_date_in_the_future_is_refused(area):
 
 def test_steps_cannot_be_confirmed_before_remediation_starts(area):
     case = determined_case(area)
-    with pytest.raises(TransitionRefused, match="请先开始整治"):
-        services.confirm_step(case.steps.first(), by=area["users"]["county"], done_on=TODAY)
+    with pytest.raises(Refused, match="请先开始整治"):
+        workflow.confirm_step(case.steps.first(), by=area["users"]["county"], done_on=TODAY)
 
 
 def test_submit_is_refused_until_every_step_has_a_date_and_a_photo(area):
     case = in_progress_case(area)
     steps = list(case.steps.all())
     for step in steps[:-1]:
-        services.confirm_step(step, by=area["users"]["county"], done_on=TODAY, photos=[photo()])
-    services.confirm_step(steps[-1], by=area["users"]["county"], done_on=TODAY)  # no photo
+        workflow.confirm_step(step, by=area["users"]["county"], done_on=TODAY, photos=[photo()])
+    workflow.confirm_step(steps[-1], by=area["users"]["county"], done_on=TODAY)  # no photo
     case.refresh_from_db()
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match="恢复原状原貌（缺照片）"):
-        services.submit_for_verification(case, by=area["users"]["clerk"])
+    with pytest.raises(Refused, match="恢复原状原貌（缺照片）"):
+        workflow.submit_for_verification(case, by=area["users"]["clerk"])
     assert unchanged(case) == before
-    services.add_step_photos(steps[-1], by=area["users"]["clerk"], photos=[photo()])
+    workflow.add_step_photos(steps[-1], by=area["users"]["clerk"], photos=[photo()])
     case.refresh_from_db()
-    services.submit_for_verification(case, by=area["users"]["clerk"])
+    workflow.submit_for_verification(case, by=area["users"]["clerk"])
     assert case.state == CaseState.AWAITING_VERIFICATION
 
 
 def test_submit_names_steps_missing_their_date(area):
     case = in_progress_case(area)
-    with pytest.raises(TransitionRefused, match="断水（缺完成日期、照片）"):
-        services.submit_for_verification(case, by=area["users"]["clerk"])
+    with pytest.raises(Refused, match="断水（缺完成日期、照片）"):
+        workflow.submit_for_verification(case, by=area["users"]["clerk"])
 
 
 # --- verification, closure ----------------------------------------------------------------
@@ -308,7 +308,7 @@ def test_submit_names_steps_missing_their_date(area):
 
 def test_county_closes_a_verified_case_and_schedules_look_back(area):
     case = awaiting_case(area)
-    services.close_case(case, by=area["users"]["county"], note="验收合格")
+    workflow.close_case(case, by=area["users"]["county"], note="验收合格")
     assert case.state == CaseState.CLOSED
     assert case.closed_on == TODAY
     assert case.look_back_due == TODAY + datetime.timedelta(days=case.campaign.look_back_after_days)
@@ -319,28 +319,28 @@ def test_county_closes_a_verified_case_and_schedules_look_back(area):
 def test_only_county_office_closes(area, role):
     case = awaiting_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused):
-        services.close_case(case, by=area["users"][role])
+    with pytest.raises(Refused):
+        workflow.close_case(case, by=area["users"][role])
     assert unchanged(case) == before
 
 
 def test_county_of_another_area_cannot_close(area):
     case = awaiting_case(area)
-    with pytest.raises(TransitionRefused, match="不在您的管辖范围内"):
-        services.close_case(case, by=area["users"]["county_b"])
+    with pytest.raises(Refused, match="不在您的管辖范围内"):
+        workflow.close_case(case, by=area["users"]["county_b"])
 
 
 def test_in_progress_case_cannot_be_closed(area):
     case = in_progress_case(area)
-    with pytest.raises(TransitionRefused, match="不能验收销号"):
-        services.close_case(case, by=area["users"]["county"])
+    with pytest.raises(Refused, match="不能验收销号"):
+        workflow.close_case(case, by=area["users"]["county"])
 
 
 def test_failed_verification_returns_to_in_progress_with_a_new_deadline_kept(area):
     case = awaiting_case(area)
     old_deadline = case.deadline
     new_deadline = TODAY + datetime.timedelta(days=45)
-    services.fail_verification(
+    workflow.fail_verification(
         case, by=area["users"]["county"], new_deadline=new_deadline, note="设备未清除干净"
     )
     assert case.state == CaseState.IN_PROGRESS
@@ -363,8 +363,8 @@ def test_failed_verification_returns_to_in_progress_with_a_new_deadline_kept(are
 def test_failed_verification_needs_reason_and_future_deadline(area, new_deadline, note, message):
     case = awaiting_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match=message):
-        services.fail_verification(
+    with pytest.raises(Refused, match=message):
+        workflow.fail_verification(
             case, by=area["users"]["county"], new_deadline=new_deadline, note=note
         )
     assert unchanged(case) == before
@@ -372,8 +372,8 @@ def test_failed_verification_needs_reason_and_future_deadline(area, new_deadline
 
 def test_officer_cannot_fail_verification(area):
     case = awaiting_case(area)
-    with pytest.raises(TransitionRefused, match="不能核查验收"):
-        services.fail_verification(
+    with pytest.raises(Refused, match="不能核查验收"):
+        workflow.fail_verification(
             case,
             by=area["users"]["officer"],
             new_deadline=TODAY + datetime.timedelta(days=9),
@@ -395,14 +395,14 @@ class Inspection:
 
 def test_relapse_reopens_a_closed_case_flagged_with_the_inspection(area):
     case = closed_case(area)
-    services.reopen_for_relapse(
+    workflow.reopen_for_relapse(
         case, by=area["users"]["clerk"], note="已恢复生产", inspection=Inspection()
     )
     assert case.state == CaseState.IN_PROGRESS
     assert case.is_relapse
     assert case.closed_on is None
-    assert case.deadline == add_working_days(TODAY, services.RELAPSE_DEADLINE_WORKING_DAYS)
-    assert case.deadline_working_days == services.RELAPSE_DEADLINE_WORKING_DAYS
+    assert case.deadline == add_working_days(TODAY, workflow.RELAPSE_DEADLINE_WORKING_DAYS)
+    assert case.deadline_working_days == workflow.RELAPSE_DEADLINE_WORKING_DAYS
     event = case.events.last()
     assert (event.action, event.inspection_id, event.inspection_label) == (
         "reopen_relapse",
@@ -415,21 +415,21 @@ def test_relapse_reopens_a_closed_case_flagged_with_the_inspection(area):
 def test_relapse_on_an_open_case_is_refused(area):
     case = in_progress_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match="只有已销号的案件"):
-        services.reopen_for_relapse(case, by=area["users"]["county"], note="反弹")
+    with pytest.raises(Refused, match="只有已销号的案件"):
+        workflow.reopen_for_relapse(case, by=area["users"]["county"], note="反弹")
     assert unchanged(case) == before
 
 
 def test_relapse_needs_a_note(area):
     case = closed_case(area)
-    with pytest.raises(TransitionRefused, match="反弹情况说明"):
-        services.reopen_for_relapse(case, by=area["users"]["county"], note="")
+    with pytest.raises(Refused, match="反弹情况说明"):
+        workflow.reopen_for_relapse(case, by=area["users"]["county"], note="")
     assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
 
 
 def test_shortfall_is_recorded_without_changing_state(area):
     case = in_progress_case(area)
-    services.record_shortfall(
+    workflow.record_shortfall(
         case, by=area["users"]["officer"], note="原料未清", inspection=Inspection()
     )
     assert case.state == CaseState.IN_PROGRESS
@@ -444,18 +444,18 @@ def test_shortfall_is_recorded_without_changing_state(area):
 
 def test_shortfall_on_a_closed_case_is_refused(area):
     case = closed_case(area)
-    with pytest.raises(TransitionRefused, match="回头看中认定反弹"):
-        services.record_shortfall(case, by=area["users"]["county"], note="x")
+    with pytest.raises(Refused, match="回头看中认定反弹"):
+        workflow.record_shortfall(case, by=area["users"]["county"], note="x")
 
 
 def test_quasi_flag_is_set_once_by_department_or_county(area):
     case = found_case(area)
-    with pytest.raises(TransitionRefused, match="不能标记类散乱污"):
-        services.flag_quasi(case, by=area["users"]["clerk"], note="原址重新注册")
-    services.flag_quasi(case, by=area["users"]["officer"], note="原址重新注册")
+    with pytest.raises(Refused, match="不能标记类散乱污"):
+        workflow.flag_quasi(case, by=area["users"]["clerk"], note="原址重新注册")
+    workflow.flag_quasi(case, by=area["users"]["officer"], note="原址重新注册")
     assert case.is_quasi
-    with pytest.raises(TransitionRefused, match="已标记为类散乱污"):
-        services.flag_quasi(case, by=area["users"]["county"], note="再次")
+    with pytest.raises(Refused, match="已标记为类散乱污"):
+        workflow.flag_quasi(case, by=area["users"]["county"], note="再次")
 
 
 # --- extensions ---------------------------------------------------------------------------
@@ -465,7 +465,7 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
     case = in_progress_case(area)
     first = case.deadline
     later = first + datetime.timedelta(days=20)
-    services.extend_deadline(
+    workflow.extend_deadline(
         case,
         by=area["users"]["clerk"],
         new_deadline=later,
@@ -473,7 +473,7 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
         approver=area["users"]["county"],
     )
     latest = later + datetime.timedelta(days=10)
-    services.extend_deadline(
+    workflow.extend_deadline(
         case,
         by=area["users"]["clerk"],
         new_deadline=latest,
@@ -490,32 +490,32 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
 def test_extension_needs_a_county_approver_and_a_later_date(area):
     case = in_progress_case(area)
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match="须由县整治办"):
-        services.extend_deadline(
+    with pytest.raises(Refused, match="须由县整治办"):
+        workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
             new_deadline=case.deadline + datetime.timedelta(days=5),
             reason="r",
             approver=area["users"]["officer"],
         )
-    with pytest.raises(TransitionRefused, match="批准人不管辖"):
-        services.extend_deadline(
+    with pytest.raises(Refused, match="批准人不管辖"):
+        workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
             new_deadline=case.deadline + datetime.timedelta(days=5),
             reason="r",
             approver=area["users"]["county_b"],
         )
-    with pytest.raises(TransitionRefused, match="必须晚于当前期限"):
-        services.extend_deadline(
+    with pytest.raises(Refused, match="必须晚于当前期限"):
+        workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
             new_deadline=case.deadline,
             reason="r",
             approver=area["users"]["county"],
         )
-    with pytest.raises(TransitionRefused, match="请填写延期理由"):
-        services.extend_deadline(
+    with pytest.raises(Refused, match="请填写延期理由"):
+        workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
             new_deadline=case.deadline + datetime.timedelta(days=5),
@@ -527,8 +527,8 @@ def test_extension_needs_a_county_approver_and_a_later_date(area):
 
 def test_closed_case_cannot_be_extended(area):
     case = closed_case(area)
-    with pytest.raises(TransitionRefused, match="不能延长期限"):
-        services.extend_deadline(
+    with pytest.raises(Refused, match="不能延长期限"):
+        workflow.extend_deadline(
             case,
             by=area["users"]["county"],
             new_deadline=TODAY + datetime.timedelta(days=9),
@@ -543,7 +543,7 @@ def test_closed_case_cannot_be_extended(area):
 def test_stale_version_is_refused_and_changes_nothing(area):
     case = determined_case(area)
     stale = Case.objects.get(pk=case.pk)
-    services.extend_deadline(
+    workflow.extend_deadline(
         case,
         by=area["users"]["county"],
         new_deadline=case.deadline + datetime.timedelta(days=3),
@@ -551,33 +551,37 @@ def test_stale_version_is_refused_and_changes_nothing(area):
         approver=area["users"]["county"],
     )
     before = unchanged(case)
-    with pytest.raises(TransitionRefused, match="已被他人更新"):
-        services.start_remediation(stale, by=area["users"]["clerk"])
+    with pytest.raises(Refused, match="已被他人更新"):
+        workflow.start_remediation(stale, by=area["users"]["clerk"])
     assert unchanged(case) == before
 
 
 def test_every_transition_leaves_one_timeline_row_in_order(area):
     case = closed_case(area)
-    services.reopen_for_relapse(case, by=area["users"]["county"], note="反弹")
+    workflow.reopen_for_relapse(case, by=area["users"]["county"], note="反弹")
     actions = list(case.events.values_list("action", flat=True))
     assert actions[:3] == ["propose", "determine", "start"]
     assert actions.count("confirm_step") == 6
     assert actions[-3:] == ["submit", "close", "reopen_relapse"]
 
 
-def test_available_actions_follow_role_and_state(area):
+def keys(transitions):
+    return [transition.key for transition in transitions]
+
+
+def test_available_transitions_follow_role_and_state(area):
     case = awaiting_case(area)
-    assert set(services.available_actions(case, area["users"]["county"])) >= {
+    assert set(keys(workflow.available_transitions(case, area["users"]["county"]))) >= {
         "close",
         "fail_verification",
         "extend",
     }
-    assert "close" not in services.available_actions(case, area["users"]["clerk"])
-    assert services.available_actions(case, area["users"]["leader"]) == []
-    assert services.available_actions(case, area["users"]["county_b"]) == []
+    assert "close" not in keys(workflow.available_transitions(case, area["users"]["clerk"]))
+    assert workflow.available_transitions(case, area["users"]["leader"]) == []
+    assert workflow.available_transitions(case, area["users"]["county_b"]) == []
 
 
 def test_complete_all_steps_helper_leaves_every_step_dated(area):
     case = complete_all_steps(in_progress_case(area), area["users"]["county"])
     assert not case.steps.filter(done_on__isnull=True).exists()
-    assert services.missing_evidence(case) == ([], 6)
+    assert workflow.missing_evidence(case) == ([], 6)

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from rectification import evidence, services
+from accounts.refusals import Refused
+from rectification import evidence, workflow
 from rectification.evidence import EvidenceUploadTo, evidence_storage_name, validate_evidence_image
 from tests.factories.rectification import image_bytes, in_progress_case, photo
 
@@ -79,7 +80,7 @@ def test_saved_photo_lives_under_media_root_with_a_uuid_name(area, media):
     case = in_progress_case(area)
     step = case.steps.first()
     upload = SimpleUploadedFile("../../逃逸.exe", image_bytes("JPEG"))
-    (saved,) = services.add_step_photos(step, by=area["users"]["clerk"], photos=[upload])
+    (saved,) = workflow.add_step_photos(step, by=area["users"]["clerk"], photos=[upload])
     assert re.fullmatch(rf"evidence/{TODAY:%Y/%m/%d}/[0-9a-f]{{32}}\.jpg", saved.image.name)
     path = media / saved.image.name
     assert path.exists() and path.resolve().is_relative_to(media.resolve())
@@ -90,7 +91,7 @@ def test_a_bad_photo_among_good_ones_saves_none(area):
     case = in_progress_case(area)
     step = case.steps.first()
     bad = SimpleUploadedFile("b.png", b"GIF89a but not really")
-    with pytest.raises(services.TransitionRefused, match="未能上传"):
-        services.add_step_photos(step, by=area["users"]["clerk"], photos=[photo(), bad])
+    with pytest.raises(Refused, match="未能上传"):
+        workflow.add_step_photos(step, by=area["users"]["clerk"], photos=[photo(), bad])
     assert step.photos.count() == 0
     assert not case.events.filter(action="add_photo").exists()

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.refusals import Refused
 from enterprises.models import Enterprise, EnterpriseType
 from inspections.models import Inspection, InspectionPhoto, InspectionResult, InspectionType, Team
-from inspections.services import InspectionRefused, record_inspection
+from inspections.services import record_inspection
 from rectification.models import CaseEvent, CaseState
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import (
@@ -106,7 +107,7 @@ def test_new_find_refused_by_the_ledger_saves_nothing(area):
     EnterpriseFactory(township=area["township_a1"], credit_code="91110000100000000B")
     before = counts()
     existing_code = Enterprise.objects.get().credit_code
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=clerk,
             inspection_type=InspectionType.SWEEP,
@@ -148,7 +149,7 @@ def test_look_back_finding_relapse_reopens_the_closed_case_flagged(area):
 def test_relapse_without_a_closed_case_is_refused_and_nothing_is_saved(area):
     case = in_progress_case(area)
     before = counts()
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.LOOK_BACK,
@@ -170,7 +171,7 @@ def test_workflow_refusal_rolls_back_the_inspection(area):
     # The case (not the enterprise) sits in another township: the workflow's own area check fails.
     type(case).objects.filter(pk=case.pk).update(region_path=area["township_b1"].path)
     before = counts()
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.LOOK_BACK,
@@ -203,7 +204,7 @@ def test_shortfall_on_a_case_in_progress_records_against_it(area):
 
 def test_shortfall_without_an_open_case_is_refused(area):
     enterprise = EnterpriseFactory(township=area["township_a1"])
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.PATROL,
@@ -235,7 +236,7 @@ def test_photos_are_stored_with_the_inspection(area):
 
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_saved(area):
     enterprise = EnterpriseFactory(township=area["township_a1"])
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.PATROL,
@@ -296,7 +297,7 @@ def test_team_must_have_gone_out_on_the_inspection_day(area):
     team = TeamFactory(
         organisation=area["orgs"]["township_a1"], out_on=TODAY() - datetime.timedelta(days=3)
     )
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.PATROL,
@@ -311,7 +312,7 @@ def test_team_must_have_gone_out_on_the_inspection_day(area):
 
 def test_team_of_another_organisation_cannot_be_used(area):
     team = TeamFactory(organisation=area["orgs"]["township_a2"], out_on=TODAY())
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.PATROL,
@@ -325,7 +326,7 @@ def test_team_of_another_organisation_cannot_be_used(area):
 
 
 def test_an_inspection_in_the_future_is_refused(area):
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.PATROL,
@@ -340,7 +341,7 @@ def test_an_inspection_in_the_future_is_refused(area):
 
 
 def test_a_place_without_enterprise_needs_the_place_written(area):
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.SWEEP,
@@ -355,7 +356,7 @@ def test_a_place_without_enterprise_needs_the_place_written(area):
 def test_a_refused_inspection_leaves_no_photo_files_behind(area, settings):
     media = settings.MEDIA_ROOT
     case = in_progress_case(area)
-    with pytest.raises(InspectionRefused):
+    with pytest.raises(Refused):
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.LOOK_BACK,

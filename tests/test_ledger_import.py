@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from accounts.refusals import Refused
 from enterprises import ledger, services
 from enterprises.importing import MAX_DATA_ROWS, LedgerFileError, parse_workbook
 from enterprises.models import Enterprise, ImportBatch
@@ -291,10 +292,10 @@ def test_commit_is_all_or_nothing(area, monkeypatch):
 
     def fail_on_second(enterprise, columns, by):
         if enterprise.name == "兴旺砖厂":
-            raise services.ImportRefused("模拟：登记整治案件失败")
+            raise Refused("模拟：登记整治案件失败")
 
     monkeypatch.setattr(ledger, "_import_listeners", [fail_on_second])
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(Refused):
         services.commit_import(batch, by=clerk)
     assert not Enterprise.objects.exists()
     assert not Enterprise.history.exists()
@@ -333,7 +334,7 @@ def test_a_committed_batch_cannot_be_committed_again(area):
         by=clerk,
     )
     services.commit_import(batch, by=clerk)
-    with pytest.raises(services.ImportRefused, match="已经导入过了"):
+    with pytest.raises(Refused, match="已经导入过了"):
         services.commit_import(batch, by=clerk)
     assert Enterprise.objects.count() == 1
 

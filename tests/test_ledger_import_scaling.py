@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.refusals import Refused
 from enterprises import services
 from enterprises.models import Enterprise
 from tests.factories.enterprises import EnterpriseFactory, credit_code
@@ -83,7 +84,7 @@ def test_commit_refuses_a_row_the_model_refuses_with_its_message(area):
     rows[2]["data"]["phone"] = "1" * 41
     batch.rows = rows
     batch.save()
-    with pytest.raises(services.ImportRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.commit_import(batch, by=clerk)
     assert refused.value.message == (
         "“企业3”：确保该变量包含不超过 40 字符 (目前字符数 41)。；值 'large' 不是有效选项。，"

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from accounts.refusals import Refused
 from inspections.models import InspectionType, SpotCheckRound
-from inspections.services import InspectionRefused, plan_spot_check_round
+from inspections.services import plan_spot_check_round
 from inspections.stats import spot_check_coverage
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import InspectionFactory, TeamFactory
@@ -97,7 +98,7 @@ def test_planning_a_round_draws_at_least_20_percent_of_each_township(area):
 
 
 def test_a_round_below_20_percent_or_by_a_clerk_is_refused(area):
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         plan_spot_check_round(
             by=area["users"]["county"],
             county=area["county_a"],

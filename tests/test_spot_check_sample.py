@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
+from accounts.refusals import Refused
 from inspections.models import InspectionType, SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from inspections.sampling import (
     NO_CASE_STRATUM,
@@ -19,7 +20,6 @@ from inspections.sampling import (
     reproduce_draw,
 )
 from inspections.services import (
-    InspectionRefused,
     plan_spot_check_round,
     redraw_spot_check_sample,
 )
@@ -212,7 +212,7 @@ def test_a_redraw_is_version_2_and_keeps_version_1(area):
 def test_a_redraw_without_a_reason_is_refused_in_chinese_and_changes_nothing(area):
     ledger(area, "township_a1", 10)
     spot_check_round = plan(area)
-    with pytest.raises(InspectionRefused, match="重新抽取必须填写理由"):
+    with pytest.raises(Refused, match="重新抽取必须填写理由"):
         redraw_spot_check_sample(spot_check_round, by=area["users"]["county"], reason="  ")
     assert spot_check_round.draws.count() == 1
     assert SpotCheckRound.objects.get(pk=spot_check_round.pk).current_version == 1
@@ -236,7 +236,7 @@ def test_another_countys_office_cannot_redraw(area):
 
 
 def test_a_seed_out_of_range_is_refused_in_chinese(area):
-    with pytest.raises(InspectionRefused, match="随机种子须是"):
+    with pytest.raises(Refused, match="随机种子须是"):
         plan(area, seed=-1)
     assert not SpotCheckRound.objects.exists()
 

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from accounts.refusals import Refused
 from reporting import services
 from reporting.models import Submission
 from tests.factories.reporting import PERIOD, submit_ledger
@@ -28,7 +29,7 @@ def run_together(*actions):
             barrier.wait()
             action()
             outcomes[index] = "done"
-        except services.SubmissionRefused as refusal:
+        except Refused as refusal:
             outcomes[index] = refusal.message
         finally:
             connections.close_all()

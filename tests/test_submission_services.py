@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role
+from accounts.refusals import Refused
 from reporting import services
 from reporting.digest import compute_digest
 from reporting.models import Submission
 from reporting.periods import Period
-from reporting.services import SubmissionRefused
 from reporting.status import own_status, status_board
 from tests.factories.accounts import UserFactory
 from tests.factories.reporting import (
@@ -64,7 +64,7 @@ def test_later_ledger_edits_do_not_change_a_submitted_table(area):
 
 def test_the_signer_must_be_the_townships_head(area):
     users = area["users"]
-    with pytest.raises(SubmissionRefused, match="签字负责人必须是本单位的主要负责同志"):
+    with pytest.raises(Refused, match="签字负责人必须是本单位的主要负责同志"):
         services.submit_table(
             "ledger", area["township_a1"], PERIOD, by=users["clerk"], signed_by=users["clerk"]
         )
@@ -97,13 +97,13 @@ def test_a_department_officer_cannot_submit_the_county_table(area):
 
 def test_the_county_does_not_submit_a_ledger(area):
     county = area["users"]["county"]
-    with pytest.raises(SubmissionRefused, match="不由县（市、区）一级报送"):
+    with pytest.raises(Refused, match="不由县（市、区）一级报送"):
         services.submit_table("ledger", area["county_a"], PERIOD, by=county, signed_by=county)
 
 
 def test_the_same_table_cannot_be_submitted_twice_for_a_period(area):
     submit_ledger(area)
-    with pytest.raises(SubmissionRefused, match="已经报送"):
+    with pytest.raises(Refused, match="已经报送"):
         submit_ledger(area)
     assert Submission.objects.count() == 1
     submit_ledger(area, Period(2024, 4))
@@ -167,7 +167,7 @@ def test_the_city_office_reviews_the_county_submission_and_the_county_cannot(are
 
 def test_returning_needs_a_reason(area):
     submission = submit_ledger(area)
-    with pytest.raises(SubmissionRefused, match="退回原因"):
+    with pytest.raises(Refused, match="退回原因"):
         services.return_submission(submission, by=area["users"]["county"], reason="   ")
     submission.refresh_from_db()
     assert submission.state == Submission.State.SUBMITTED
@@ -175,9 +175,9 @@ def test_returning_needs_a_reason(area):
 
 def test_an_accepted_submission_can_be_neither_accepted_again_nor_returned(area):
     submission = services.accept_submission(submit_ledger(area), by=area["users"]["county"])
-    with pytest.raises(SubmissionRefused, match="只有“已报送”的报表可以接收"):
+    with pytest.raises(Refused, match="只有“已报送”的报表可以接收"):
         services.accept_submission(submission, by=area["users"]["county"])
-    with pytest.raises(SubmissionRefused, match="只有“已报送”的报表可以退回"):
+    with pytest.raises(Refused, match="只有“已报送”的报表可以退回"):
         services.return_submission(submission, by=area["users"]["county"], reason="晚了")
 
 
@@ -199,18 +199,18 @@ def test_a_returned_table_is_resubmitted_as_a_new_version_and_the_old_one_is_kep
 def test_a_returned_table_cannot_be_submitted_afresh_only_resubmitted(area):
     first = submit_ledger(area)
     services.return_submission(first, by=area["users"]["county"], reason="重报")
-    with pytest.raises(SubmissionRefused, match="重新报送"):
+    with pytest.raises(Refused, match="重新报送"):
         submit_ledger(area)
 
 
 def test_only_a_returned_version_can_be_resubmitted_and_only_once(area):
     users = area["users"]
     first = submit_ledger(area)
-    with pytest.raises(SubmissionRefused, match="只有被退回的报表可以重新报送"):
+    with pytest.raises(Refused, match="只有被退回的报表可以重新报送"):
         services.resubmit(first, by=users["clerk"], signed_by=users["head"])
     services.return_submission(first, by=users["county"], reason="重报")
     services.resubmit(first, by=users["clerk"], signed_by=users["head"])
-    with pytest.raises(SubmissionRefused):
+    with pytest.raises(Refused):
         services.resubmit(first, by=users["clerk"], signed_by=users["head"])
     assert Submission.objects.count() == 2
 

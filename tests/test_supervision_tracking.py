@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.refusals import Refused
 from inspections.models import SupervisionTransfer, TransferStatus
-from inspections.services import InspectionRefused, complete_transfer, transfer_problem
+from inspections.services import complete_transfer, transfer_problem
 from inspections.supervision import TRACKING_COLUMNS, tracking_rows
 from rectification.models import Requirement
 from tests.factories.enterprises import EnterpriseFactory
@@ -78,7 +79,7 @@ def test_township_confirms_completion_with_its_date(area):
 
 def test_completion_refusals_change_nothing(area):
     item = transfer(area)
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         complete_transfer(
             item,
             by=area["users"]["clerk"],
@@ -88,7 +89,7 @@ def test_completion_refusals_change_nothing(area):
     item.refresh_from_db()
     assert item.status == TransferStatus.RECTIFYING and item.completed_on is None
     complete_transfer(item, by=area["users"]["clerk"], completed_on=timezone.localdate())
-    with pytest.raises(InspectionRefused):
+    with pytest.raises(Refused):
         complete_transfer(item, by=area["users"]["clerk"], completed_on=timezone.localdate())
 
 

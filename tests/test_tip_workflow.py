@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from accounts.refusals import Refused
 from enterprises.models import EnterpriseType
 from inspections.models import InspectionResult, InspectionType, Tip, TipChannel, TipState
 from inspections.services import (
-    InspectionRefused,
     assign_tip,
     file_tip,
     publish_tip_outcome,
@@ -124,7 +124,7 @@ def test_only_the_county_office_of_the_tip_assigns_it(area):
 
 def test_a_tip_cannot_go_to_an_organisation_of_another_county(area):
     tip = hotline_tip(area)
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         assign_tip(tip, by=area["users"]["county"], organisation=area["orgs"]["township_b1"])
     assert "本县" in refusal.value.message
     tip.refresh_from_db()
@@ -133,7 +133,7 @@ def test_a_tip_cannot_go_to_an_organisation_of_another_county(area):
 
 def test_a_tip_placed_in_one_township_cannot_go_to_another_township(area):
     tip = TipFactory(county=area["county_a"], township=area["township_a1"])
-    with pytest.raises(InspectionRefused):
+    with pytest.raises(Refused):
         assign_tip(tip, by=area["users"]["county"], organisation=area["orgs"]["township_a2"])
 
 
@@ -141,7 +141,7 @@ def test_only_the_assigned_office_records_the_verification(area):
     tip = assign_tip(
         hotline_tip(area), by=area["users"]["county"], organisation=area["orgs"]["environment"]
     )
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         verify(area, tip, area["users"]["clerk"])
     assert "承办单位" in refusal.value.message
     inspection = verify(area, tip, area["users"]["officer"])
@@ -150,7 +150,7 @@ def test_only_the_assigned_office_records_the_verification(area):
 
 def test_a_tip_not_yet_assigned_cannot_be_verified(area):
     tip = hotline_tip(area)
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         verify(area, tip, area["users"]["county"])
     assert "待分派" in refusal.value.message
 
@@ -159,9 +159,9 @@ def test_a_tip_verification_needs_a_tip_and_other_types_cannot_carry_one(area):
     tip = assign_tip(
         hotline_tip(area), by=area["users"]["county"], organisation=area["orgs"]["township_a1"]
     )
-    with pytest.raises(InspectionRefused):
+    with pytest.raises(Refused):
         verify(area, tip, area["users"]["clerk"], inspection_type=InspectionType.PATROL)
-    with pytest.raises(InspectionRefused):
+    with pytest.raises(Refused):
         verify(area, None, area["users"]["clerk"])
 
 
@@ -169,7 +169,7 @@ def test_the_outcome_cannot_be_published_before_verification(area):
     tip = assign_tip(
         hotline_tip(area), by=area["users"]["county"], organisation=area["orgs"]["township_a1"]
     )
-    with pytest.raises(InspectionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         publish_tip_outcome(tip, by=area["users"]["county"], outcome="已处理完毕。")
     assert "核查后" in refusal.value.message
     tip.refresh_from_db()

@@ -7,14 +7,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.refusals import Refused
 from accounts.workdays import add_working_days
 from inspections.models import Tip, TipState
-from inspections.services import InspectionRefused, assign_tip
+from inspections.services import assign_tip
 from inspections.tasks import remind_waiting_tips
-from rectification import services, workflow_rules
+from rectification import workflow
 from rectification.deadlines import calendar_warning, resolve_deadline
 from rectification.models import Case, CaseEvent, DeadlineExtension, Disposal, Requirement
 from rectification.notification_models import Notification
+from rectification.workflow import cases, rules
 from tests.factories.inspections import TipFactory
 from tests.factories.rectification import (
     awaiting_case,
@@ -42,8 +44,8 @@ def on_day(monkeypatch):
     """Set the workflow's "today" (the day a working-day count starts from)."""
 
     def set_day(day):
-        monkeypatch.setattr(services, "today", lambda: day)
-        monkeypatch.setattr(workflow_rules, "today", lambda: day)
+        monkeypatch.setattr(cases, "today", lambda: day)
+        monkeypatch.setattr(rules, "today", lambda: day)
 
     return set_day
 
@@ -54,11 +56,11 @@ def in_progress_on(area, day, on_day):
     case = determine(
         found_case(area), area["users"]["county"], area, deadline=day + datetime.timedelta(days=1)
     )
-    return services.start_remediation(case, by=area["users"]["clerk"])
+    return workflow.start_remediation(case, by=area["users"]["clerk"])
 
 
 def determine(case, user, area, **deadline):
-    return services.determine_case(
+    return workflow.determine_case(
         case,
         by=user,
         disposal=Disposal.SHUTDOWN,
@@ -88,7 +90,7 @@ def test_determining_with_working_days_skips_the_spring_festival(area, on_day):
 
 def test_an_extension_in_working_days_lands_on_a_makeup_saturday(area, on_day):
     case = in_progress_on(area, AFTER_NATIONAL_DAY, on_day)
-    services.extend_deadline(
+    workflow.extend_deadline(
         case,
         by=area["users"]["clerk"],
         working_days=2,
@@ -105,7 +107,7 @@ def test_an_extension_in_working_days_lands_on_a_makeup_saturday(area, on_day):
 def test_a_date_given_directly_is_stored_without_a_working_day_count(area):
     case = in_progress_case(area)
     new_deadline = case.deadline + datetime.timedelta(days=9)
-    services.extend_deadline(
+    workflow.extend_deadline(
         case,
         by=area["users"]["clerk"],
         new_deadline=new_deadline,
@@ -120,7 +122,7 @@ def test_a_date_given_directly_is_stored_without_a_working_day_count(area):
 def test_failed_verification_counts_the_new_deadline_over_the_holiday(area, on_day):
     case = awaiting_case(area)
     on_day(BEFORE_SPRING_FESTIVAL)
-    services.fail_verification(case, by=area["users"]["county"], note="设备未拆除", working_days=3)
+    workflow.fail_verification(case, by=area["users"]["county"], note="设备未拆除", working_days=3)
     case.refresh_from_db()
     assert case.deadline == D(2026, 2, 24) and case.deadline_working_days == 3
 
@@ -128,9 +130,9 @@ def test_failed_verification_counts_the_new_deadline_over_the_holiday(area, on_d
 def test_a_relapse_reopens_with_a_deadline_in_working_days(area, on_day):
     case = closed_case(area)
     on_day(BEFORE_SPRING_FESTIVAL)
-    services.reopen_for_relapse(case, by=area["users"]["county"], note="夜间偷偷生产")
+    workflow.reopen_for_relapse(case, by=area["users"]["county"], note="夜间偷偷生产")
     case.refresh_from_db()
-    expected = add_working_days(BEFORE_SPRING_FESTIVAL, services.RELAPSE_DEADLINE_WORKING_DAYS)
+    expected = add_working_days(BEFORE_SPRING_FESTIVAL, workflow.RELAPSE_DEADLINE_WORKING_DAYS)
     assert case.deadline == expected
     # Twenty working days from 12 February: both 调休 Saturdays (14th, 28th) count, the
     # nine-day holiday does not.
@@ -139,7 +141,7 @@ def test_a_relapse_reopens_with_a_deadline_in_working_days(area, on_day):
 
 def test_giving_both_a_date_and_working_days_is_refused_and_changes_nothing(area):
     case = found_case(area)
-    with pytest.raises(services.TransitionRefused, match="只填写日期或工作日天数其中一项"):
+    with pytest.raises(Refused, match="只填写日期或工作日天数其中一项"):
         determine(
             case,
             area["users"]["county"],
@@ -153,15 +155,15 @@ def test_giving_both_a_date_and_working_days_is_refused_and_changes_nothing(area
 
 def test_giving_neither_a_date_nor_working_days_is_refused(area):
     case = found_case(area)
-    with pytest.raises(services.TransitionRefused, match="请填写整治期限（日期或工作日天数）"):
+    with pytest.raises(Refused, match="请填写整治期限（日期或工作日天数）"):
         determine(case, area["users"]["county"], area)
     assert Case.objects.get(pk=case.pk).state == "found"
 
 
 def test_a_working_day_count_out_of_range_is_refused(area):
     case = in_progress_case(area)
-    with pytest.raises(services.TransitionRefused, match="工作日天数须在 1 到 365 之间"):
-        services.extend_deadline(
+    with pytest.raises(Refused, match="工作日天数须在 1 到 365 之间"):
+        workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
             working_days=0,
@@ -337,7 +339,7 @@ def test_a_tip_defaults_to_five_working_days(area):
 
 def test_a_tip_with_both_a_date_and_working_days_is_refused(area):
     tip = TipFactory(county=area["county_a"])
-    with pytest.raises(InspectionRefused, match="只填写日期或工作日天数其中一项"):
+    with pytest.raises(Refused, match="只填写日期或工作日天数其中一项"):
         assign_tip(
             tip,
             by=area["users"]["county"],

@@ -6,8 +6,9 @@ area), the same services (duplicate guard, roles) and the same case columns.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Region
@@ -20,30 +21,9 @@ from ..models import Enterprise
 from .serializers import EnterpriseSerializer, HistoryEntrySerializer
 
 
-class RefusedByRules(Exception):
-    """A service refusal, answered as 400 with its data kept typed (ids stay numbers)."""
-
-    def __init__(self, data):
-        super().__init__(data)
-        self.data = data
-
-
-def refusal_as_validation_error(exc):
-    errors = {}
-    for field, messages in services.refusal_errors(exc).items():
-        errors[field or "non_field_errors"] = messages
-    if isinstance(exc, services.DuplicateCreditCode):
-        errors["existing"] = {
-            "name": exc.existing.name,
-            "township": exc.existing.township.name,
-            "id": exc.existing.pk if exc.visible else None,
-        }
-    if isinstance(exc, services.SimilarEnterprisesFound):
-        errors["similar"] = [
-            {"id": other.pk, "name": other.name, "address": other.address, "reason": reason}
-            for other, reason in exc.similar
-        ]
-    return RefusedByRules(errors)
+def validation_refusal(exc):
+    """A model's full_clean errors as the API's 400 (service refusals go to the handler)."""
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class EnterpriseViewSet(
@@ -63,11 +43,6 @@ class EnterpriseViewSet(
             Enterprise.objects.visible_to(self.request.user), self.case_provider
         )
 
-    def handle_exception(self, exc):
-        if isinstance(exc, RefusedByRules):
-            return Response(exc.data, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["case_provider"] = getattr(self, "case_provider", None) or case_columns_provider()
@@ -86,8 +61,8 @@ class EnterpriseViewSet(
             serializer.instance = services.create_enterprise(
                 data, by=self.request.user, confirm_similar=confirm
             )
-        except (services.EnterpriseRefused, DjangoValidationError) as exc:
-            raise refusal_as_validation_error(exc) from None
+        except DjangoValidationError as exc:
+            raise validation_refusal(exc) from None
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -101,8 +76,8 @@ class EnterpriseViewSet(
                 confirm_similar=confirm,
                 version=version,
             )
-        except (services.EnterpriseRefused, DjangoValidationError) as exc:
-            raise refusal_as_validation_error(exc) from None
+        except DjangoValidationError as exc:
+            raise validation_refusal(exc) from None
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -12,6 +12,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import AreaScopedMixin, ensure_in_area
 
 from ..filters import InspectionFilter, SupervisionTransferFilter, TipFilter
@@ -24,7 +25,6 @@ from ..models import (
     Tip,
 )
 from ..services import (
-    InspectionRefused,
     assign_tip,
     complete_transfer,
     file_tip,
@@ -54,7 +54,7 @@ def call_service(function, *args, **kwargs):
     """Run a service; its refusals become 400/403/404 with the Chinese message."""
     try:
         return function(*args, **kwargs)
-    except InspectionRefused as refusal:
+    except Refused as refusal:
         raise exceptions.ValidationError(
             {refusal.field or "detail": [refusal.message]}
         ) from refusal

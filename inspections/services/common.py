@@ -3,31 +3,21 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
+from accounts.refusals import Refused
 
 from ..uploads import prepare_photo
-
-
-class InspectionRefused(Exception):
-    """A change the rules refuse; `message` is shown to the user as is, `field` names the input."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def prepare_photos(photos, *, limit, too_many):
     """Check a batch of uploaded photos before anything is written; refuse the batch in Chinese."""
     photos = list(photos)
     if len(photos) > limit:
-        raise InspectionRefused(too_many, field="photos")
+        raise Refused(too_many, field="photos")
     for photo in photos:
         try:
             prepare_photo(photo)
         except ValidationError as error:
-            raise InspectionRefused(
-                f"照片“{photo.name}”：{error.messages[0]}", field="photos"
-            ) from error
+            raise Refused(f"照片“{photo.name}”：{error.messages[0]}", field="photos") from error
     return photos
 
 
@@ -74,4 +64,4 @@ def acting_organisation(user):
     """The organisation on whose behalf the user acts; administrators act for none."""
     if user.organisation_id:
         return user.organisation
-    raise InspectionRefused("您的账号没有所属单位，不能以单位名义录入。请联系管理员。")
+    raise Refused("您的账号没有所属单位，不能以单位名义录入。请联系管理员。")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from ..models import (
@@ -23,7 +24,6 @@ from ..uploads import MAX_INSPECTION_PHOTOS
 from .common import (
     INSPECTOR_ROLES,
     SUPERVISOR_ROLES,
-    InspectionRefused,
     acting_organisation,
     prepare_photos,
     require_role,
@@ -45,18 +45,18 @@ def create_team(*, by, name, out_on, member_users=(), member_names=()):
     organisation = acting_organisation(by)
     name = (name or "").strip()
     if not name:
-        raise InspectionRefused("请填写执法组名称，如“第一执法组”。", field="team_name")
+        raise Refused("请填写执法组名称，如“第一执法组”。", field="team_name")
     users = list(member_users)
     for user in users:
         if user.organisation_id is None or not user.organisation.region.path.startswith(
             organisation.region.path
         ):
-            raise InspectionRefused(f"“{user}”不是本单位辖区内的人员。", field="member_users")
+            raise Refused(f"“{user}”不是本单位辖区内的人员。", field="member_users")
     names = _clean_names([user.display_name for user in users] + list(member_names))
     if not names:
-        raise InspectionRefused("执法组至少要有一名执法人员。", field="member_names")
+        raise Refused("执法组至少要有一名执法人员。", field="member_names")
     if any(len(name) > 40 for name in names):
-        raise InspectionRefused("执法人员姓名不能超过 40 个字。", field="member_names")
+        raise Refused("执法人员姓名不能超过 40 个字。", field="member_names")
     by_name = {user.display_name: user for user in users}
     with transaction.atomic():
         team = Team.objects.create(
@@ -73,14 +73,12 @@ def _check_target(by, enterprise, township, place):
         ensure_in_area(by, enterprise.region_path)
         return enterprise.township
     if township is None:
-        raise InspectionRefused(
-            "请选择被检查的企业，或填写检查地点并选择所在乡镇。", field="enterprise"
-        )
+        raise Refused("请选择被检查的企业，或填写检查地点并选择所在乡镇。", field="enterprise")
     if township.level != Region.Level.TOWNSHIP:
-        raise InspectionRefused("所在乡镇必须是乡镇（街道、农场）一级的区域。", field="township")
+        raise Refused("所在乡镇必须是乡镇（街道、农场）一级的区域。", field="township")
     ensure_in_area(by, township.path)
     if not (place or "").strip():
-        raise InspectionRefused("没有对应台账企业时，请填写检查地点。", field="place")
+        raise Refused("没有对应台账企业时，请填写检查地点。", field="place")
     return township
 
 
@@ -88,36 +86,34 @@ def _check_rules(
     by, *, inspection_type, result, inspected_on, team, enterprise, tip, spot_check_round
 ):
     if inspected_on > timezone.localdate():
-        raise InspectionRefused("检查日期不能晚于今天。", field="inspected_on")
+        raise Refused("检查日期不能晚于今天。", field="inspected_on")
     if team.out_on != inspected_on:
-        raise InspectionRefused(
+        raise Refused(
             f"执法组“{team.name}”的出动日期是 {team.out_on}，与检查日期不一致。", field="team"
         )
     if team.organisation_id != by.organisation_id:
-        raise InspectionRefused("只能选择本单位出动的执法组。", field="team")
+        raise Refused("只能选择本单位出动的执法组。", field="team")
     if inspection_type == InspectionType.SPOT_CHECK:
         require_role(by, SUPERVISOR_ROLES, "督导抽查由县、市整治办组织，您的角色不能录入督导抽查。")
     if (inspection_type == InspectionType.TIP_VERIFICATION) != (tip is not None):
-        raise InspectionRefused(
-            "举报核查必须对应一条举报；其他类型的检查不能关联举报。", field="tip"
-        )
+        raise Refused("举报核查必须对应一条举报；其他类型的检查不能关联举报。", field="tip")
     if spot_check_round is not None:
         if inspection_type != InspectionType.SPOT_CHECK:
-            raise InspectionRefused("只有督导抽查可以归入抽查轮次。", field="spot_check_round")
+            raise Refused("只有督导抽查可以归入抽查轮次。", field="spot_check_round")
         if not spot_check_round.period_start <= inspected_on <= spot_check_round.period_end:
-            raise InspectionRefused("检查日期不在该抽查轮次的时间范围内。", field="inspected_on")
+            raise Refused("检查日期不在该抽查轮次的时间范围内。", field="inspected_on")
         if enterprise is not None and not enterprise.region_path.startswith(
             spot_check_round.region_path
         ):
-            raise InspectionRefused("该企业不在本轮抽查的县（区）内。", field="enterprise")
+            raise Refused("该企业不在本轮抽查的县（区）内。", field="enterprise")
     if result in (InspectionResult.RELAPSE, InspectionResult.SHORTFALL) and enterprise is None:
-        raise InspectionRefused("认定“反弹”或“整改未到位”必须选择台账企业。", field="enterprise")
+        raise Refused("认定“反弹”或“整改未到位”必须选择台账企业。", field="enterprise")
 
 
 def _apply_to_case(by, inspection):
     """反弹 reopens the closed case, 整改未到位 records against the open one — through the
-    rectification workflow, which may refuse (TransitionRefused → the whole save rolls back)."""
-    from rectification import services as workflow
+    rectification workflow, which may refuse (Refused → the whole save rolls back)."""
+    from rectification import workflow
     from rectification.models import CaseState
 
     cases = inspection.enterprise.cases.select_for_update().order_by("-found_on", "-id")
@@ -125,24 +121,22 @@ def _apply_to_case(by, inspection):
     if inspection.result == InspectionResult.RELAPSE:
         case = cases.filter(state=CaseState.CLOSED).first()
         if case is None:
-            raise InspectionRefused(
+            raise Refused(
                 "该企业没有已销号的整治案件，不能认定为“反弹”；如是新发现问题，请选择“新发现”。",
                 field="result",
             )
         try:
             workflow.reopen_for_relapse(case, by=by, note=note, inspection=inspection)
-        except workflow.TransitionRefused as refusal:
-            raise InspectionRefused(str(refusal), field="result") from refusal
+        except Refused as refusal:
+            raise Refused(str(refusal), field="result") from refusal
     else:
         case = cases.exclude(state=CaseState.CLOSED).first()
         if case is None:
-            raise InspectionRefused(
-                "该企业没有正在整治的案件，不能认定为“整改未到位”。", field="result"
-            )
+            raise Refused("该企业没有正在整治的案件，不能认定为“整改未到位”。", field="result")
         try:
             workflow.record_shortfall(case, by=by, note=note, inspection=inspection)
-        except workflow.TransitionRefused as refusal:
-            raise InspectionRefused(str(refusal), field="result") from refusal
+        except Refused as refusal:
+            raise Refused(str(refusal), field="result") from refusal
 
 
 def record_inspection(
@@ -174,12 +168,12 @@ def record_inspection(
     if isinstance(inspected_on, datetime.datetime):
         inspected_on = inspected_on.date()
     if (team is None) == (new_team is None):
-        raise InspectionRefused("请选择已出动的执法组，或新建一个执法组。", field="team")
+        raise Refused("请选择已出动的执法组，或新建一个执法组。", field="team")
     if new_enterprise is not None:
         if enterprise is not None:
-            raise InspectionRefused("选择了台账企业时不能同时新建企业。", field="enterprise")
+            raise Refused("选择了台账企业时不能同时新建企业。", field="enterprise")
         if result != InspectionResult.NEW_FIND:
-            raise InspectionRefused("新录入台账的企业，检查结果应为“新发现”。", field="result")
+            raise Refused("新录入台账的企业，检查结果应为“新发现”。", field="result")
     photos = prepare_photos(
         photos,
         limit=MAX_INSPECTION_PHOTOS,
@@ -225,7 +219,7 @@ def record_inspection(
             inspection.full_clean(exclude=["created_by", "region_path"])
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
-            raise InspectionRefused(messages[0], field=field) from error
+            raise Refused(messages[0], field=field) from error
         inspection.save()
         if result in (InspectionResult.RELAPSE, InspectionResult.SHORTFALL):
             _apply_to_case(by, inspection)
@@ -241,17 +235,17 @@ def record_inspection(
 
 def _check_tip_handler(by, tip):
     if tip.state not in (TipState.ASSIGNED, TipState.VERIFIED):
-        raise InspectionRefused(
+        raise Refused(
             f"举报 {tip.receipt_number} 当前为“{tip.get_state_display()}”，不能录入核查。",
             field="tip",
         )
     if not tip.contact_visible_to(by) and not by.is_superuser:
-        raise InspectionRefused("只有承办单位或县整治办可以录入该举报的核查。", field="tip")
+        raise Refused("只有承办单位或县整治办可以录入该举报的核查。", field="tip")
 
 
 def _create_enterprise(by, data, inspection_type, inspected_on):
     from enterprises.models import Source
-    from enterprises.services import EnterpriseRefused, create_enterprise
+    from enterprises.services import Refused, create_enterprise
 
     data = dict(data)
     # The inspection supplies what the ledger row would otherwise ask for again.
@@ -266,14 +260,12 @@ def _create_enterprise(by, data, inspection_type, inspected_on):
     confirm_similar = data.pop("confirm_similar", False)
     try:
         return create_enterprise(data, by=by, confirm_similar=confirm_similar)
-    except EnterpriseRefused as refusal:
-        raise InspectionRefused(
-            refusal.message, field=f"enterprise:{refusal.field or ''}"
-        ) from refusal
+    except Refused as refusal:
+        raise Refused(refusal.message, field=f"enterprise:{refusal.field or ''}") from refusal
     except ValidationError as error:
         field, messages = (
             next(iter(error.message_dict.items()))
             if hasattr(error, "error_dict")
             else (None, error.messages)
         )
-        raise InspectionRefused(messages[0], field=f"enterprise:{field or ''}") from error
+        raise Refused(messages[0], field=f"enterprise:{field or ''}") from error

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from ..models import SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from ..models.spot_check import SPOT_CHECK_MINIMUM_SHARE
 from ..sampling import WEIGHTS, build_population, draw_sample
-from .common import SUPERVISOR_ROLES, InspectionRefused, acting_organisation, require_role
+from .common import SUPERVISOR_ROLES, acting_organisation, require_role
 
 # Seeds fit a signed 64-bit column and stay exact in JSON (and JavaScript) numbers.
 MAX_SEED = 2**53
@@ -28,7 +29,7 @@ def _check_seed(seed):
     if seed is None:
         return new_seed()
     if not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
-        raise InspectionRefused(f"随机种子须是 0 到 {MAX_SEED - 1} 之间的整数。", field="seed")
+        raise Refused(f"随机种子须是 0 到 {MAX_SEED - 1} 之间的整数。", field="seed")
     return seed
 
 
@@ -46,16 +47,16 @@ def plan_spot_check_round(
     require_role(by, SUPERVISOR_ROLES, "只有县、市整治办可以制定督导抽查计划。")
     organisation = acting_organisation(by)
     if county is None or county.level != Region.Level.COUNTY:
-        raise InspectionRefused("请选择要抽查的县（区）。", field="county")
+        raise Refused("请选择要抽查的县（区）。", field="county")
     ensure_in_area(by, county.path)
     if period_end < period_start:
-        raise InspectionRefused("结束日期不能早于开始日期。", field="period_end")
+        raise Refused("结束日期不能早于开始日期。", field="period_end")
     target_share = Decimal(target_share)
     if not SPOT_CHECK_MINIMUM_SHARE <= target_share <= 1:
-        raise InspectionRefused("抽查比例不能低于 20%，也不能超过 100%。", field="target_share")
+        raise Refused("抽查比例不能低于 20%，也不能超过 100%。", field="target_share")
     name = (name or "").strip()
     if not name:
-        raise InspectionRefused("请填写轮次名称。", field="name")
+        raise Refused("请填写轮次名称。", field="name")
     seed = _check_seed(seed)
     with transaction.atomic():
         spot_check_round = SpotCheckRound.objects.create(
@@ -78,7 +79,7 @@ def redraw_spot_check_sample(spot_check_round, *, by, reason, seed=None):
     ensure_in_area(by, spot_check_round.region_path)
     reason = (reason or "").strip()
     if not reason:
-        raise InspectionRefused("重新抽取必须填写理由，原抽样结果将保留备查。", field="reason")
+        raise Refused("重新抽取必须填写理由，原抽样结果将保留备查。", field="reason")
     seed = _check_seed(seed)
     with transaction.atomic():
         locked = SpotCheckRound.objects.select_for_update().get(pk=spot_check_round.pk)

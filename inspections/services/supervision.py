@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from ..models import SupervisionTransfer
@@ -10,7 +11,6 @@ from ..models.supervision import STATUS_FLOW
 from .common import (
     SUPERVISOR_ROLES,
     TRANSFER_PROGRESS_ROLES,
-    InspectionRefused,
     acting_organisation,
     require_role,
 )
@@ -31,19 +31,17 @@ def transfer_problem(
     ensure_in_area(by, enterprise.region_path)
     transferred_on = transferred_on or timezone.localdate()
     if transferred_on > timezone.localdate():
-        raise InspectionRefused("移交日期不能晚于今天。", field="transferred_on")
+        raise Refused("移交日期不能晚于今天。", field="transferred_on")
     if requirement not in STATUS_FLOW:
-        raise InspectionRefused(
-            "请选择整治要求：补办手续、整改完善或限期拆除。", field="requirement"
-        )
+        raise Refused("请选择整治要求：补办手续、整改完善或限期拆除。", field="requirement")
     problem = (problem or "").strip()
     if not problem:
-        raise InspectionRefused("请写明督查发现的问题。", field="problem")
+        raise Refused("请写明督查发现的问题。", field="problem")
     responsible_person = (responsible_person or enterprise.responsible_person or "").strip()
     if not responsible_person:
-        raise InspectionRefused("请填写分包责任人。", field="responsible_person")
+        raise Refused("请填写分包责任人。", field="responsible_person")
     if inspection is not None and inspection.enterprise_id != enterprise.pk:
-        raise InspectionRefused("所选检查记录不是对该企业的检查。", field="inspection")
+        raise Refused("所选检查记录不是对该企业的检查。", field="inspection")
     with transaction.atomic():
         return SupervisionTransfer.objects.create(
             enterprise=enterprise,
@@ -66,13 +64,13 @@ def complete_transfer(transfer, *, by, completed_on, note=""):
         locked = SupervisionTransfer.objects.select_for_update().get(pk=transfer.pk)
         ensure_in_area(by, locked.region_path)
         if locked.is_done:
-            raise InspectionRefused(f"该问题已于 {locked.completed_on} 完成，不能重复确认。")
+            raise Refused(f"该问题已于 {locked.completed_on} 完成，不能重复确认。")
         if completed_on is None:
-            raise InspectionRefused("请填写完成日期。", field="completed_on")
+            raise Refused("请填写完成日期。", field="completed_on")
         if completed_on < locked.transferred_on:
-            raise InspectionRefused("完成日期不能早于移交日期。", field="completed_on")
+            raise Refused("完成日期不能早于移交日期。", field="completed_on")
         if completed_on > timezone.localdate():
-            raise InspectionRefused("完成日期不能晚于今天。", field="completed_on")
+            raise Refused("完成日期不能晚于今天。", field="completed_on")
         locked.status = STATUS_FLOW[locked.requirement][1]
         locked.completed_on = completed_on
         locked.completion_note = (note or "").strip()

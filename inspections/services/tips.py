@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Region
+from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from ..models import Tip, TipChannel, TipEvent, TipPhoto, TipState
@@ -16,7 +17,6 @@ from ..uploads import MAX_TIP_PHOTOS
 from .common import (
     TIP_INTAKE_ROLES,
     TIP_OFFICE_ROLES,
-    InspectionRefused,
     prepare_photos,
     require_role,
 )
@@ -51,24 +51,22 @@ def file_tip(
     records the channel (12369, phone, letter, visit) and who took it in."""
     if by is None:
         if channel != TipChannel.ONLINE:
-            raise InspectionRefused("网上提交的举报渠道只能是“网上举报”。", field="channel")
+            raise Refused("网上提交的举报渠道只能是“网上举报”。", field="channel")
     else:
         require_role(by, TIP_INTAKE_ROLES, "您的角色不能登记举报。")
         ensure_in_area(by, county.path)
     if county is None or county.level != Region.Level.COUNTY:
-        raise InspectionRefused("请选择举报地点所在的县（区）。", field="county")
+        raise Refused("请选择举报地点所在的县（区）。", field="county")
     if township is not None and township.parent_id != county.pk:
-        raise InspectionRefused(f"{township.name}不属于{county.name}。", field="township")
+        raise Refused(f"{township.name}不属于{county.name}。", field="township")
     content = (content or "").strip()
     place = (place or "").strip()
     if len(content) < 5:
-        raise InspectionRefused("请写明举报内容（至少 5 个字）。", field="content")
+        raise Refused("请写明举报内容（至少 5 个字）。", field="content")
     if not place:
-        raise InspectionRefused("请写明地点，便于核查人员找到现场。", field="place")
+        raise Refused("请写明地点，便于核查人员找到现场。", field="place")
     if reward and not (reporter_contact or "").strip():
-        raise InspectionRefused(
-            "申请有奖举报需要留下联系方式，以便兑现奖励。", field="reporter_contact"
-        )
+        raise Refused("申请有奖举报需要留下联系方式，以便兑现奖励。", field="reporter_contact")
     photos = prepare_photos(
         photos, limit=MAX_TIP_PHOTOS, too_many=f"最多上传 {MAX_TIP_PHOTOS} 张照片。"
     )
@@ -89,7 +87,7 @@ def file_tip(
         tip.full_clean(exclude=["receipt_number", "region_path", "created_by"])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise InspectionRefused(messages[0], field=field) from error
+        raise Refused(messages[0], field=field) from error
     for _attempt in range(5):
         tip.receipt_number = new_receipt_number()
         try:
@@ -103,7 +101,7 @@ def file_tip(
             return tip
         except IntegrityError:  # a receipt number collision: draw again
             tip.pk = None
-    raise InspectionRefused("系统繁忙，请稍后再提交。")
+    raise Refused("系统繁忙，请稍后再提交。")
 
 
 def _locked(tip):
@@ -114,7 +112,7 @@ def _check_county_office(by, tip):
     require_role(by, TIP_OFFICE_ROLES, "只有县整治办可以交办举报和公开处理结果。")
     ensure_in_area(by, tip.region_path)
     if not by.is_superuser and by.organisation.region_id != tip.county_id:
-        raise InspectionRefused("只有举报所在县（区）的整治办可以办理。")
+        raise Refused("只有举报所在县（区）的整治办可以办理。")
 
 
 # A tip must be verified within this many working days of its assignment unless the county
@@ -136,24 +134,22 @@ def assign_tip(tip, *, by, organisation, note="", verify_due=None, working_days=
             deadline=verify_due, working_days=working_days, start=today, label="核查期限"
         )
     except DeadlineInputError as error:
-        raise InspectionRefused(error.message, field="verify_due") from error
+        raise Refused(error.message, field="verify_due") from error
     if verify_due < today:
-        raise InspectionRefused("核查期限不能早于今天。", field="verify_due")
+        raise Refused("核查期限不能早于今天。", field="verify_due")
     with transaction.atomic():
         tip = _locked(tip)
         _check_county_office(by, tip)
         if tip.state not in (TipState.RECEIVED, TipState.ASSIGNED):
-            raise InspectionRefused(f"举报已{tip.get_state_display()}，不能再交办。")
+            raise Refused(f"举报已{tip.get_state_display()}，不能再交办。")
         kinds = (Organisation.Kind.TOWNSHIP_GOVERNMENT, Organisation.Kind.COUNTY_DEPARTMENT)
         region = organisation.region
         in_county = region.pk == tip.county_id or region.parent_id == tip.county_id
         if organisation.kind not in kinds or not in_county:
-            raise InspectionRefused(
-                "请交办给本县的乡镇（街道、农场）政府或县直部门。", field="organisation"
-            )
+            raise Refused("请交办给本县的乡镇（街道、农场）政府或县直部门。", field="organisation")
         if organisation.kind == Organisation.Kind.TOWNSHIP_GOVERNMENT:
             if tip.township_id and tip.township_id != region.pk:
-                raise InspectionRefused(
+                raise Refused(
                     f"举报地点在{tip.township.name}，不能交办给{organisation.name}。",
                     field="organisation",
                 )
@@ -217,9 +213,9 @@ def publish_tip_outcome(tip, *, by, outcome, reward=None):
         tip = _locked(tip)
         _check_county_office(by, tip)
         if tip.state not in (TipState.VERIFIED, TipState.PUBLISHED):
-            raise InspectionRefused("举报还没有核查结果，核查后才能公开处理结果。")
+            raise Refused("举报还没有核查结果，核查后才能公开处理结果。")
         if len(outcome) < 5:
-            raise InspectionRefused("请填写处理结果（至少 5 个字）。", field="outcome")
+            raise Refused("请填写处理结果（至少 5 个字）。", field="outcome")
         tip.outcome = outcome
         if reward is not None:
             tip.reward = bool(reward)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 from enterprises.forms import EnterpriseForm
 from enterprises.models import Enterprise
@@ -17,7 +18,7 @@ from enterprises.services import can_edit_ledger
 from ..filters import InspectionFilter
 from ..forms import InspectionForm
 from ..models import Inspection, InspectionResult, InspectionType, SpotCheckRound, Tip
-from ..services import InspectionRefused, record_inspection
+from ..services import record_inspection
 from ..services.common import INSPECTOR_ROLES, SUPERVISOR_ROLES, can
 from ..stats import effort
 from .common import add_refusal, paginate, require
@@ -150,7 +151,7 @@ def inspection_create(request):
         if ready:
             try:
                 inspection = record_inspection(by=user, **arguments)
-            except InspectionRefused as refusal:
+            except Refused as refusal:
                 if (refusal.field or "").startswith("enterprise:") and enterprise_form is not None:
                     field = refusal.field.split(":", 1)[1]
                     enterprise_form.add_error(

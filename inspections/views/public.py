@@ -7,9 +7,11 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.refusals import Refused
+
 from ..forms import PublicTipForm, TipLookupForm
 from ..models import Tip, TipChannel, TipState
-from ..services import InspectionRefused, file_tip
+from ..services import file_tip
 from .common import add_refusal
 
 # Filing: 5 tips per hour per address; lookups: 30 per hour (receipt numbers are not guessable,
@@ -66,7 +68,7 @@ def tip_file(request):
                     reward=data["reward"],
                     photos=data["photos"],
                 )
-            except InspectionRefused as refusal:
+            except Refused as refusal:
                 add_refusal(form, refusal)
             else:
                 request.session["tip_receipt"] = tip.receipt_number

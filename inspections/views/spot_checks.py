@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.scoping import get_visible_or_404
+from accounts.refusals import Refused
+from accounts.scoping import get_visible_or_404, scope_to_area
 
 from ..forms import CoverageForm, RedrawForm, SpotCheckRoundForm
 from ..models import InspectionType, SpotCheckRound, SpotCheckTarget
 from ..sampling import reproduce_draw, weights_description
-from ..services import InspectionRefused, plan_spot_check_round, redraw_spot_check_sample
+from ..services import plan_spot_check_round, redraw_spot_check_sample
 from ..services.common import SUPERVISOR_ROLES, can
 from ..stats import coverage_totals, round_coverage, round_coverage_totals, spot_check_coverage
 from .common import add_refusal, require
@@ -104,7 +105,7 @@ def round_create(request):
                 period_end=data["period_end"],
                 target_share=Decimal(data["target_share_percent"]) / 100,
             )
-        except InspectionRefused as refusal:
+        except Refused as refusal:
             add_refusal(form, refusal)
         except (PermissionDenied, Http404) as refusal:
             form.add_error(None, str(refusal))
@@ -140,7 +141,7 @@ def _render_round(request, spot_check_round, redraw_form):
     if shown is None and draws:
         raise Http404("没有这个抽样版本。")
     targets = list(
-        SpotCheckTarget.objects.filter(draw=shown, enterprise__region_path__startswith=area_path)
+        scope_to_area(SpotCheckTarget.objects.filter(draw=shown), user, "enterprise__region_path")
         .select_related("enterprise", "enterprise__township")
         .order_by("enterprise__region_path", "draw_order")
     )
@@ -201,7 +202,7 @@ def round_redraw(request, pk):
             draw = redraw_spot_check_sample(
                 spot_check_round, by=user, reason=form.cleaned_data["reason"]
             )
-        except InspectionRefused as refusal:
+        except Refused as refusal:
             add_refusal(form, refusal)
         else:
             messages.success(

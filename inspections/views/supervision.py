@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 from enterprises.models import Enterprise
 
 from ..filters import SupervisionTransferFilter
 from ..forms import TransferCompleteForm, TransferForm
 from ..models import Inspection, SupervisionTransfer
-from ..services import InspectionRefused, complete_transfer, transfer_problem
+from ..services import complete_transfer, transfer_problem
 from ..services.common import SUPERVISOR_ROLES, TRANSFER_PROGRESS_ROLES, can
 from ..supervision import TRACKING_COLUMNS, tracking_rows, tracking_workbook
 from .common import add_refusal, paginate, require
@@ -114,7 +115,7 @@ def transfer_create(request):
                 responsible_person=data["responsible_person"],
                 inspection=inspection,
             )
-        except InspectionRefused as refusal:
+        except Refused as refusal:
             add_refusal(form, refusal)
         except (PermissionDenied, Http404) as refusal:
             form.add_error(None, str(refusal))
@@ -151,7 +152,7 @@ def transfer_detail(request, pk):
                     completed_on=form.cleaned_data["completed_on"],
                     note=form.cleaned_data["note"],
                 )
-            except InspectionRefused as refusal:
+            except Refused as refusal:
                 add_refusal(form, refusal)
             except (PermissionDenied, Http404) as refusal:
                 form.add_error(None, str(refusal))

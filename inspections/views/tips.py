@@ -12,13 +12,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 from rectification.deadlines import calendar_warning
 
 from ..filters import TipFilter
 from ..forms import TipAssignForm, TipIntakeForm, TipPublishForm
 from ..models import Tip, TipState
-from ..services import InspectionRefused, assign_tip, file_tip, publish_tip_outcome
+from ..services import assign_tip, file_tip, publish_tip_outcome
 from ..services.common import INSPECTOR_ROLES, TIP_INTAKE_ROLES, TIP_OFFICE_ROLES, can
 from .common import add_refusal, paginate, require
 
@@ -66,7 +67,7 @@ def tip_create(request):
         data = form.cleaned_data
         try:
             tip = file_tip(by=user, **data)
-        except InspectionRefused as refusal:
+        except Refused as refusal:
             add_refusal(form, refusal)
         except (PermissionDenied, Http404) as refusal:
             form.add_error(None, str(refusal))
@@ -126,7 +127,7 @@ def tip_detail(request, pk):
                         reward=form.cleaned_data["reward"],
                     )
                     messages.success(request, "处理结果已公开，举报人可凭受理编号查询。")
-            except InspectionRefused as refusal:
+            except Refused as refusal:
                 add_refusal(form, refusal)
             except (PermissionDenied, Http404) as refusal:
                 form.add_error(None, str(refusal))

@@ -1,22 +1,26 @@
-"""/api/cases/ (list, detail, propose, and each transition as a POST action with the same rules
-as the pages), /api/campaigns/ and /api/notifications/. Refusals answer 400 {"detail": 中文}."""
+"""/api/cases/ (list, detail, propose, and every transition of the table as a POST action with
+the same form and rules as the pages), /api/campaigns/ and /api/notifications/. Refusals are
+answered by the project's exception handler: 400 {"detail": 中文, <field>: [中文]}."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.refusals import Refused, refusal_from_form
 from enterprises.models import Enterprise
 
-from .. import services
+from .. import workflow
 from ..filters import CaseFilter
 from ..forms import ConfirmStepForm, PhotoForm
 from ..models import Campaign, CaseStep, EvidencePhoto
 from ..notification_models import Notification
 from ..notifications import mark_read
-from ..views import _form_errors, case_list_queryset, run_action
+from ..views import case_list_queryset
+from ..workflow import CASE_TRANSITIONS
 from .serializers import (
     CampaignSerializer,
     CaseDetailSerializer,
@@ -26,9 +30,9 @@ from .serializers import (
     ProposeSerializer,
 )
 
-
-def refused(message):
-    return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+# /api/cases/{id}/<path>/ for every transition of the table, e.g. fail-verification.
+TRANSITION_BY_PATH = {transition.url_path: transition for transition in CASE_TRANSITIONS.values()}
+TRANSITION_PATHS = "|".join(sorted(TRANSITION_BY_PATH))
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
@@ -79,7 +83,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = ProposeSerializer(data=request.data)
         if not serializer.is_valid():
-            return refused("请提供企业（enterprise）和专项行动（campaign）的编号。")
+            raise Refused("请提供企业（enterprise）和专项行动（campaign）的编号。")
         enterprise = (
             Enterprise.objects.visible_to(request.user)
             .filter(pk=serializer.validated_data["enterprise"])
@@ -91,72 +95,44 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .first()
         )
         if enterprise is None:
-            return refused("企业不存在或不在您的管辖范围内。")
+            raise Refused("企业不存在或不在您的管辖范围内。", field="enterprise")
         if campaign is None:
-            return refused("专项行动不存在或不适用于您的辖区。")
-        try:
-            case = services.propose_case(
-                enterprise,
-                campaign=campaign,
-                by=request.user,
-                note=serializer.validated_data["note"],
-            )
-        except services.TransitionRefused as refusal:
-            return refused(refusal.message)
+            raise Refused("专项行动不存在或不适用于您的辖区。", field="campaign")
+        case = workflow.propose_case(
+            enterprise,
+            campaign=campaign,
+            by=request.user,
+            note=serializer.validated_data["note"],
+        )
         response = self._detail(case)
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    def _transition(self, request, name):
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=CaseDetailSerializer,
+        parameters=[
+            OpenApiParameter(
+                "transition",
+                str,
+                OpenApiParameter.PATH,
+                enum=sorted(TRANSITION_BY_PATH),
+                description="；".join(
+                    f"{t.url_path}：{t.label}" for t in TRANSITION_BY_PATH.values()
+                ),
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path=f"(?P<transition>{TRANSITION_PATHS})")
+    def transition(self, request, pk=None, transition=None):
+        """A transition of the case, with the same input fields as the case page's form
+        (determine: disposal, requirement, measures, responsible_unit, responsible_person,
+        deadline or working_days …; the others: note; `version` for the stale-edit check)."""
         case = self.get_object()
-        version = request.data.get("version")
-        if version not in (None, ""):
-            try:
-                case.version = int(version)
-            except (TypeError, ValueError):
-                return refused("version 必须是整数。")
-        try:
-            run_action(case, name, request.data, request.user)
-        except services.TransitionRefused as refusal:
-            return refused(refusal.message)
+        workflow.run_transition(
+            case, TRANSITION_BY_PATH[transition].key, request.data, request.user
+        )
         return self._detail(case)
-
-    @action(detail=True, methods=["post"])
-    def determine(self, request, pk=None):
-        """认定: disposal, requirement, measures, responsible_unit, responsible_person, deadline."""
-        return self._transition(request, "determine")
-
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self._transition(request, "start")
-
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._transition(request, "submit")
-
-    @action(detail=True, methods=["post"], url_path="fail-verification")
-    def fail_verification(self, request, pk=None):
-        return self._transition(request, "fail_verification")
-
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._transition(request, "close")
-
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._transition(request, "reopen")
-
-    @action(detail=True, methods=["post"])
-    def shortfall(self, request, pk=None):
-        return self._transition(request, "shortfall")
-
-    @action(detail=True, methods=["post"], url_path="flag-quasi")
-    def flag_quasi(self, request, pk=None):
-        return self._transition(request, "flag_quasi")
-
-    @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
-        return self._transition(request, "extend")
 
     def _step(self, pk, step_pk):
         case = self.get_object()
@@ -168,18 +144,15 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         step = self._step(pk, step_pk)
         form = ConfirmStepForm(request.data, request.FILES)
         if not form.is_valid():
-            return refused(_form_errors(form))
-        try:
-            step = services.confirm_step(
-                step,
-                by=request.user,
-                done_on=form.cleaned_data["done_on"],
-                confirming_person=form.cleaned_data["confirming_person"],
-                note=form.cleaned_data["note"],
-                photos=form.cleaned_data["photos"],
-            )
-        except services.TransitionRefused as refusal:
-            return refused(refusal.message)
+            raise refusal_from_form(form)
+        step = workflow.confirm_step(
+            step,
+            by=request.user,
+            done_on=form.cleaned_data["done_on"],
+            confirming_person=form.cleaned_data["confirming_person"],
+            note=form.cleaned_data["note"],
+            photos=form.cleaned_data["photos"],
+        )
         return Response(CaseStepSerializer(step, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_pk>\d+)/photos")
@@ -187,11 +160,8 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         step = self._step(pk, step_pk)
         form = PhotoForm(request.data, request.FILES)
         if not form.is_valid():
-            return refused(_form_errors(form))
-        try:
-            services.add_step_photos(step, by=request.user, photos=form.cleaned_data["photos"])
-        except services.TransitionRefused as refusal:
-            return refused(refusal.message)
+            raise refusal_from_form(form)
+        workflow.add_step_photos(step, by=request.user, photos=form.cleaned_data["photos"])
         step = CaseStep.objects.prefetch_related("photos").get(pk=step.pk)
         return Response(
             CaseStepSerializer(step, context=self.get_serializer_context()).data,

@@ -10,11 +10,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Organisation
+from accounts.refusals import Refused
 from accounts.scoping import AreaScopedMixin, get_visible_or_404
 
 from ..accountability import accountability_list
 from ..accountability_filters import AccountabilityActionFilter
-from ..accountability_services import AccountabilityRefused, record_action
+from ..accountability_services import record_action
 from ..dashboard import check_dashboard_access, dashboard_region
 from ..models_accountability import AccountabilityAction, AccountabilityKind
 
@@ -89,7 +90,7 @@ class AccountabilityActionViewSet(
         )
         try:
             action = record_action(unit, by=request.user, **data)
-        except AccountabilityRefused as error:
+        except Refused as error:
             return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error

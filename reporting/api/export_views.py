@@ -10,11 +10,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
 
 from .. import export_jobs
 from ..excel import XLSX_CONTENT_TYPE
-from ..export_jobs import ExportRefused
 from ..models import ExportJob
 from ..periods import InvalidPeriod, Period
 
@@ -91,7 +91,7 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 job = export_jobs.request_table_export(
                     by=user, key=data["table"], region=region, period=period
                 )
-        except ExportRefused as error:
+        except Refused as error:
             return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
         return Response(
             ExportJobSerializer(job, context=self.get_serializer_context()).data,

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Region
+from accounts.refusals import Refused
 from accounts.scoping import AreaScopedMixin, get_visible_or_404
 
 from .. import services
@@ -16,7 +17,6 @@ from ..exports import export_filename, submission_report, xlsx_response
 from ..filters import SubmissionFilter
 from ..models import Submission
 from ..periods import InvalidPeriod, Period
-from ..services import SubmissionRefused
 from ..tables import all_tables, get_table
 from .serializers import (
     ReportTableDataSerializer,
@@ -80,7 +80,7 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
             submission = services.submit_table(
                 data["table"], region, period, by=user, signed_by=data.get("signed_by") or user
             )
-        except SubmissionRefused as error:
+        except Refused as error:
             return refusal(error)
         return self.created(submission)
 
@@ -89,7 +89,7 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
     def accept(self, request, pk=None):
         try:
             submission = services.accept_submission(self.get_object(), by=request.user)
-        except SubmissionRefused as error:
+        except Refused as error:
             return refusal(error)
         return Response(SubmissionSerializer(submission).data)
 
@@ -102,7 +102,7 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
             submission = services.return_submission(
                 self.get_object(), by=request.user, reason=serializer.validated_data["reason"]
             )
-        except SubmissionRefused as error:
+        except Refused as error:
             return refusal(error)
         return Response(SubmissionSerializer(submission).data)
 
@@ -117,7 +117,7 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
                 by=request.user,
                 signed_by=serializer.validated_data.get("signed_by") or request.user,
             )
-        except SubmissionRefused as error:
+        except Refused as error:
             return refusal(error)
         return self.created(submission)
 

@@ -102,7 +102,7 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
     run_action(
         page,
         "fail_verification",
-        summary="#summary-fail",
+        summary="#summary-fail_verification",
         note="场地未恢复原貌",
         new_deadline=new_deadline,
     )

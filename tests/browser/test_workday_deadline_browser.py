@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from rectification import services, workflow_rules
 from rectification.models import Case
+from rectification.workflow import cases, rules
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import found_case
 
@@ -21,8 +21,8 @@ def test_county_sets_a_deadline_in_working_days_over_the_spring_festival(
     call_command("load_holidays")
     # The live server runs in this process: the workflow's "today" is the Thursday before
     # the holiday (15–23 February 2026; Saturday 14th is a 调休 working day).
-    monkeypatch.setattr(services, "today", lambda: datetime.date(2026, 2, 12))
-    monkeypatch.setattr(workflow_rules, "today", lambda: datetime.date(2026, 2, 12))
+    monkeypatch.setattr(cases, "today", lambda: datetime.date(2026, 2, 12))
+    monkeypatch.setattr(rules, "today", lambda: datetime.date(2026, 2, 12))
     case = found_case(area)
     log_in("county_a", TEST_PASSWORD)
     page.goto(f"{live_server.url}/cases/{case.pk}/")

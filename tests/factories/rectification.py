@@ -8,7 +8,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from rectification import services
+from rectification import workflow
 from rectification.checklists import ensure_checklist
 from rectification.models import Campaign, Case, CaseState, Disposal, Requirement
 from tests.factories.enterprises import EnterpriseFactory
@@ -56,12 +56,12 @@ def found_case(area, campaign=None, township="township_a1"):
     """A case at 排查发现, proposed by the township clerk through the service."""
     campaign = campaign or CampaignFactory()
     clerk = area["users"]["clerk"] if township == "township_a1" else area["users"]["county"]
-    return services.propose_case(new_enterprise(area, township), campaign=campaign, by=clerk)
+    return workflow.propose_case(new_enterprise(area, township), campaign=campaign, by=clerk)
 
 
 def determined_case(area, disposal=Disposal.SHUTDOWN, requirement=Requirement.DEMOLISH, **kwargs):
     case = found_case(area, **kwargs)
-    return services.determine_case(
+    return workflow.determine_case(
         case,
         by=area["users"]["county"],
         disposal=disposal,
@@ -76,21 +76,21 @@ def determined_case(area, disposal=Disposal.SHUTDOWN, requirement=Requirement.DE
 
 def in_progress_case(area, **kwargs):
     case = determined_case(area, **kwargs)
-    return services.start_remediation(case, by=area["users"]["clerk"])
+    return workflow.start_remediation(case, by=area["users"]["clerk"])
 
 
 def complete_all_steps(case, user):
     for step in case.steps.all():
-        services.confirm_step(step, by=user, done_on=datetime.date.today(), photos=[photo()])
+        workflow.confirm_step(step, by=user, done_on=datetime.date.today(), photos=[photo()])
     case.refresh_from_db()
     return case
 
 
 def awaiting_case(area, **kwargs):
     case = complete_all_steps(in_progress_case(area, **kwargs), area["users"]["county"])
-    return services.submit_for_verification(case, by=area["users"]["clerk"])
+    return workflow.submit_for_verification(case, by=area["users"]["clerk"])
 
 
 def closed_case(area, **kwargs):
     case = awaiting_case(area, **kwargs)
-    return services.close_case(case, by=area["users"]["county"], note="验收合格")
+    return workflow.close_case(case, by=area["users"]["county"], note="验收合格")

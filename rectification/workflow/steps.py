@@ -5,19 +5,19 @@ photos, and the completeness check that gates verification."""
 from django.db import transaction
 from django.db.models import Count
 
-from accounts.models import Organisation, ancestor_paths
+from accounts.models import Organisation, Role
+from accounts.paths import ancestor_paths
+from accounts.refusals import Refused
 
-from .evidence import name_upload_by_content, validate_evidence_image
-from .models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
-from .workflow_rules import (
-    R,
-    TransitionRefused,
-    _check_area,
-    _check_state,
-    _record,
-    _save,
+from ..evidence import name_upload_by_content, validate_evidence_image
+from ..models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
+from .rules import (
     can_add_photos,
     can_confirm_step,
+    check_area,
+    check_state,
+    record,
+    save,
     today,
 )
 
@@ -101,7 +101,7 @@ def build_steps(case, checklist_steps, units):
     ]
 
 
-def _plan_steps(case):
+def plan_steps(case):
     checklist_steps = list(case.campaign.closure_checklist.steps.all())
     departments = {step.default_department for step in checklist_steps} | {
         department for _, department in RELOCATION_STEPS
@@ -126,12 +126,12 @@ def missing_evidence(case):
     return missing, len(steps)
 
 
-def _check_evidence_complete(case):
+def check_evidence_complete(case):
     missing, count = missing_evidence(case)
     if count == 0:
-        raise TransitionRefused("该案件还没有整治步骤，不能提请验收。")
+        raise Refused("该案件还没有整治步骤，不能提请验收。")
     if missing:
-        raise TransitionRefused("以下步骤尚未完成或缺少佐证照片：" + "；".join(missing) + "。")
+        raise Refused("以下步骤尚未完成或缺少佐证照片：" + "；".join(missing) + "。")
 
 
 # --- steps and evidence --------------------------------------------------------------------
@@ -139,8 +139,8 @@ def _check_evidence_complete(case):
 
 def _lock_step(step, by):
     current = _lock_case_of_step(step)
-    _check_area(by, current.region_path)
-    _check_state(current, {CaseState.IN_PROGRESS}, "登记整治步骤（请先开始整治）")
+    check_area(by, current.region_path)
+    check_state(current, {CaseState.IN_PROGRESS}, "登记整治步骤（请先开始整治）")
     return current
 
 
@@ -148,7 +148,7 @@ def _lock_case_of_step(step):
     try:
         return Case.objects.select_for_update().get(pk=step.case_id)
     except Case.DoesNotExist as error:
-        raise TransitionRefused("案件不存在或已被删除。") from error
+        raise Refused("案件不存在或已被删除。") from error
 
 
 def _save_photos(step, images, by):
@@ -157,9 +157,7 @@ def _save_photos(step, images, by):
             validate_evidence_image(image)
         except Exception as error:
             messages = getattr(error, "messages", None) or [str(error)]
-            raise TransitionRefused(
-                f"照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}"
-            ) from error
+            raise Refused(f"照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}") from error
     photos = []
     for image in images:
         name_upload_by_content(image)
@@ -171,30 +169,32 @@ def _save_photos(step, images, by):
 def confirm_step(step, *, by, done_on, confirming_person="", note="", photos=()):
     """Record a step as done on a date, confirmed by its department (e.g. 供电公司 confirms 断电)."""
     if by.is_read_only:
-        raise TransitionRefused("局领导账号为只读，不能办理案件。")
+        raise Refused("局领导账号为只读，不能办理案件。")
     current = _lock_step(step, by)
     step = CaseStep.objects.select_related("confirming_unit").get(pk=step.pk)
     if not can_confirm_step(by, step):
         department = step.get_confirming_department_display() or "县整治办"
-        raise TransitionRefused(f"“{step.name}”应由{department}或县整治办确认，您不能确认该步骤。")
+        raise Refused(f"“{step.name}”应由{department}或县整治办确认，您不能确认该步骤。")
     if done_on is None:
-        raise TransitionRefused("请填写完成日期。")
+        raise Refused("请填写完成日期。")
     if done_on > today():
-        raise TransitionRefused("完成日期不能晚于今天。")
+        raise Refused("完成日期不能晚于今天。")
     if done_on < current.found_on:
-        raise TransitionRefused("完成日期不能早于案件发现日期。")
+        raise Refused("完成日期不能早于案件发现日期。")
     _save_photos(step, list(photos), by)
     step.done_on = done_on
     step.confirming_person = (confirming_person or "").strip() or by.display_name
     step.confirmed_by = by
-    if (by.organisation_id and by.role == R.DEPARTMENT_OFFICER) or step.confirming_unit_id is None:
+    if (
+        by.organisation_id and by.role == Role.DEPARTMENT_OFFICER
+    ) or step.confirming_unit_id is None:
         step.confirming_unit = by.organisation
     step.note = (note or "").strip()[:200]
     step.save(
         update_fields=["done_on", "confirming_person", "confirmed_by", "confirming_unit", "note"]
     )
-    _save(current)
-    _record(
+    save(current)
+    record(
         current,
         CaseEvent.Action.CONFIRM_STEP,
         by,
@@ -209,17 +209,17 @@ def confirm_step(step, *, by, done_on, confirming_person="", note="", photos=())
 def add_step_photos(step, *, by, photos):
     """Evidence photos for a step (images only, checked by content)."""
     if by.is_read_only:
-        raise TransitionRefused("局领导账号为只读，不能办理案件。")
+        raise Refused("局领导账号为只读，不能办理案件。")
     photos = list(photos)
     if not photos:
-        raise TransitionRefused("请选择要上传的照片。")
+        raise Refused("请选择要上传的照片。")
     current = _lock_step(step, by)
     step = CaseStep.objects.get(pk=step.pk)
     if not can_add_photos(by, step):
-        raise TransitionRefused(f"您不能为“{step.name}”上传佐证照片。")
+        raise Refused(f"您不能为“{step.name}”上传佐证照片。")
     saved = _save_photos(step, photos, by)
-    _save(current)
-    _record(
+    save(current)
+    record(
         current,
         CaseEvent.Action.ADD_PHOTO,
         by,

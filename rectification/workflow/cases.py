@@ -1,0 +1,365 @@
+"""The case workflow: one function per transition of the table in transitions.py, each
+checking its own rule between the shared preamble and record of rules.py. Nothing else sets
+`Case.state`.
+
+Each function locks the case row (select_for_update) and compares the caller's `case.version`
+with the stored one, so two people acting at once cannot silently overwrite each other: the
+second is refused and asked to reload. The change and its timeline row (CaseEvent) are written
+in one transaction; a refusal raises Refused with a Chinese message and changes nothing. The
+caller's `case` object is refreshed afterwards.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Organisation
+from accounts.refusals import Refused
+from accounts.scoping import in_area
+from accounts.workdays import add_working_days
+
+from ..deadlines import DeadlineInputError, resolve_deadline
+from ..models import (
+    REQUIREMENT_DISPOSAL,
+    Campaign,
+    Case,
+    CaseSequence,
+    CaseState,
+    DeadlineExtension,
+    Disposal,
+    Requirement,
+)
+from .rules import (
+    RELAPSE_DEADLINE_WORKING_DAYS,
+    begin_transition,
+    check_area,
+    check_role,
+    finish_transition,
+    record,
+    require_text,
+    today,
+)
+from .steps import check_evidence_complete, plan_steps
+from .transitions import EXTENSION_APPROVERS, TRANSITIONS
+
+# --- numbering ---------------------------------------------------------------------------
+
+
+def county_code(region_path):
+    codes = [code for code in region_path.split("/") if code]
+    return (codes[2] if len(codes) >= 3 else codes[-1])[:6]
+
+
+def next_case_number(region_path, year):
+    prefix = f"{county_code(region_path)}-{year}-"
+    try:
+        with transaction.atomic():
+            CaseSequence.objects.get_or_create(prefix=prefix)
+    except IntegrityError:
+        pass  # another request created it at the same moment
+    sequence = CaseSequence.objects.select_for_update().get(prefix=prefix)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}{sequence.last:04d}"
+
+
+# --- transitions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_case(enterprise, *, campaign, by, note=""):
+    """排查发现: open a case for an enterprise in a campaign."""
+    propose = TRANSITIONS["propose"]
+    check_role(by, propose.roles, propose.role_verb)
+    check_area(by, enterprise.region_path)
+    if campaign is None:
+        raise Refused("请选择专项行动。")
+    if not Campaign.objects.visible_to(by).filter(pk=campaign.pk).exists():
+        raise Refused("该专项行动不适用于您的辖区。")
+    if not campaign.is_active:
+        raise Refused(f"专项行动“{campaign.name}”已结束，不能再上报案件。")
+    existing = Case.objects.filter(enterprise=enterprise, campaign=campaign).first()
+    if existing is not None:
+        raise Refused(f"该企业在本专项行动中已有整治案件（{existing.number}），不能重复上报。")
+    township_government = (
+        Organisation.objects.filter(
+            region_id=enterprise.township_id, kind=Organisation.Kind.TOWNSHIP_GOVERNMENT
+        )
+        .order_by("id")
+        .first()
+    )
+    case = Case(
+        enterprise=enterprise,
+        campaign=campaign,
+        number=next_case_number(enterprise.region_path, campaign.year),
+        state=CaseState.FOUND,
+        found_on=today(),
+        region_path=enterprise.region_path,
+        responsible_unit=township_government,
+        responsible_person=enterprise.responsible_person,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as error:
+        raise Refused("该企业在本专项行动中已有整治案件，不能重复上报。") from error
+    record(case, propose.event, by, "", case.state, note)
+    return case
+
+
+@transaction.atomic
+def determine_case(
+    case,
+    *,
+    by,
+    disposal,
+    requirement,
+    measures,
+    responsible_unit,
+    responsible_person,
+    deadline=None,
+    working_days=None,
+    note="",
+    destination_park="",
+    relocation_deadline=None,
+    responsible_user=None,
+):
+    """已认定: choose the disposal and set the plan (一企一策); creates the steps to carry out.
+
+    The deadline (限期整改) is a date or `working_days` counted on the calendar from today."""
+    current = begin_transition(case, "determine", by)
+    requirement = requirement or ""
+    if requirement and requirement not in Requirement.values:
+        raise Refused("整治要求只能是补办手续、整改完善或限期拆除。")
+    if not disposal and requirement:
+        disposal = REQUIREMENT_DISPOSAL[requirement]
+    if disposal not in Disposal.values:
+        raise Refused("请选择分类处置方式（关停取缔、集聚搬迁或升级改造）。")
+    if requirement and REQUIREMENT_DISPOSAL[requirement] != disposal:
+        raise Refused(
+            f"整治要求“{Requirement(requirement).label}”对应的处置方式是"
+            f"“{Disposal(REQUIREMENT_DISPOSAL[requirement]).label}”，"
+            f"与所选“{Disposal(disposal).label}”不符。"
+        )
+    measures = require_text(measures, "整治措施")
+    responsible_person = require_text(responsible_person, "分包责任人")
+    if responsible_unit is None:
+        raise Refused("请选择责任单位。")
+    if not current.region_path.startswith(responsible_unit.region.path):
+        raise Refused("责任单位必须是企业所在地的乡镇政府或县（市）直部门。")
+    deadline, working_days = _deadline(deadline, working_days, "整治期限")
+    if deadline < today():
+        raise Refused("整治期限不能早于今天。")
+    if disposal == Disposal.RELOCATION:
+        destination_park = require_text(destination_park, "搬迁去向（园区）")
+        if relocation_deadline is None:
+            relocation_deadline = deadline
+        if relocation_deadline > deadline:
+            raise Refused("搬迁期限不能晚于整治期限。")
+    else:
+        destination_park, relocation_deadline = "", None
+    current.disposal = disposal
+    current.requirement = requirement
+    current.measures = measures
+    current.responsible_unit = responsible_unit
+    current.responsible_person = responsible_person
+    current.responsible_user = responsible_user
+    current.original_deadline = deadline
+    current.deadline = deadline
+    current.deadline_working_days = working_days
+    current.destination_park = destination_park
+    current.relocation_deadline = relocation_deadline
+    current.determined_on = today()
+    plan_note = f"{Disposal(disposal).label}；期限 {current.deadline_display}。{note}".strip()
+    finish_transition(
+        case,
+        current,
+        "determine",
+        by,
+        "disposal",
+        "requirement",
+        "measures",
+        "responsible_unit",
+        "responsible_person",
+        "responsible_user",
+        "original_deadline",
+        "deadline",
+        "deadline_working_days",
+        "destination_park",
+        "relocation_deadline",
+        "determined_on",
+        note=plan_note,
+    )
+    plan_steps(current)
+    return case
+
+
+@transaction.atomic
+def start_remediation(case, *, by, note=""):
+    """整治中: the responsible unit starts carrying out the plan."""
+    current = begin_transition(case, "start", by)
+    return finish_transition(case, current, "start", by, note=note)
+
+
+@transaction.atomic
+def submit_for_verification(case, *, by, note=""):
+    """待验收: every step has its date and at least one photo."""
+    current = begin_transition(case, "submit", by)
+    check_evidence_complete(current)
+    return finish_transition(case, current, "submit", by, note=note)
+
+
+def _deadline(deadline, working_days, label):
+    """The date of a deadline given as a date or as N working days from today (required)."""
+    try:
+        deadline, working_days = resolve_deadline(
+            deadline=deadline, working_days=working_days, start=today(), label=label
+        )
+    except DeadlineInputError as error:
+        raise Refused(error.message) from error
+    if deadline is None:
+        raise Refused(f"请填写{label}（日期或工作日天数）。")
+    return deadline, working_days
+
+
+def _extend(current, *, by, approver, new_deadline, reason, working_days=None):
+    DeadlineExtension.objects.create(
+        case=current,
+        previous_deadline=current.deadline,
+        new_deadline=new_deadline,
+        working_days=working_days,
+        reason=reason[:300],
+        approver=approver,
+        requested_by=by,
+    )
+    current.deadline = new_deadline
+    current.deadline_working_days = working_days
+
+
+@transaction.atomic
+def fail_verification(case, *, by, note, new_deadline=None, working_days=None):
+    """核查验收不通过: back to 整治中 with a new deadline (kept in the extension list), a date
+    or `working_days` from today."""
+    current = begin_transition(case, "fail_verification", by)
+    note = require_text(note, "验收不通过的原因")
+    new_deadline, working_days = _deadline(new_deadline, working_days, "新的整治期限")
+    if new_deadline <= today():
+        raise Refused("新的整治期限必须晚于今天。")
+    _extend(
+        current,
+        by=by,
+        approver=by,
+        new_deadline=new_deadline,
+        working_days=working_days,
+        reason=f"验收不通过：{note}",
+    )
+    return finish_transition(
+        case,
+        current,
+        "fail_verification",
+        by,
+        "deadline",
+        "deadline_working_days",
+        note=f"{note}（新期限 {current.deadline_display}）",
+    )
+
+
+@transaction.atomic
+def close_case(case, *, by, note=""):
+    """已销号: verified and signed off; the look-back (回头看) is scheduled."""
+    current = begin_transition(case, "close", by)
+    check_evidence_complete(current)
+    closed_on = today()
+    current.closed_on = closed_on
+    current.look_back_due = closed_on + datetime.timedelta(
+        days=current.campaign.look_back_after_days
+    )
+    return finish_transition(case, current, "close", by, "closed_on", "look_back_due", note=note)
+
+
+@transaction.atomic
+def reopen_for_relapse(case, *, by, note, inspection=None):
+    """回头看 finds 反弹 (死灰复燃): the closed case reopens to 整治中, flagged, with a new deadline."""
+    current = begin_transition(case, "reopen", by)
+    note = require_text(note, "反弹情况说明")
+    _extend(
+        current,
+        by=by,
+        approver=by,
+        new_deadline=add_working_days(today(), RELAPSE_DEADLINE_WORKING_DAYS),
+        working_days=RELAPSE_DEADLINE_WORKING_DAYS,
+        reason=f"回头看发现反弹，重新限期整治：{note}",
+    )
+    current.is_relapse = True
+    current.closed_on = None
+    current.look_back_due = None
+    return finish_transition(
+        case,
+        current,
+        "reopen",
+        by,
+        "is_relapse",
+        "closed_on",
+        "look_back_due",
+        "deadline",
+        "deadline_working_days",
+        note=note,
+        inspection=inspection,
+    )
+
+
+@transaction.atomic
+def record_shortfall(case, *, by, note, inspection=None):
+    """整改未到位 found on an open case: on the timeline, the state does not change."""
+    current = begin_transition(case, "shortfall", by)
+    note = require_text(note, "整改未到位的情况")
+    return finish_transition(case, current, "shortfall", by, note=note, inspection=inspection)
+
+
+@transaction.atomic
+def flag_quasi(case, *, by, note):
+    """类散乱污 (seed 002): re-registered at the same place without real improvement."""
+    current = begin_transition(case, "flag_quasi", by)
+    if current.is_quasi:
+        raise Refused("该案件已标记为类散乱污。")
+    note = require_text(note, "标记理由")
+    current.is_quasi = True
+    return finish_transition(case, current, "flag_quasi", by, "is_quasi", note=note)
+
+
+@transaction.atomic
+def extend_deadline(case, *, by, reason, approver, new_deadline=None, working_days=None):
+    """延期: a new deadline with its reason and approver; the list of extensions is kept.
+    The new deadline is a date or `working_days` counted from today."""
+    current = begin_transition(case, "extend", by)
+    reason = require_text(reason, "延期理由")
+    if approver is None or not approver.has_role(*EXTENSION_APPROVERS):
+        raise Refused("延期须由县整治办（或市整治办）批准，请选择批准人。")
+    if not in_area(approver, current.region_path):
+        raise Refused("批准人不管辖该企业所在地区。")
+    new_deadline, working_days = _deadline(new_deadline, working_days, "新的整治期限")
+    if current.deadline and new_deadline <= current.deadline:
+        raise Refused(f"新的整治期限必须晚于当前期限（{current.deadline:%Y-%m-%d}）。")
+    if new_deadline < today():
+        raise Refused("新的整治期限不能早于今天。")
+    previous = current.deadline
+    _extend(
+        current,
+        by=by,
+        approver=approver,
+        new_deadline=new_deadline,
+        working_days=working_days,
+        reason=reason,
+    )
+    return finish_transition(
+        case,
+        current,
+        "extend",
+        by,
+        "deadline",
+        "deadline_working_days",
+        note=f"期限由 {previous:%Y-%m-%d} 延至 {current.deadline_display}，批准人 {approver}。{reason}"
+        if previous
+        else reason,
+    )

@@ -1,0 +1,34 @@
+"""Run a transition of the table from raw input: the one path the case page and the API share.
+
+The transition's form checks the input (a bad value is refused with the form's own Chinese
+message), then the transition's service checks the rule and makes the change.
+"""
+
+from accounts.refusals import Refused, refusal_from_form
+
+from . import cases
+from .transitions import CASE_TRANSITIONS
+
+
+def read_version(case, value):
+    """The version the user last saw (a hidden field / `version`), for the stale-edit check."""
+    if value in (None, ""):
+        return case
+    try:
+        case.version = int(value)
+    except (TypeError, ValueError):
+        raise Refused("version 必须是整数。", field="version") from None
+    return case
+
+
+def run_transition(case, key, data, user):
+    """Check `data` with the transition's form and call its service; returns the case.
+
+    Raises Refused for invalid input and for every refusal of the rules."""
+    transition = CASE_TRANSITIONS[key]
+    read_version(case, data.get("version"))
+    form = transition.form(data, case=case)
+    if not form.is_valid():
+        raise refusal_from_form(form)
+    service = getattr(cases, transition.service)
+    return service(case, by=user, **form.cleaned_data)
