@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.pagination import EstimatedCountPaginator
-from accounts.refusals import Refused, refusal_from_form, show_refusal
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 
 from . import workflow
@@ -134,19 +134,8 @@ def _step_for(request, pk, step_pk):
 @require_POST
 def step_confirm(request, pk, step_pk):
     _case, step = _step_for(request, pk, step_pk)
-    form = ConfirmStepForm(request.POST, request.FILES)
-    if not form.is_valid():
-        show_refusal(request, refusal_from_form(form))
-        return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
     try:
-        workflow.confirm_step(
-            step,
-            by=request.user,
-            done_on=form.cleaned_data["done_on"],
-            confirming_person=form.cleaned_data["confirming_person"],
-            note=form.cleaned_data["note"],
-            photos=form.cleaned_data["photos"],
-        )
+        workflow.run_step_confirmation(step, request.POST, request.FILES, request.user)
     except Refused as refusal:
         show_refusal(request, refusal)
     else:
@@ -158,18 +147,12 @@ def step_confirm(request, pk, step_pk):
 @require_POST
 def step_photos(request, pk, step_pk):
     _case, step = _step_for(request, pk, step_pk)
-    form = PhotoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        show_refusal(request, refusal_from_form(form))
+    try:
+        saved = workflow.run_step_photos(step, request.POST, request.FILES, request.user)
+    except Refused as refusal:
+        show_refusal(request, refusal)
     else:
-        try:
-            saved = workflow.add_step_photos(
-                step, by=request.user, photos=form.cleaned_data["photos"]
-            )
-        except Refused as refusal:
-            show_refusal(request, refusal)
-        else:
-            messages.success(request, f"已上传 {len(saved)} 张照片。")
+        messages.success(request, f"已上传 {len(saved)} 张照片。")
     return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
 
 

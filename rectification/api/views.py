@@ -10,12 +10,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.refusals import Refused, refusal_from_form
+from accounts.refusals import Refused
 from enterprises.models import Enterprise
 
 from .. import workflow
 from ..filters import CaseFilter
-from ..forms import ConfirmStepForm, PhotoForm
 from ..models import Campaign, CaseStep, EvidencePhoto
 from ..notification_models import Notification
 from ..notifications import mark_read
@@ -141,27 +140,15 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_pk>\d+)/confirm")
     def confirm_step(self, request, pk=None, step_pk=None):
         """Multipart: done_on, confirming_person, note, photos (files)."""
-        step = self._step(pk, step_pk)
-        form = ConfirmStepForm(request.data, request.FILES)
-        if not form.is_valid():
-            raise refusal_from_form(form)
-        step = workflow.confirm_step(
-            step,
-            by=request.user,
-            done_on=form.cleaned_data["done_on"],
-            confirming_person=form.cleaned_data["confirming_person"],
-            note=form.cleaned_data["note"],
-            photos=form.cleaned_data["photos"],
+        step = workflow.run_step_confirmation(
+            self._step(pk, step_pk), request.data, request.FILES, request.user
         )
         return Response(CaseStepSerializer(step, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_pk>\d+)/photos")
     def step_photos(self, request, pk=None, step_pk=None):
         step = self._step(pk, step_pk)
-        form = PhotoForm(request.data, request.FILES)
-        if not form.is_valid():
-            raise refusal_from_form(form)
-        workflow.add_step_photos(step, by=request.user, photos=form.cleaned_data["photos"])
+        workflow.run_step_photos(step, request.data, request.FILES, request.user)
         step = CaseStep.objects.prefetch_related("photos").get(pk=step.pk)
         return Response(
             CaseStepSerializer(step, context=self.get_serializer_context()).data,

@@ -17,7 +17,7 @@ from .cases import (
     start_remediation,
     submit_for_verification,
 )
-from .dispatch import run_transition
+from .dispatch import run_step_confirmation, run_step_photos, run_transition
 from .rules import (
     RELAPSE_DEADLINE_WORKING_DAYS,
     available_transitions,
@@ -78,6 +78,8 @@ __all__ = [
     "propose_case",
     "record_shortfall",
     "reopen_for_relapse",
+    "run_step_confirmation",
+    "run_step_photos",
     "run_transition",
     "start_remediation",
     "submit_for_verification",

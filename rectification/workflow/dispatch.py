@@ -6,7 +6,8 @@ message), then the transition's service checks the rule and makes the change.
 
 from accounts.refusals import Refused, refusal_from_form
 
-from . import cases
+from ..forms import ConfirmStepForm, PhotoForm
+from . import cases, steps
 from .transitions import CASE_TRANSITIONS
 
 
@@ -27,8 +28,21 @@ def run_transition(case, key, data, user):
     Raises Refused for invalid input and for every refusal of the rules."""
     transition = CASE_TRANSITIONS[key]
     read_version(case, data.get("version"))
-    form = transition.form(data, case=case)
+    service = getattr(cases, transition.service)
+    return service(case, by=user, **_checked(transition.form(data, case=case)))
+
+
+def _checked(form):
     if not form.is_valid():
         raise refusal_from_form(form)
-    service = getattr(cases, transition.service)
-    return service(case, by=user, **form.cleaned_data)
+    return form.cleaned_data
+
+
+def run_step_confirmation(step, data, files, user):
+    """A step's done date, confirming person, note and photos, from the page or the API."""
+    return steps.confirm_step(step, by=user, **_checked(ConfirmStepForm(data, files)))
+
+
+def run_step_photos(step, data, files, user):
+    """More evidence photos for a step; returns the saved photos."""
+    return steps.add_step_photos(step, by=user, **_checked(PhotoForm(data, files)))
