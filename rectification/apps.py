@@ -18,19 +18,10 @@ class RectificationConfig(AppConfig):
     def register_ledger_hooks():
         # The ledger shows 整治要求/整治期限/完成情况 from the case and links to it; enterprises
         # offers the hooks because it must not import this app.
-        try:
-            from enterprises import ledger
-        except ImportError:
-            return
-        from .ledger_columns import (
-            CaseColumnsProvider,
-            case_detail_links,
-            open_case_for_imported_row,
-        )
+        from enterprises import ledger
 
-        if hasattr(ledger, "register_case_columns"):
-            ledger.register_case_columns(CaseColumnsProvider())
-        if hasattr(ledger, "register_detail_links"):
-            ledger.register_detail_links(case_detail_links)
-        if hasattr(ledger, "register_import_listener"):
-            ledger.register_import_listener(open_case_for_imported_row)
+        from .hooks import CaseColumnsProvider, case_detail_links, open_case_for_imported_row
+
+        ledger.register_case_columns(CaseColumnsProvider())
+        ledger.register_detail_links(case_detail_links)
+        ledger.register_import_listener(open_case_for_imported_row)

@@ -7,8 +7,8 @@ import pytest
 
 from enterprises import ledger
 from enterprises.models import Enterprise
-from rectification.ledger_columns import CaseColumnsProvider, case_detail_links, completion_text
-from rectification.models import Case, CaseState, Disposal, Requirement
+from rectification.hooks import CaseColumnsProvider, case_detail_links
+from rectification.models import Case, CaseState, Disposal, Requirement, completion_text
 from tests.factories.rectification import CampaignFactory, CaseFactory, new_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_detail_links_point_to_visible_cases(area):
 
 
 def test_imported_row_with_case_columns_opens_a_found_case(area):
-    from rectification.ledger_columns import open_case_for_imported_row
+    from rectification.hooks import open_case_for_imported_row
 
     enterprise = new_enterprise(area)
     campaign = CampaignFactory(year=2024)
@@ -123,7 +123,7 @@ def test_imported_row_with_case_columns_opens_a_found_case(area):
 
 
 def test_imported_row_without_case_columns_opens_nothing(area):
-    from rectification.ledger_columns import open_case_for_imported_row
+    from rectification.hooks import open_case_for_imported_row
 
     CampaignFactory()
     empty = {"requirement": "", "deadline": "", "completion": ""}

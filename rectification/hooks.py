@@ -1,50 +1,15 @@
-"""What the township ledger (seed 004 附件1) shows from the case: 整治要求, 整治期限 and
-完成情况(完成日期). Registered into enterprises.ledger in RectificationConfig.ready()."""
+"""The hooks rectification hands the ledger (enterprises.ledger), registered in
+RectificationConfig.ready(): the case columns of seed 004's 附件1 (整治要求, 整治期限,
+完成情况(完成日期)), the links from a ledger row to its cases, and the case an imported row
+opens. enterprises offers the hooks because it must not import this app."""
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from accounts.scoping import in_area
 
-from .models import Campaign, Case, CaseState, Disposal, Requirement
+from .models import Campaign, Case, completion_text
 from .workflow import PROPOSERS, propose_case
-
-# 完成情况 while the work is under way, by 整治要求 (seed 004 注4), falling back on the disposal.
-IN_PROGRESS_TEXT = {
-    Requirement.OBTAIN_PERMITS: "补办手续中",
-    Requirement.IMPROVE: "正在整治",
-    Requirement.DEMOLISH: "正在拆除",
-}
-DISPOSAL_IN_PROGRESS_TEXT = {
-    Disposal.SHUTDOWN: "正在拆除",
-    Disposal.UPGRADE: "正在整治",
-    Disposal.RELOCATION: "正在搬迁",
-}
-DONE_TEXT = {
-    Requirement.OBTAIN_PERMITS: "手续补办到位",
-    Requirement.IMPROVE: "整改到位",
-    Requirement.DEMOLISH: "拆除到位",
-}
-DISPOSAL_DONE_TEXT = {
-    Disposal.SHUTDOWN: "拆除到位",
-    Disposal.UPGRADE: "整改到位",
-    Disposal.RELOCATION: "搬迁到位",
-}
-
-
-def completion_text(case):
-    """完成情况(完成日期) for one case, e.g. "正在拆除" or "拆除到位（2024-05-20）"."""
-    if case.state == CaseState.FOUND:
-        return "待认定"
-    if case.state == CaseState.CLOSED:
-        text = DONE_TEXT.get(case.requirement) or DISPOSAL_DONE_TEXT.get(case.disposal, "已销号")
-        return f"{text}（{case.closed_on:%Y-%m-%d}）" if case.closed_on else text
-    text = IN_PROGRESS_TEXT.get(case.requirement) or DISPOSAL_IN_PROGRESS_TEXT.get(
-        case.disposal, "正在整治"
-    )
-    if case.state == CaseState.AWAITING_VERIFICATION:
-        return f"{text}（待验收）"
-    return text
 
 
 def current_case(enterprise):

@@ -1,0 +1,35 @@
+"""Remediation cases (一企一策): campaigns with their closure-checklist variants, one case per
+enterprise per campaign, its steps and evidence, deadline extensions and the timeline.
+
+One module a subject; Django finds every model of the app through this package.
+"""
+
+from ..notification_models import Notification, Reminder
+from .campaigns import Campaign, CampaignPhase, CampaignQuerySet, ChecklistStep, ClosureChecklist
+from .case import Case, CaseQuerySet, CaseSequence, completion_text
+from .choices import OPEN_STATES, REQUIREMENT_DISPOSAL, CaseState, Disposal, Requirement
+from .steps import CaseStep, EvidencePhoto
+from .timeline import CaseEvent, DeadlineExtension
+
+__all__ = [
+    "OPEN_STATES",
+    "REQUIREMENT_DISPOSAL",
+    "Campaign",
+    "CampaignPhase",
+    "CampaignQuerySet",
+    "Case",
+    "CaseEvent",
+    "CaseQuerySet",
+    "CaseSequence",
+    "CaseState",
+    "CaseStep",
+    "ChecklistStep",
+    "ClosureChecklist",
+    "DeadlineExtension",
+    "Disposal",
+    "EvidencePhoto",
+    "Notification",
+    "Reminder",
+    "Requirement",
+    "completion_text",
+]
