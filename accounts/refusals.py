@@ -8,6 +8,7 @@ on its field), so no view catches refusals one kind at a time.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 
 NON_FIELD = "non_field_errors"
 
@@ -44,21 +45,46 @@ def refusal_from_form(form):
     return Refused("；".join(parts), field=field)
 
 
+def refusal_messages(refusal):
+    """{field or None: [messages]} of a refusal, of a model's ValidationError, or of the Chinese
+    reason a service gave for PermissionDenied / Http404."""
+    if isinstance(refusal, Refused):
+        return {refusal.field: [refusal.message]}
+    if isinstance(refusal, ValidationError):
+        if hasattr(refusal, "error_dict"):
+            return {field: list(messages) for field, messages in refusal.message_dict.items()}
+        return {None: list(refusal.messages)}
+    return {None: [str(refusal)]}
+
+
 def show_refusal(request, refusal, form=None):
-    """Show a refusal on a page: on the form's own field where it has one, else as a message."""
-    if form is not None:
-        field = refusal.field if refusal.field in form.fields else None
-        form.add_error(field, refusal.message)
-        return
-    messages.error(request, refusal.message)
+    """Show a refusal on a page: on the form's own field where it has one (else on the form),
+    or, without a form, as a message above the page."""
+    for field, texts in refusal_messages(refusal).items():
+        for text in texts:
+            if form is not None:
+                form.add_error(field if field in form.fields else None, text)
+            else:
+                messages.error(request, text)
+
+
+def _chinese(text):
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus: a `Refused` is a 400 with its message on its field."""
-    from rest_framework import status
+    """DRF's handler, plus: a `Refused` is a 400 with its message on its field, and a service's
+    own Chinese reason for a 403 or 404 is kept (Django's generic English texts are not)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from rest_framework import exceptions, status
     from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
     if isinstance(exc, Refused):
         return Response(exc.as_response_data(), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, PermissionDenied) and _chinese(str(exc)):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, Http404) and _chinese(str(exc)):
+        exc = exceptions.NotFound(str(exc))
     return exception_handler(exc, context)

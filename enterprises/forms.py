@@ -2,7 +2,7 @@
 
 `EnterpriseForm(data, user=user)` is reusable by other apps (an inspection that finds a new
 enterprise creates it in the same step): validate it, then hand `form.enterprise_data()` to
-`enterprises.services.create_enterprise` and show a refusal with `form.add_refusal(exc)`.
+`enterprises.services.create_enterprise` and show a refusal with `accounts.refusals.show_refusal`.
 """
 
 from django import forms
@@ -13,7 +13,7 @@ from accounts.models import Region
 from .credit_code import validate_credit_code
 from .duplicates import normalise_text
 from .models import Enterprise, EnterpriseType, PermitDepartment
-from .services import EDITABLE_FIELDS, refusal_errors
+from .services import EDITABLE_FIELDS
 
 PERMIT_CHOICES = [("", "未登记"), ("held", "有"), ("missing", "无")]
 
@@ -189,13 +189,6 @@ class EnterpriseForm(forms.ModelForm):
         data = {field: self.cleaned_data[field] for field in self._meta.fields}
         data["permits"] = self.permits()
         return data
-
-    def add_refusal(self, exc):
-        """Show a service refusal (Refused or ValidationError) on the form."""
-        for field, messages in refusal_errors(exc).items():
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 class LedgerUploadForm(forms.Form):

@@ -235,13 +235,6 @@ def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=No
     return locked
 
 
-def refusal_errors(exc):
-    """A service refusal as {field: [messages]} for a form or an API response."""
-    if isinstance(exc, ValidationError):
-        return exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    return {exc.field: [exc.message]}
-
-
 # --- Excel import: stage a preview, then commit it all-or-nothing -------------------------
 
 

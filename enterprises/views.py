@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Region
 from accounts.pagination import EstimatedCountPaginator
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 
 from . import services
@@ -225,14 +225,14 @@ def save_form(request, form, enterprise=None):
             [],
         )
     except services.SimilarEnterprisesFound as exc:
-        form.add_refusal(exc)
+        show_refusal(request, exc, form)
         return None, exc.similar
     except services.DuplicateCreditCode as exc:
-        form.add_refusal(exc)
+        show_refusal(request, exc, form)
         form.duplicate_of = exc.existing if exc.visible else None
         return None, []
     except (Refused, ValidationError) as exc:
-        form.add_refusal(exc)
+        show_refusal(request, exc, form)
         return None, []
 
 
@@ -350,7 +350,7 @@ def import_commit(request, token):
     try:
         batch = services.commit_import(batch, by=request.user)
     except Refused as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect("enterprises:import_preview", token=batch.token)
     messages.success(
         request,

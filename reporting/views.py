@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Region, Role
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 
 from . import services
@@ -42,10 +42,6 @@ def period_from(request):
     except InvalidPeriod as error:
         messages.error(request, str(error))
         return None
-
-
-def refused(request, error):
-    messages.error(request, error.message)
 
 
 @login_required
@@ -168,7 +164,7 @@ def submit(request, key):
         # Role and place first: a read-only or foreign user gets 403 whatever the form says.
         services.check_can_submit(table, region, request.user)
     except Refused as error:
-        refused(request, error)
+        show_refusal(request, error)
         return redirect(back)
     form = SignerForm(request.POST, organisation=request.user.organisation, user=request.user)
     if not form.is_valid():
@@ -181,7 +177,7 @@ def submit(request, key):
             table.key, region, period, by=request.user, signed_by=form.cleaned_data["signed_by"]
         )
     except Refused as error:
-        refused(request, error)
+        show_refusal(request, error)
         return redirect(back)
     messages.success(
         request,
@@ -284,7 +280,7 @@ def submission_accept(request, pk):
     try:
         services.accept_submission(submission, by=request.user)
     except Refused as error:
-        refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, "已接收该报表。")
     return redirect("reporting:submission_detail", pk=pk)
@@ -301,7 +297,7 @@ def submission_return(request, pk):
     try:
         services.return_submission(submission, by=request.user, reason=form.cleaned_data["reason"])
     except Refused as error:
-        refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, "已退回该报表，填报单位可修改后重新报送。")
     return redirect("reporting:submission_detail", pk=pk)
@@ -322,7 +318,7 @@ def submission_resubmit(request, pk):
             submission, by=request.user, signed_by=form.cleaned_data["signed_by"]
         )
     except Refused as error:
-        refused(request, error)
+        show_refusal(request, error)
         return redirect("reporting:submission_detail", pk=pk)
     messages.success(
         request, f"已重新报送（第{new.version}版），新验证码 {new.verification_code}。"

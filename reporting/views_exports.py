@@ -7,7 +7,6 @@ anyone else gets 404. Jobs are created and moved only by reporting.export_jobs.
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 
 from . import export_jobs
@@ -99,7 +98,7 @@ def export_start(request):
         else:
             raise Refused("请选择要导出的内容。")
     except Refused as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
         return redirect(safe_back(request))
     return redirect("reporting:export_detail", pk=job.pk)
 

@@ -1,7 +1,6 @@
 """/api/inspections/, /api/tips/, /api/supervision-transfers/ and /api/spot-check-coverage/:
 the same FilterSets and area scoping as the pages, state changes through the services."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -12,7 +11,6 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from accounts.models import Region
-from accounts.refusals import Refused
 from accounts.scoping import AreaScopedMixin, ensure_in_area
 
 from ..filters import InspectionFilter, SupervisionTransferFilter, TipFilter
@@ -50,20 +48,6 @@ from .serializers import (
 )
 
 
-def call_service(function, *args, **kwargs):
-    """Run a service; its refusals become 400/403/404 with the Chinese message."""
-    try:
-        return function(*args, **kwargs)
-    except Refused as refusal:
-        raise exceptions.ValidationError(
-            {refusal.field or "detail": [refusal.message]}
-        ) from refusal
-    except PermissionDenied as refusal:
-        raise exceptions.PermissionDenied(str(refusal)) from refusal
-    except Http404 as refusal:
-        raise exceptions.NotFound(str(refusal) or "不在您的管辖范围内。") from refusal
-
-
 class InspectionViewSet(
     AreaScopedMixin,
     mixins.ListModelMixin,
@@ -85,9 +69,7 @@ class InspectionViewSet(
     def create(self, request, *args, **kwargs):
         serializer = InspectionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        inspection = call_service(
-            record_inspection, by=request.user, **serializer.service_arguments()
-        )
+        inspection = record_inspection(by=request.user, **serializer.service_arguments())
         inspection = self.get_queryset().get(pk=inspection.pk)
         return Response(
             InspectionSerializer(inspection, context={"request": request}).data,
@@ -125,7 +107,7 @@ class TipViewSet(
     def create(self, request, *args, **kwargs):
         serializer = TipIntakeSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        tip = call_service(file_tip, by=request.user, **serializer.validated_data)
+        tip = file_tip(by=request.user, **serializer.validated_data)
         return Response(
             TipDetailSerializer(tip, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -136,7 +118,7 @@ class TipViewSet(
         tip = self.get_object()
         serializer = TipAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tip = call_service(assign_tip, tip, by=request.user, **serializer.validated_data)
+        tip = assign_tip(tip, by=request.user, **serializer.validated_data)
         return Response(TipDetailSerializer(tip, context={"request": request}).data)
 
     @action(detail=True, methods=["post"])
@@ -144,7 +126,7 @@ class TipViewSet(
         tip = self.get_object()
         serializer = TipPublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tip = call_service(publish_tip_outcome, tip, by=request.user, **serializer.validated_data)
+        tip = publish_tip_outcome(tip, by=request.user, **serializer.validated_data)
         return Response(TipDetailSerializer(tip, context={"request": request}).data)
 
 
@@ -161,8 +143,7 @@ class SupervisionTransferViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = call_service(
-            transfer_problem,
+        serializer.instance = transfer_problem(
             by=self.request.user,
             enterprise=data["enterprise"],
             requirement=data["requirement"],
@@ -177,8 +158,7 @@ class SupervisionTransferViewSet(
         transfer = self.get_object()
         serializer = TransferCompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        transfer = call_service(
-            complete_transfer,
+        transfer = complete_transfer(
             transfer,
             by=request.user,
             completed_on=serializer.validated_data["completed_on"],
@@ -208,8 +188,7 @@ class SpotCheckRoundViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        created = call_service(
-            plan_spot_check_round,
+        created = plan_spot_check_round(
             by=self.request.user,
             county=data["county"],
             name=data["name"],
@@ -227,8 +206,7 @@ class SpotCheckRoundViewSet(
         spot_check_round = self.get_object()
         query = RedrawSerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        call_service(
-            redraw_spot_check_sample,
+        redraw_spot_check_sample(
             spot_check_round,
             by=request.user,
             reason=query.validated_data["reason"],

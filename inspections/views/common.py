@@ -19,10 +19,3 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 def require(user, roles, message):
     if not can(user, roles):
         raise PermissionDenied(message)
-
-
-def add_refusal(form, refusal):
-    """Put a service refusal on the form, next to the field it names when the form has it."""
-    field = getattr(refusal, "field", None)
-    message = getattr(refusal, "message", None) or str(refusal)
-    form.add_error(field if field in form.fields else None, message)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from enterprises.forms import EnterpriseForm
 from enterprises.models import Enterprise
@@ -21,7 +21,7 @@ from ..models import Inspection, InspectionResult, InspectionType, SpotCheckRoun
 from ..services import record_inspection
 from ..services.common import INSPECTOR_ROLES, SUPERVISOR_ROLES, can
 from ..stats import effort
-from .common import add_refusal, paginate, require
+from .common import paginate, require
 
 
 def inspection_queryset(user):
@@ -159,7 +159,7 @@ def inspection_create(request):
                     )
                     form.add_error(None, refusal.message)
                 else:
-                    add_refusal(form, refusal)
+                    show_refusal(request, refusal, form)
             except (PermissionDenied, Http404) as refusal:
                 form.add_error(None, str(refusal) or "不在您的管辖范围内。")
             else:

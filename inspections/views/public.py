@@ -7,12 +7,11 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 
 from ..forms import PublicTipForm, TipLookupForm
 from ..models import Tip, TipChannel, TipState
 from ..services import file_tip
-from .common import add_refusal
 
 # Filing: 5 tips per hour per address; lookups: 30 per hour (receipt numbers are not guessable,
 # and the lookup limit keeps them so). Settings may override either (tests do).
@@ -69,7 +68,7 @@ def tip_file(request):
                     photos=data["photos"],
                 )
             except Refused as refusal:
-                add_refusal(form, refusal)
+                show_refusal(request, refusal, form)
             else:
                 request.session["tip_receipt"] = tip.receipt_number
                 return redirect("tips:done")

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404, scope_to_area
 
 from ..forms import CoverageForm, RedrawForm, SpotCheckRoundForm
@@ -22,7 +22,7 @@ from ..sampling import reproduce_draw, weights_description
 from ..services import plan_spot_check_round, redraw_spot_check_sample
 from ..services.common import SUPERVISOR_ROLES, can
 from ..stats import coverage_totals, round_coverage, round_coverage_totals, spot_check_coverage
-from .common import add_refusal, require
+from .common import require
 
 
 def _default_county(user):
@@ -106,7 +106,7 @@ def round_create(request):
                 target_share=Decimal(data["target_share_percent"]) / 100,
             )
         except Refused as refusal:
-            add_refusal(form, refusal)
+            show_refusal(request, refusal, form)
         except (PermissionDenied, Http404) as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -203,7 +203,7 @@ def round_redraw(request, pk):
                 spot_check_round, by=user, reason=form.cleaned_data["reason"]
             )
         except Refused as refusal:
-            add_refusal(form, refusal)
+            show_refusal(request, refusal, form)
         else:
             messages.success(
                 request,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Region
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from enterprises.models import Enterprise
 
@@ -19,7 +19,7 @@ from ..models import Inspection, SupervisionTransfer
 from ..services import complete_transfer, transfer_problem
 from ..services.common import SUPERVISOR_ROLES, TRANSFER_PROGRESS_ROLES, can
 from ..supervision import TRACKING_COLUMNS, tracking_rows, tracking_workbook
-from .common import add_refusal, paginate, require
+from .common import paginate, require
 
 
 def _filtered(request):
@@ -116,7 +116,7 @@ def transfer_create(request):
                 inspection=inspection,
             )
         except Refused as refusal:
-            add_refusal(form, refusal)
+            show_refusal(request, refusal, form)
         except (PermissionDenied, Http404) as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -153,7 +153,7 @@ def transfer_detail(request, pk):
                     note=form.cleaned_data["note"],
                 )
             except Refused as refusal:
-                add_refusal(form, refusal)
+                show_refusal(request, refusal, form)
             except (PermissionDenied, Http404) as refusal:
                 form.add_error(None, str(refusal))
             else:

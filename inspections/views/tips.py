@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.refusals import Refused
+from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from rectification.deadlines import calendar_warning
 
@@ -21,7 +21,7 @@ from ..forms import TipAssignForm, TipIntakeForm, TipPublishForm
 from ..models import Tip, TipState
 from ..services import assign_tip, file_tip, publish_tip_outcome
 from ..services.common import INSPECTOR_ROLES, TIP_INTAKE_ROLES, TIP_OFFICE_ROLES, can
-from .common import add_refusal, paginate, require
+from .common import paginate, require
 
 # Lists load only what a list shows: never the reporter's name or contact.
 LIST_FIELDS = (
@@ -68,7 +68,7 @@ def tip_create(request):
         try:
             tip = file_tip(by=user, **data)
         except Refused as refusal:
-            add_refusal(form, refusal)
+            show_refusal(request, refusal, form)
         except (PermissionDenied, Http404) as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -128,7 +128,7 @@ def tip_detail(request, pk):
                     )
                     messages.success(request, "处理结果已公开，举报人可凭受理编号查询。")
             except Refused as refusal:
-                add_refusal(form, refusal)
+                show_refusal(request, refusal, form)
             except (PermissionDenied, Http404) as refusal:
                 form.add_error(None, str(refusal))
             else:

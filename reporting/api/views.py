@@ -8,7 +8,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Region
-from accounts.refusals import Refused
 from accounts.scoping import AreaScopedMixin, get_visible_or_404
 
 from .. import services
@@ -27,10 +26,6 @@ from .serializers import (
     SubmissionSerializer,
     SubmitSerializer,
 )
-
-
-def refusal(error):
-    return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def parse_period(text):
@@ -76,21 +71,15 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
             region = user.region
         else:
             raise ValidationError({"region": ["请指定报送区域。"]})
-        try:
-            submission = services.submit_table(
-                data["table"], region, period, by=user, signed_by=data.get("signed_by") or user
-            )
-        except Refused as error:
-            return refusal(error)
+        submission = services.submit_table(
+            data["table"], region, period, by=user, signed_by=data.get("signed_by") or user
+        )
         return self.created(submission)
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        try:
-            submission = services.accept_submission(self.get_object(), by=request.user)
-        except Refused as error:
-            return refusal(error)
+        submission = services.accept_submission(self.get_object(), by=request.user)
         return Response(SubmissionSerializer(submission).data)
 
     @extend_schema(request=ReturnSerializer, responses=SubmissionSerializer)
@@ -98,12 +87,9 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
     def return_(self, request, pk=None):
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            submission = services.return_submission(
-                self.get_object(), by=request.user, reason=serializer.validated_data["reason"]
-            )
-        except Refused as error:
-            return refusal(error)
+        submission = services.return_submission(
+            self.get_object(), by=request.user, reason=serializer.validated_data["reason"]
+        )
         return Response(SubmissionSerializer(submission).data)
 
     @extend_schema(request=ResubmitSerializer, responses={201: SubmissionDetailSerializer})
@@ -111,14 +97,11 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
     def resubmit(self, request, pk=None):
         serializer = ResubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            submission = services.resubmit(
-                self.get_object(),
-                by=request.user,
-                signed_by=serializer.validated_data.get("signed_by") or request.user,
-            )
-        except Refused as error:
-            return refusal(error)
+        submission = services.resubmit(
+            self.get_object(),
+            by=request.user,
+            signed_by=serializer.validated_data.get("signed_by") or request.user,
+        )
         return self.created(submission)
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): bytes})
