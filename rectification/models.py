@@ -1,8 +1,6 @@
 """Remediation cases (一企一策): campaigns with their closure-checklist variants, one case per
 enterprise per campaign, its steps and evidence, deadline extensions and the timeline.
-
-Notifications and reminders live in `rectification.notification_models` (imported at the end
-so Django sees every model of the app through this module).
+Notices and reminders are the notices app's models.
 """
 
 import datetime
@@ -11,10 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.deadlines import with_working_days
 from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.uploads import EvidenceUploadTo, validate_evidence_image
 from enterprises.models import Enterprise, Industry
-
-from .evidence import EvidenceUploadTo, validate_evidence_image
 
 
 class Disposal(models.TextChoices):
@@ -324,8 +322,6 @@ class Case(models.Model):
 
     @property
     def deadline_display(self):
-        from .deadlines import with_working_days
-
         return with_working_days(self.deadline, self.deadline_working_days)
 
     @property
@@ -447,8 +443,6 @@ class DeadlineExtension(models.Model):
 
     @property
     def new_deadline_display(self):
-        from .deadlines import with_working_days
-
         return with_working_days(self.new_deadline, self.working_days)
 
 
@@ -513,8 +507,6 @@ class CaseSequence(models.Model):
         return f"{self.prefix}{self.last:04d}"
 
 
-from .notification_models import Notification, Reminder  # noqa: E402
-
 __all__ = [
     "Campaign",
     "CampaignPhase",
@@ -528,7 +520,5 @@ __all__ = [
     "DeadlineExtension",
     "Disposal",
     "EvidencePhoto",
-    "Notification",
-    "Reminder",
     "Requirement",
 ]

@@ -11,10 +11,10 @@ import datetime
 
 from django.db import IntegrityError, transaction
 
+from accounts.deadlines import DeadlineInputError, resolve_deadline
 from accounts.models import Organisation
 from accounts.workdays import add_working_days
 
-from .deadlines import DeadlineInputError, resolve_deadline
 from .models import (
     REQUIREMENT_DISPOSAL,
     Campaign,

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.models import Organisation, ancestor_paths
+from accounts.uploads import name_upload_by_content, validate_evidence_image
 
-from .evidence import name_upload_by_content, validate_evidence_image
 from .models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
 from .workflow_rules import (
     R,

@@ -1,23 +1,21 @@
 """Case pages: the filtered list, the case page (steps, evidence, buttons, timeline), the
-transition POSTs, campaigns and the notices. Views are thin: every change goes through services."""
+transition POSTs and campaigns. Views are thin: every change goes through services."""
 
 import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.deadlines import deadline_warning
 from accounts.pagination import EstimatedCountPaginator
 from accounts.scoping import get_visible_or_404
 
 from . import services
-from .deadlines import deadline_warning
 from .filters import CaseFilter
 from .forms import (
     ConfirmStepForm,
@@ -30,8 +28,6 @@ from .forms import (
     RequiredNoteForm,
 )
 from .models import Campaign, Case, CaseStep, EvidencePhoto
-from .notification_models import Notification
-from .notifications import mark_read
 
 PAGE_SIZE = 50
 
@@ -319,28 +315,3 @@ def campaign_list(request):
         .annotate(case_count=Count("cases"))
     )
     return render(request, "rectification/campaign_list.html", {"campaigns": campaigns})
-
-
-@login_required
-def notification_list(request):
-    notices = Notification.objects.for_user(request.user)
-    if request.GET.get("unread") == "1":
-        notices = notices.unread()
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "rectification/notification_list.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notification_mark_read(request):
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("rectification:notification_list")
-    try:
-        ids = [int(value) for value in request.POST.getlist("id")] or None
-    except ValueError:
-        messages.error(request, "通知编号无效，未做任何更改。")
-        return redirect(next_url)
-    count = mark_read(request.user, ids)
-    messages.success(request, f"已将 {count} 条通知标为已读。")
-    return redirect(next_url)

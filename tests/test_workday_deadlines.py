@@ -7,14 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.deadlines import calendar_warning, resolve_deadline
 from accounts.workdays import add_working_days
 from inspections.models import Tip, TipState
+from inspections.reminders import remind_waiting_tips
 from inspections.services import InspectionRefused, assign_tip
-from inspections.tasks import remind_waiting_tips
+from notices.models import Notification
 from rectification import services, workflow_rules
-from rectification.deadlines import calendar_warning, resolve_deadline
 from rectification.models import Case, CaseEvent, DeadlineExtension, Disposal, Requirement
-from rectification.notification_models import Notification
 from tests.factories.inspections import TipFactory
 from tests.factories.rectification import (
     awaiting_case,

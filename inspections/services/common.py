@@ -3,8 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
-
-from ..uploads import prepare_photo
+from accounts.uploads import prepare_photo
 
 
 class InspectionRefused(Exception):

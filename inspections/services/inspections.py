@@ -11,6 +11,7 @@ from accounts.models import Region
 from accounts.scoping import ensure_in_area
 
 from ..models import (
+    MAX_INSPECTION_PHOTOS,
     Inspection,
     InspectionPhoto,
     InspectionResult,
@@ -19,7 +20,6 @@ from ..models import (
     TeamMember,
     TipState,
 )
-from ..uploads import MAX_INSPECTION_PHOTOS
 from .common import (
     INSPECTOR_ROLES,
     SUPERVISOR_ROLES,

@@ -1,5 +1,5 @@
 """/api/cases/ (list, detail, propose, and each transition as a POST action with the same rules
-as the pages), /api/campaigns/ and /api/notifications/. Refusals answer 400 {"detail": 中文}."""
+as the pages) and /api/campaigns/. Refusals answer 400 {"detail": 中文}."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -14,15 +14,12 @@ from .. import services
 from ..filters import CaseFilter
 from ..forms import ConfirmStepForm, PhotoForm
 from ..models import Campaign, CaseStep, EvidencePhoto
-from ..notification_models import Notification
-from ..notifications import mark_read
 from ..views import _form_errors, case_list_queryset, run_action
 from .serializers import (
     CampaignSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     CaseStepSerializer,
-    NotificationSerializer,
     ProposeSerializer,
 )
 
@@ -197,24 +194,3 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             CaseStepSerializer(step, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
-
-
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        queryset = Notification.objects.for_user(self.request.user)
-        if self.request.query_params.get("unread") in {"1", "true"}:
-            queryset = queryset.unread()
-        return queryset
-
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        notice = self.get_object()
-        mark_read(request.user, [notice.pk])
-        notice.refresh_from_db()
-        return Response(NotificationSerializer(notice).data)
-
-    @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request):
-        return Response({"marked": mark_read(request.user)})
