@@ -6,7 +6,8 @@ import time
 
 from django.db import transaction
 
-from rectification.models import Case, Notification
+from notices.models import Notification
+from rectification.models import Case
 from rectification.reminders import send_due_reminders
 
 TARGET_S = 60

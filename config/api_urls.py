@@ -8,6 +8,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("auth/", include("rest_framework.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("notices.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("rectification.api.urls")),
     path("", include("inspections.api.urls")),

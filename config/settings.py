@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "accounts",
+    "notices",
     "enterprises",
     "rectification",
     "inspections",
@@ -116,7 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-                "rectification.context_processors.notifications",
+                "notices.context_processors.notifications",
             ],
         },
     },
@@ -206,20 +207,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    # Case deadline, overdue and look-back reminders, every morning before office hours.
-    "rectification-daily-reminders": {
-        "task": "rectification.send_reminders",
+    # Every registered daily job (notices.jobs) every morning before office hours: case
+    # deadlines, overdue and look-back notices; tips left waiting; report deadlines.
+    "daily-reminders": {
+        "task": "notices.run_daily_jobs",
         "schedule": crontab(hour=7, minute=0),
-    },
-    # Report deadlines (ledger by the 23rd, summaries by the 30th); stops once a table is in.
-    "reporting-daily-report-reminders": {
-        "task": "reporting.send_report_reminders",
-        "schedule": crontab(hour=7, minute=10),
-    },
-    # Tips not assigned within 2 days or not verified within 7 days of assignment.
-    "inspections-waiting-tips": {
-        "task": "inspections.remind_waiting_tips",
-        "schedule": crontab(hour=7, minute=20),
     },
 }
 

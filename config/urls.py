@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("notices/", include("notices.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("cases/", include("rectification.urls")),
     path("inspections/", include("inspections.urls")),

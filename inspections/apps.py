@@ -7,6 +7,9 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from notices import jobs
+
+        from .reminders import remind_waiting_tips
 
         navigation.register("检查记录", "inspections:inspection_list", order=40)
         navigation.register(
@@ -17,6 +20,7 @@ class InspectionsConfig(AppConfig):
         )
         navigation.register("督查跟踪台账", "inspections:transfer_list", order=44)
         navigation.register("举报受理", "inspections:tip_list", order=46)
+        jobs.register("tip_reminders", remind_waiting_tips, "举报待交办、待核查提醒")
         self.register_ledger_links()
 
     @staticmethod

@@ -12,6 +12,8 @@ from enterprises.models import Enterprise
 from rectification.models import Requirement
 
 from .models import (
+    MAX_INSPECTION_PHOTOS,
+    MAX_TIP_PHOTOS,
     InspectionResult,
     InspectionType,
     SpotCheckRound,
@@ -20,7 +22,6 @@ from .models import (
     TipChannel,
 )
 from .services.common import SUPERVISOR_ROLES, can
-from .uploads import MAX_INSPECTION_PHOTOS, MAX_TIP_PHOTOS
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):

@@ -11,8 +11,6 @@ from .models import (
     ChecklistStep,
     ClosureChecklist,
     DeadlineExtension,
-    Notification,
-    Reminder,
 )
 
 
@@ -72,16 +70,3 @@ class CaseAdmin(admin.ModelAdmin):
     raw_id_fields = ["enterprise", "responsible_unit", "responsible_user", "created_by"]
     readonly_fields = ["state", "version", "region_path", "closed_on"]
     inlines = [DeadlineExtensionInline, CaseEventInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "kind", "unread", "created_at"]
-    list_filter = ["kind", "unread"]
-    raw_id_fields = ["recipient", "organisation", "reminder"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["key", "kind", "due_date", "created_at"]
-    search_fields = ["key"]

@@ -7,11 +7,14 @@ class RectificationConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from notices import jobs
 
-        from . import notifications, signals  # noqa: F401  e-mail channel, region follow-up
+        from . import signals  # noqa: F401  region follow-up
+        from .reminders import send_due_reminders
 
         navigation.register("整治案件", "rectification:case_list", order=20)
         navigation.register("专项行动", "rectification:campaign_list", order=25)
+        jobs.register("case_reminders", send_due_reminders, "整治期限、逾期督办和回头看提醒")
         self.register_ledger_hooks()
 
     @staticmethod

@@ -5,9 +5,9 @@ from django import forms
 
 from accounts.models import Organisation, Role, User
 from accounts.paths import ancestor_paths
+from accounts.uploads import validate_evidence_image
 from enterprises.models import Enterprise
 
-from .evidence import validate_evidence_image
 from .models import Campaign, Disposal, Requirement
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,7 +18,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidencePhotosField(forms.ImageField):
-    """Several photos in one input; each is checked by content (rectification.evidence)."""
+    """Several photos in one input; each is checked by content (accounts.uploads)."""
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
     default_validators = []

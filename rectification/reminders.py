@@ -1,4 +1,4 @@
-"""The daily reminder job: deadline reminders 7, 3 and 1 days ahead to the responsible person
+"""The daily case reminder job (registered with notices.jobs as "case_reminders"): deadline reminders 7, 3 and 1 days ahead to the responsible person
 and unit, the overdue notice (escalated to the county office) and look-back (回头看) due notices.
 
 Each notice is sent once per case, kind and due date (the `Reminder` unique constraint), so
@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from accounts.models import Organisation, Region
 from accounts.paths import path_at_level
+from notices.models import Notification, Reminder
+from notices.notifications import MemberBook, Notice, notify_once_many
 
 from .models import Case, CaseState
-from .notification_models import Notification, Reminder
-from .notifications import MemberBook, Notice, notify_once_many
 
 REMINDER_DAYS = {
     7: Notification.Kind.DUE_IN_7,

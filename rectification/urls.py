@@ -1,5 +1,7 @@
 from django.urls import path
 
+from notices.views import moved_permanently
+
 from . import views
 
 app_name = "rectification"
@@ -8,8 +10,9 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_propose, name="case_propose"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),
+    # The notices moved to /notices/; old bookmarks and open pages still find them.
+    path("notifications/", moved_permanently("notices:notification_list")),
+    path("notifications/read/", moved_permanently("notices:notification_mark_read")),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/steps/<int:step_pk>/confirm/", views.step_confirm, name="step_confirm"),
     path("<int:pk>/steps/<int:step_pk>/photos/", views.step_photos, name="step_photos"),

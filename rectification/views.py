@@ -1,28 +1,24 @@
 """Case pages: the filtered list, the case page (steps, evidence, the buttons of the
-transitions table, timeline), the one transition POST, campaigns and the notices. Views are
-thin: every change goes through the workflow."""
+transitions table, timeline), the one transition POST and campaigns. Views are thin: every
+change goes through the workflow."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.deadlines import deadline_warning
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 
 from . import workflow
-from .deadlines import deadline_warning
 from .filters import CaseFilter
 from .forms import ConfirmStepForm, PhotoForm
 from .models import Campaign, Case, CaseStep, EvidencePhoto
-from .notification_models import Notification
-from .notifications import mark_read
 from .workflow import CASE_TRANSITIONS, TRANSITIONS
 
 PAGE_SIZE = 50
@@ -192,28 +188,3 @@ def campaign_list(request):
         .annotate(case_count=Count("cases"))
     )
     return render(request, "rectification/campaign_list.html", {"campaigns": campaigns})
-
-
-@login_required
-def notification_list(request):
-    notices = Notification.objects.for_user(request.user)
-    if request.GET.get("unread") == "1":
-        notices = notices.unread()
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "rectification/notification_list.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notification_mark_read(request):
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("rectification:notification_list")
-    try:
-        ids = [int(value) for value in request.POST.getlist("id")] or None
-    except ValueError:
-        messages.error(request, "通知编号无效，未做任何更改。")
-        return redirect(next_url)
-    count = mark_read(request.user, ids)
-    messages.success(request, f"已将 {count} 条通知标为已读。")
-    return redirect(next_url)

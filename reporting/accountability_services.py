@@ -1,7 +1,7 @@
 """Recording a 问责 action (提醒 / 约谈 / 通报) against a unit: the one function that writes it.
 
 The notice (通知文书) is judged by its bytes: a PDF by its magic number, an image by what
-Pillow reads (rectification.evidence's rules); at most MAX_NOTICE_BYTES.
+Pillow reads (accounts.uploads' rules); at most MAX_NOTICE_BYTES.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
-from rectification.evidence import validate_evidence_image
+from accounts.uploads import validate_evidence_image
 
 from .models_accountability import AccountabilityAction, AccountabilityKind
 

@@ -7,10 +7,13 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from notices import jobs
 
         from . import dashboard_cache
+        from .reminders import send_report_reminders
 
         dashboard_cache.connect()
+        jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
 
         navigation.register(
             "报表报送",

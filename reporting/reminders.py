@@ -1,5 +1,6 @@
-"""Report-deadline reminders (township ledger by the 23rd, summary tables by the 30th), sent through
-the rectification app's `notify_once`, so a retried or repeated job never sends one twice.
+"""Report-deadline reminders (township ledger by the 23rd, summary tables by the 30th), a daily job
+registered with notices.jobs as "report_reminders" and sent through `notify_once`, so a retried or
+repeated job never sends one twice.
 
 Three days and one day before the deadline the submitting organisation is reminded; from
 the day after, an overdue notice goes to it and to the office one level up. Nothing is sent
@@ -11,7 +12,7 @@ from collections import defaultdict
 from django.urls import reverse
 
 from accounts.models import Organisation, Region
-from rectification.notifications import notify_once
+from notices.notifications import notify_once
 
 from .models import Submission
 from .periods import Period

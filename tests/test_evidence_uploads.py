@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from accounts import uploads
 from accounts.refusals import Refused
-from rectification import evidence, workflow
-from rectification.evidence import EvidenceUploadTo, evidence_storage_name, validate_evidence_image
+from accounts.uploads import EvidenceUploadTo, evidence_storage_name, validate_evidence_image
+from rectification import workflow
 from tests.factories.rectification import image_bytes, in_progress_case, photo
 
 TODAY = datetime.date.today()
@@ -45,7 +46,7 @@ def test_gif_is_refused_by_format():
 
 
 def test_oversized_file_is_refused(monkeypatch):
-    monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 100)
+    monkeypatch.setattr(uploads, "MAX_EVIDENCE_BYTES", 100)
     with pytest.raises(ValidationError, match="不能超过 10 MB"):
         validate_evidence_image(
             SimpleUploadedFile("a.png", image_bytes(size=(64, 64)) + b"\0" * 200)
@@ -53,7 +54,7 @@ def test_oversized_file_is_refused(monkeypatch):
 
 
 def test_huge_pixel_count_is_refused(monkeypatch):
-    monkeypatch.setattr(evidence, "MAX_EVIDENCE_PIXELS", 50)
+    monkeypatch.setattr(uploads, "MAX_EVIDENCE_PIXELS", 50)
     with pytest.raises(ValidationError, match="尺寸过大"):
         validate_evidence_image(SimpleUploadedFile("a.png", image_bytes(size=(10, 10))))
 

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from rectification import notifications
-from rectification.models import Notification, Reminder
-from rectification.notifications import notify_once
+from notices import notifications
+from notices.models import Notification, Reminder
+from notices.notifications import notify_once
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +90,9 @@ def test_bell_shows_the_unread_count(area, client_for):
 def test_list_page_and_mark_one_read(area, client_for):
     (mine, _head) = sorted(send(area), key=lambda n: n.recipient.username)
     client = client_for(area["users"]["clerk"])
-    page = client.get(reverse("rectification:notification_list")).content.decode()
+    page = client.get(reverse("notices:notification_list")).content.decode()
     assert "排查台账请于23日前报送" in page
-    response = client.post(
-        reverse("rectification:notification_mark_read"), {"id": mine.pk}, follow=True
-    )
+    response = client.post(reverse("notices:notification_mark_read"), {"id": mine.pk}, follow=True)
     assert "已将 1 条通知标为已读" in response.content.decode()
     mine.refresh_from_db()
     assert mine.unread is False
@@ -105,7 +103,7 @@ def test_cannot_mark_someone_elses_notice(area, client_for):
     created = send(area)
     head_notice = next(n for n in created if n.recipient.username == "head_a1")
     client_for(area["users"]["clerk"]).post(
-        reverse("rectification:notification_mark_read"), {"id": head_notice.pk}
+        reverse("notices:notification_mark_read"), {"id": head_notice.pk}
     )
     head_notice.refresh_from_db()
     assert head_notice.unread is True
@@ -114,7 +112,7 @@ def test_cannot_mark_someone_elses_notice(area, client_for):
 def test_bad_id_changes_nothing(area, client_for):
     send(area)
     response = client_for(area["users"]["clerk"]).post(
-        reverse("rectification:notification_mark_read"), {"id": "abc"}, follow=True
+        reverse("notices:notification_mark_read"), {"id": "abc"}, follow=True
     )
     assert "通知编号无效" in response.content.decode()
     assert Notification.objects.filter(unread=False).count() == 0
@@ -125,10 +123,27 @@ def test_mark_all_read_and_offsite_next_is_ignored(area, client_for):
     send(area, key="report:monthly:110101000000")
     client = client_for(area["users"]["clerk"])
     response = client.post(
-        reverse("rectification:notification_mark_read"), {"next": "https://evil.example/"}
+        reverse("notices:notification_mark_read"), {"next": "https://evil.example/"}
     )
-    assert response.url == reverse("rectification:notification_list")
+    assert response.url == reverse("notices:notification_list")
     assert Notification.objects.filter(recipient=area["users"]["clerk"], unread=True).count() == 0
+
+
+def test_old_case_addresses_lead_to_the_notices(area, client_for):
+    send(area)
+    client = client_for(area["users"]["clerk"])
+    response = client.get("/cases/notifications/", {"unread": "1", "page": "1"})
+    assert response.status_code == 308
+    assert response.url == "/notices/?unread=1&page=1"
+    assert (
+        "排查台账请于23日前报送"
+        in client.get("/cases/notifications/", follow=True).content.decode()
+    )
+    # A form still posted to the old address is posted again to the new one, not dropped.
+    response = client.post("/cases/notifications/read/", follow=True)
+    assert response.redirect_chain[0] == ("/notices/read/", 308)
+    assert "已将 1 条通知标为已读" in response.content.decode()
+    assert not Notification.objects.filter(recipient=area["users"]["clerk"], unread=True).exists()
 
 
 def test_api_lists_own_notices_and_marks_read(area, client_for):
@@ -154,7 +169,7 @@ def test_notification_list_runs_a_fixed_number_of_queries(
     client = client_for(area["users"]["clerk"])
     # session, user, count, the bell's unread count, the user's organisation (header), page
     with django_assert_num_queries(6):
-        response = client.get(reverse("rectification:notification_list"))
+        response = client.get(reverse("notices:notification_list"))
     assert response.content.decode().count("排查台账请于23日前报送") == count
 
 

@@ -1,7 +1,7 @@
 """The daily reminder job: 7/3/1-day reminders to the responsible person and unit, the overdue
 notice escalated to the county office, look-back notices — each exactly once, however often
-the job (or a retried task) runs; the same job from Celery, from the command, and on a real
-worker through Redis."""
+the job (or a retried task) runs; the same job from the daily Celery task, from the command, and
+on a real worker through Redis."""
 
 import datetime
 
@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from rectification.models import CaseState, Notification, Reminder
+from notices.models import Notification, Reminder
+from notices.tasks import run_daily_jobs
+from rectification.models import CaseState
 from rectification.reminders import send_due_reminders
-from rectification.tasks import send_reminders
 from tests.factories.rectification import CampaignFactory, CaseFactory, new_enterprise
 
 TODAY = datetime.date(2024, 5, 10)
@@ -132,18 +133,15 @@ def test_responsible_user_is_notified_personally(area):
     assert Notification.objects.count() == 1
 
 
+def case_reminders_sent(result, timeout=10):
+    return result.get(timeout=timeout)["sent"]["case_reminders"]
+
+
 @pytest.mark.django_db
-def test_celery_task_runs_the_same_job_eagerly_and_twice_is_harmless(area, due_cases):
-    result = send_reminders.delay(TODAY.isoformat())
-    assert result.get(timeout=10)[K.OVERDUE] == 1
-    assert sum(send_reminders.delay(TODAY.isoformat()).get(timeout=10).values()) == 0
+def test_daily_task_runs_the_same_job_eagerly_and_twice_is_harmless(area, due_cases):
+    assert case_reminders_sent(run_daily_jobs.delay(TODAY.isoformat()))[K.OVERDUE] == 1
+    assert sum(case_reminders_sent(run_daily_jobs.delay(TODAY.isoformat())).values()) == 0
     assert Reminder.objects.count() == 5
-
-
-def test_task_is_declared_for_safe_retries():
-    assert send_reminders.acks_late is True
-    assert send_reminders.max_retries == 5
-    assert send_reminders.retry_backoff is True
 
 
 @pytest.mark.django_db
@@ -162,19 +160,13 @@ def test_management_command_refuses_a_bad_date():
         call_command("send_reminders", "--date", "五月十日")
 
 
-def test_daily_job_is_in_the_beat_schedule(settings):
-    entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
-    assert "rectification.send_reminders" in entries
-
-
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
 def test_daily_job_runs_on_a_real_worker_through_redis(area, due_cases, celery_worker_process):
-    result = send_reminders.apply_async(args=[TODAY.isoformat()], queue=celery_worker_process)
-    sent = result.get(timeout=60)
-    assert sent[K.OVERDUE] == 1
-    again = send_reminders.apply_async(args=[TODAY.isoformat()], queue=celery_worker_process)
-    assert sum(again.get(timeout=60).values()) == 0
+    result = run_daily_jobs.apply_async(args=[TODAY.isoformat()], queue=celery_worker_process)
+    assert case_reminders_sent(result, timeout=60)[K.OVERDUE] == 1
+    again = run_daily_jobs.apply_async(args=[TODAY.isoformat()], queue=celery_worker_process)
+    assert sum(case_reminders_sent(again, timeout=60).values()) == 0
     assert Reminder.objects.count() == 5
     assert (
         Notification.objects.filter(recipient=area["users"]["county"], kind=K.OVERDUE).count() == 1

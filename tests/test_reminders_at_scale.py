@@ -9,8 +9,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from rectification.models import CaseState, Notification, Reminder
-from rectification.notifications import MemberBook, Notice, notify_once_many
+from notices.models import Notification, Reminder
+from notices.notifications import MemberBook, Notice, notify_once_many
+from rectification.models import CaseState
 from rectification.reminders import send_due_reminders
 from tests.factories.accounts import UserFactory
 from tests.factories.rectification import CampaignFactory, CaseFactory, new_enterprise

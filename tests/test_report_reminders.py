@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
-from rectification.notification_models import Notification
+from notices.models import Notification
+from notices.tasks import run_daily_jobs
 from reporting import services
 from reporting.periods import Period
 from reporting.reminders import send_report_reminders
-from reporting.tasks import report_reminders
 from tests.factories.reporting import submit_ledger
 
 MARCH = Period(2024, 3)
@@ -75,23 +75,18 @@ def test_nothing_is_sent_early_in_the_month(area):
     assert send_report_reminders(datetime.date(2024, 3, 5)) == 0
 
 
-def test_the_celery_task_runs_the_same_job(area):
-    assert report_reminders.delay("2024-03-20").get() > 0
-    assert report_reminders.delay("2024-03-20").get() == 0
-
-
-def test_the_daily_job_is_in_the_beat_schedule(settings):
-    tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
-    assert "reporting.send_report_reminders" in tasks
+def test_the_daily_celery_task_runs_the_same_job(area):
+    assert run_daily_jobs.delay("2024-03-20").get()["sent"]["report_reminders"] > 0
+    assert run_daily_jobs.delay("2024-03-20").get()["sent"]["report_reminders"] == 0
 
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
 def test_the_job_runs_on_a_real_worker_through_redis(area, celery_worker_process):
-    first = report_reminders.apply_async(args=["2024-03-24"], queue=celery_worker_process)
-    assert first.get(timeout=60) > 0
-    again = report_reminders.apply_async(args=["2024-03-24"], queue=celery_worker_process)
-    assert again.get(timeout=60) == 0
+    first = run_daily_jobs.apply_async(args=["2024-03-24"], queue=celery_worker_process)
+    assert first.get(timeout=60)["sent"]["report_reminders"] > 0
+    again = run_daily_jobs.apply_async(args=["2024-03-24"], queue=celery_worker_process)
+    assert again.get(timeout=60)["sent"]["report_reminders"] == 0
     assert any("逾期未报" in s for s in subjects_for(area["users"]["county"]))
 
 

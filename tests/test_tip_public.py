@@ -77,9 +77,9 @@ def test_a_fake_photo_is_refused_and_nothing_saved(area, client):
 
 
 def test_a_photo_over_the_size_limit_is_refused(area, client, settings, monkeypatch):
-    import rectification.evidence
+    from accounts import uploads
 
-    monkeypatch.setattr(rectification.evidence, "MAX_EVIDENCE_BYTES", 100)
+    monkeypatch.setattr(uploads, "MAX_EVIDENCE_BYTES", 100)
     response = client.post("/tips/", tip_data(area, photos=[image_upload(size=(64, 64))]))
     assert "不能超过" in response.content.decode()
     assert not Tip.objects.exists()

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from inspections.models import TipState
+from inspections.reminders import remind_waiting_tips
 from inspections.services import assign_tip
-from inspections.tasks import remind_waiting_tips, remind_waiting_tips_task
-from rectification.notification_models import Notification
+from notices.models import Notification
+from notices.tasks import run_daily_jobs
 from tests.factories.inspections import TipFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def test_an_unassigned_tip_reminds_the_county_office_once(area):
     tip = TipFactory(county=area["county_a"], received_at=received)
     TipFactory(county=area["county_a"])  # received today: not yet due
     assert remind_waiting_tips() == 1
-    assert remind_waiting_tips_task.delay().get() == 0  # a second run sends nothing
+    # a second run, as the daily task, sends nothing
+    assert run_daily_jobs.delay().get()["sent"]["tip_reminders"] == 0
     notice = Notification.objects.get()
     assert notice.recipient.username == "county_a"
     assert tip.receipt_number in notice.subject

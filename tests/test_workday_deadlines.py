@@ -7,15 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.deadlines import calendar_warning, resolve_deadline
 from accounts.refusals import Refused
 from accounts.workdays import add_working_days
 from inspections.models import Tip, TipState
+from inspections.reminders import remind_waiting_tips
 from inspections.services import assign_tip
-from inspections.tasks import remind_waiting_tips
+from notices.models import Notification
 from rectification import workflow
-from rectification.deadlines import calendar_warning, resolve_deadline
 from rectification.models import Case, CaseEvent, DeadlineExtension, Disposal, Requirement
-from rectification.notification_models import Notification
 from rectification.workflow import cases, rules
 from tests.factories.inspections import TipFactory
 from tests.factories.rectification import (

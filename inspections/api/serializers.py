@@ -9,6 +9,7 @@ from accounts.models import Organisation, Region, User
 from enterprises.models import Enterprise
 
 from ..models import (
+    MAX_INSPECTION_PHOTOS,
     Inspection,
     InspectionResult,
     InspectionType,
@@ -18,7 +19,6 @@ from ..models import (
     Tip,
     TipChannel,
 )
-from ..uploads import MAX_INSPECTION_PHOTOS
 
 
 class InspectionSerializer(serializers.ModelSerializer):

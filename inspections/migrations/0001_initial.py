@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import rectification.evidence
+import accounts.uploads
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             name='InspectionPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=rectification.evidence.EvidenceUploadTo('inspections'), validators=[rectification.evidence.validate_evidence_image], verbose_name='现场照片')),
+                ('image', models.ImageField(upload_to=accounts.uploads.EvidenceUploadTo('inspections'), validators=[accounts.uploads.validate_evidence_image], verbose_name='现场照片')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='inspections.inspection', verbose_name='检查记录')),
                 ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
             name='TipPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=rectification.evidence.EvidenceUploadTo('tips'), validators=[rectification.evidence.validate_evidence_image], verbose_name='照片')),
+                ('image', models.ImageField(upload_to=accounts.uploads.EvidenceUploadTo('tips'), validators=[accounts.uploads.validate_evidence_image], verbose_name='照片')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('tip', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='inspections.tip', verbose_name='举报')),
             ],

@@ -2,6 +2,7 @@
 the supervision tracking ledger (附件2) and public tips (举报)."""
 
 from .inspection import (
+    MAX_INSPECTION_PHOTOS,
     Inspection,
     InspectionPhoto,
     InspectionResult,
@@ -11,9 +12,11 @@ from .inspection import (
 )
 from .spot_check import SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from .supervision import Requirement, SupervisionTransfer, TransferStatus
-from .tip import Tip, TipChannel, TipEvent, TipPhoto, TipState
+from .tip import MAX_TIP_PHOTOS, Tip, TipChannel, TipEvent, TipPhoto, TipState
 
 __all__ = [
+    "MAX_INSPECTION_PHOTOS",
+    "MAX_TIP_PHOTOS",
     "Inspection",
     "InspectionPhoto",
     "InspectionResult",

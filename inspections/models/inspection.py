@@ -6,9 +6,8 @@ from django.db import models
 
 from accounts.geo import latitude_field, longitude_field
 from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.uploads import EvidenceUploadTo, validate_evidence_image
 from enterprises.models import Enterprise
-
-from ..uploads import inspection_photo_name, validate_photo
 
 
 class InspectionType(models.TextChoices):
@@ -196,12 +195,15 @@ class Inspection(models.Model):
         return self.enterprise.name if self.enterprise_id else self.place
 
 
+MAX_INSPECTION_PHOTOS = 9
+
+
 class InspectionPhoto(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name="检查记录", on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(
-        "现场照片", upload_to=inspection_photo_name, validators=[validate_photo]
+        "现场照片", upload_to=EvidenceUploadTo("inspections"), validators=[validate_evidence_image]
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,10 +5,10 @@ published with its outcome. The reporter's contact is private to the office hand
 from django.conf import settings
 from django.db import models
 
+from accounts.deadlines import with_working_days
 from accounts.models import AreaScopedQuerySet, Organisation, Region, Role
+from accounts.uploads import EvidenceUploadTo, validate_evidence_image
 from enterprises.models import Enterprise
-
-from ..uploads import tip_photo_name, validate_photo
 
 
 class TipChannel(models.TextChoices):
@@ -115,8 +115,6 @@ class Tip(models.Model):
 
     @property
     def verify_due_display(self):
-        from rectification.deadlines import with_working_days
-
         return with_working_days(self.verify_due, self.verify_working_days)
 
     def contact_visible_to(self, user):
@@ -130,11 +128,17 @@ class Tip(models.Model):
         return user.role == Role.COUNTY_OFFICE and user.organisation.region_id == self.county_id
 
 
+# Tip photos come from anonymous members of the public, so fewer are accepted.
+MAX_TIP_PHOTOS = 3
+
+
 class TipPhoto(models.Model):
     tip = models.ForeignKey(
         Tip, verbose_name="举报", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to=tip_photo_name, validators=[validate_photo])
+    image = models.ImageField(
+        "照片", upload_to=EvidenceUploadTo("tips"), validators=[validate_evidence_image]
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

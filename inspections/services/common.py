@@ -4,8 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.refusals import Refused
-
-from ..uploads import prepare_photo
+from accounts.uploads import prepare_photo
 
 
 def prepare_photos(photos, *, limit, too_many):

@@ -12,6 +12,7 @@ from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from ..models import (
+    MAX_INSPECTION_PHOTOS,
     Inspection,
     InspectionPhoto,
     InspectionResult,
@@ -20,7 +21,6 @@ from ..models import (
     TeamMember,
     TipState,
 )
-from ..uploads import MAX_INSPECTION_PHOTOS
 from .common import (
     INSPECTOR_ROLES,
     SUPERVISOR_ROLES,

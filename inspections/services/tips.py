@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.deadlines import DeadlineInputError, resolve_deadline
 from accounts.models import Organisation, Region
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
+from notices.notifications import notify_once
 
-from ..models import Tip, TipChannel, TipEvent, TipPhoto, TipState
-from ..uploads import MAX_TIP_PHOTOS
+from ..models import MAX_TIP_PHOTOS, Tip, TipChannel, TipEvent, TipPhoto, TipState
 from .common import (
     TIP_INTAKE_ROLES,
     TIP_OFFICE_ROLES,
@@ -124,8 +125,6 @@ def assign_tip(tip, *, by, organisation, note="", verify_due=None, working_days=
     """The county office sends the tip to a township government or a department of the county,
     with the time limit for its verification (核查期限): a date, or N working days from today on
     the calendar (default VERIFY_WITHIN_WORKING_DAYS)."""
-    from rectification.deadlines import DeadlineInputError, resolve_deadline
-
     if verify_due is None and working_days is None:
         working_days = VERIFY_WITHIN_WORKING_DAYS
     today = timezone.localdate()
@@ -172,11 +171,7 @@ def assign_tip(tip, *, by, organisation, note="", verify_due=None, working_days=
 
 
 def _notify_assignment(tip):
-    """Tell the assigned organisation's people, once per assignment (optional helper)."""
-    try:
-        from rectification.notifications import notify_once
-    except ImportError:  # pragma: no cover - the notification helpers are optional
-        return
+    """Tell the assigned organisation's people, once per assignment."""
     recipients = list(tip.assigned_organisation.members.filter(is_active=True))
     if recipients:
         notify_once(

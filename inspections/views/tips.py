@@ -12,9 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.deadlines import calendar_warning
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
-from rectification.deadlines import calendar_warning
 
 from ..filters import TipFilter
 from ..forms import TipAssignForm, TipIntakeForm, TipPublishForm

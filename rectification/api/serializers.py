@@ -1,10 +1,11 @@
-"""API representations of campaigns, cases (list and detail), steps, timeline and notices."""
+"""API representations of campaigns, cases (list and detail), steps and timeline."""
 
 import datetime
 
 from rest_framework import serializers
 
-from ..deadlines import deadline_warning
+from accounts.deadlines import deadline_warning
+
 from ..models import (
     Campaign,
     CampaignPhase,
@@ -15,7 +16,6 @@ from ..models import (
     DeadlineExtension,
     EvidencePhoto,
 )
-from ..notification_models import Notification
 
 
 class ChecklistStepSerializer(serializers.ModelSerializer):
@@ -198,10 +198,3 @@ class ProposeSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(label="企业")
     campaign = serializers.IntegerField(label="专项行动")
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "subject", "body", "link", "unread", "created_at"]
-        read_only_fields = fields

@@ -1,6 +1,6 @@
 """/api/cases/ (list, detail, propose, and every transition of the table as a POST action with
-the same form and rules as the pages), /api/campaigns/ and /api/notifications/. Refusals are
-answered by the project's exception handler: 400 {"detail": 中文, <field>: [中文]}."""
+the same form and rules as the pages) and /api/campaigns/. Refusals are answered by the
+project's exception handler: 400 {"detail": 中文, <field>: [中文]}."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -16,8 +16,6 @@ from enterprises.models import Enterprise
 from .. import workflow
 from ..filters import CaseFilter
 from ..models import Campaign, CaseStep, EvidencePhoto
-from ..notification_models import Notification
-from ..notifications import mark_read
 from ..views import case_list_queryset
 from ..workflow import CASE_TRANSITIONS
 from .serializers import (
@@ -25,7 +23,6 @@ from .serializers import (
     CaseDetailSerializer,
     CaseSerializer,
     CaseStepSerializer,
-    NotificationSerializer,
     ProposeSerializer,
 )
 
@@ -154,24 +151,3 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             CaseStepSerializer(step, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
-
-
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        queryset = Notification.objects.for_user(self.request.user)
-        if self.request.query_params.get("unread") in {"1", "true"}:
-            queryset = queryset.unread()
-        return queryset
-
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        notice = self.get_object()
-        mark_read(request.user, [notice.pk])
-        notice.refresh_from_db()
-        return Response(NotificationSerializer(notice).data)
-
-    @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request):
-        return Response({"marked": mark_read(request.user)})

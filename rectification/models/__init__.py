@@ -1,10 +1,10 @@
 """Remediation cases (一企一策): campaigns with their closure-checklist variants, one case per
 enterprise per campaign, its steps and evidence, deadline extensions and the timeline.
 
-One module a subject; Django finds every model of the app through this package.
+One module a subject; Django finds every model of the app through this package. Notices
+and reminders are the notices app's models.
 """
 
-from ..notification_models import Notification, Reminder
 from .campaigns import Campaign, CampaignPhase, CampaignQuerySet, ChecklistStep, ClosureChecklist
 from .case import Case, CaseQuerySet, CaseSequence, completion_text
 from .choices import OPEN_STATES, REQUIREMENT_DISPOSAL, CaseState, Disposal, Requirement
@@ -28,8 +28,6 @@ __all__ = [
     "DeadlineExtension",
     "Disposal",
     "EvidencePhoto",
-    "Notification",
-    "Reminder",
     "Requirement",
     "completion_text",
 ]

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.deadlines import with_working_days
 from accounts.models import AreaScopedQuerySet, Organisation
 from enterprises.models import Enterprise
 
-from ..deadlines import with_working_days
 from .campaigns import Campaign
 from .choices import CaseState, Disposal, Requirement
 

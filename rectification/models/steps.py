@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from accounts.uploads import EvidenceUploadTo, validate_evidence_image
 
-from ..evidence import EvidenceUploadTo, validate_evidence_image
 from .case import Case
 
 

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from ..deadlines import with_working_days
+from accounts.deadlines import with_working_days
+
 from .case import Case
 from .choices import CaseState
 

@@ -13,12 +13,12 @@ import datetime
 
 from django.db import IntegrityError, transaction
 
+from accounts.deadlines import DeadlineInputError, resolve_deadline
 from accounts.models import Organisation
 from accounts.refusals import Refused
 from accounts.scoping import in_area
 from accounts.workdays import add_working_days
 
-from ..deadlines import DeadlineInputError, resolve_deadline
 from ..models import (
     REQUIREMENT_DISPOSAL,
     Campaign,

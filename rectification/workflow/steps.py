@@ -8,8 +8,8 @@ from django.db.models import Count
 from accounts.models import Organisation, Role
 from accounts.paths import ancestor_paths
 from accounts.refusals import Refused
+from accounts.uploads import name_upload_by_content, validate_evidence_image
 
-from ..evidence import name_upload_by_content, validate_evidence_image
 from ..models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
 from .rules import (
     can_add_photos,

@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from rectification.models import Case, CaseState, Notification
+from notices.models import Notification
+from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
@@ -165,7 +166,7 @@ def test_reminder_reaches_the_bell_once_and_is_marked_read(area, page, log_in, l
     page.wait_for_selector("#mainNav.show:not(.collapsing)")
     assert page.inner_text("#unread-count") == "1"
     page.click("#notification-bell")
-    page.wait_for_url("**/cases/notifications/")
+    page.wait_for_url("**/notices/")
     page.wait_for_selector("#notifications")
     assert page.locator("#notifications .list-group-item").count() == 1
     assert "距整治期限还有 3 天" in page.inner_text("#notifications")

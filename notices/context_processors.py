@@ -1,6 +1,6 @@
 """The bell: the signed-in user's unread notice count on every page (one small query)."""
 
-from .notification_models import Notification
+from .models import Notification
 
 
 def notifications(request):

@@ -2,8 +2,8 @@
 
 `notify_once(key, kind, due_date, recipients, subject, body, link)` inserts one `Reminder`
 (unique per key, kind and due date) and, only if that insert is new, writes an in-app
-`Notification` per recipient and hands each to every registered channel. The reporting app uses
-the same function for report-deadline reminders. Channels run after the transaction commits,
+`Notification` per recipient and hands each to every registered channel. Every app sends through
+it (case, tip and report reminders, tip assignments). Channels run after the transaction commits,
 so a rolled-back job sends no e-mail.
 
 A channel is a callable `channel(notification)`; register more (SMS later) with
@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.bulk import insert_rows
 from accounts.models import Organisation, User
 
-from .notification_models import KIND_LABELS, Notification, Reminder
+from .models import KIND_LABELS, Notification, Reminder
 
 logger = logging.getLogger(__name__)
 

@@ -95,5 +95,5 @@ class Notification(models.Model):
         return KIND_LABELS.get(self.kind) or dict(self.Kind.choices).get(self.kind, "通知")
 
 
-# Labels of kinds other apps send (registered with notifications.register_kind).
+# Labels of kinds other apps send (registered with notices.notifications.register_kind).
 KIND_LABELS = {}

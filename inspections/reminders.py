@@ -1,16 +1,16 @@
-"""Celery tasks of field work: the daily nudge for tips left waiting — not yet assigned by the
-county office two days after intake, or not yet verified by their 核查期限 (a date computed on
-the working-day calendar at assignment; tips assigned before it existed fall back to a week). Each notice
-goes out once per tip and stage (notify_once), however often the task runs or is retried."""
+"""The daily nudge for tips left waiting, a job registered with notices.jobs as "tip_reminders":
+tips not yet assigned by the county office two days after intake, or not yet verified by their
+核查期限 (a date computed on the working-day calendar at assignment; tips assigned before it
+existed fall back to a week). Each notice goes out once per tip and stage (notify_once), however
+often the job runs or is retried."""
 
 import datetime
 
-from celery import shared_task
-from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
+from notices.notifications import notify_once
 
 from .models import Tip, TipState
 
@@ -20,8 +20,6 @@ VERIFY_WITHIN_DAYS = 7
 
 def remind_waiting_tips(today=None):
     """Send the due notices; returns how many tips were newly reminded about."""
-    from rectification.notifications import notify_once
-
     today = today or timezone.localdate()
     reminded = 0
     unassigned = Tip.objects.filter(
@@ -67,15 +65,3 @@ def remind_waiting_tips(today=None):
         )
         reminded += bool(sent)
     return reminded
-
-
-@shared_task(
-    name="inspections.remind_waiting_tips",
-    acks_late=True,
-    autoretry_for=(DatabaseError, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def remind_waiting_tips_task(today=None):
-    """`today` as ISO date for catch-up runs; notices are idempotent per tip and stage."""
-    return remind_waiting_tips(datetime.date.fromisoformat(today) if today else None)

@@ -1,4 +1,5 @@
-"""Evidence photo uploads, reusable by every app that takes photos (cases, inspections, tips).
+"""Photo uploads for every app that takes them: case evidence, inspection and tip photos, the
+accountability notices' scans.
 
 A photo is judged by what Pillow reads from its bytes, never by its file name: only JPEG, PNG
 and WebP images up to MAX_EVIDENCE_BYTES (10 MB) and MAX_EVIDENCE_PIXELS are accepted. Stored
@@ -92,3 +93,9 @@ def name_upload_by_content(upload):
     if extension:
         upload.name = f"photo.{extension}"
     return upload
+
+
+def prepare_photo(upload):
+    """Validate one uploaded photo and name it by its real format; raises ValidationError."""
+    validate_evidence_image(upload)
+    return name_upload_by_content(upload)
