@@ -7,10 +7,12 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from enterprises.ledger import register_long_export
 
-        from . import dashboard_cache
+        from . import dashboard_cache, export_jobs
 
         dashboard_cache.connect()
+        register_long_export(export_jobs.long_ledger_route)
 
         navigation.register(
             "报表报送",

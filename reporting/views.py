@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Region, Role
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import report_bytes
 
 from . import services
-from .excel import report_bytes
 from .export_jobs import is_large_area
 from .exports import (
     draft_report,

@@ -1,4 +1,5 @@
-"""The 附件1 .xlsx export of the filtered ledger: title rows, columns, notes, A4 landscape, scoping."""
+"""The ledger list's export is the 附件1 table of the filtered rows: title rows, columns, notes,
+signature and code lines, A4 landscape, scoping; long ones go to the export jobs."""
 
 import datetime
 import io
@@ -27,9 +28,9 @@ def test_export_has_the_attachment_1_layout(area, client_for):
     EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂", village=area["village_a1"])
     EnterpriseFactory(township=area["township_a1"], name="兴旺砖厂")
     sheet = workbook_of(client_for(area["users"]["clerk"]).get(EXPORT)).active
-    assert sheet["A1"].value == "甲一镇 小散乱污企业排查台账"
-    assert sheet["A2"].value.startswith("镇（办）：甲一镇")
-    assert "(盖章)" in sheet["A2"].value
+    # Seed 004 titles a township's ledger with its county's name; the township signs it.
+    assert sheet["A1"].value == "甲县小散乱污企业排查台账"
+    assert sheet["A2"].value == "镇（办）：甲一镇政府（盖章）"
     assert sheet["A3"].value.startswith("日期：")
     assert [cell.value for cell in sheet[4]] == LEDGER_COLUMNS
     assert [sheet.cell(row=5, column=1).value, sheet.cell(row=6, column=1).value] == [1, 2]
@@ -37,9 +38,11 @@ def test_export_has_the_attachment_1_layout(area, client_for):
     assert names == {"宏达铸造厂", "兴旺砖厂"}
     assert sheet.cell(row=5, column=10).value == datetime.datetime(2024, 3, 20)
     assert sheet["A7"].value.startswith("注：1. 此表各镇、办事处环保部门填报")
-    assert sheet["A10"].value.startswith("4. 完成情况为报送时企业情况")
+    assert sheet["A10"].value.startswith("　　4. 完成情况为报送时企业情况")
+    assert sheet["A11"].value.startswith("主要负责同志签字：")
+    assert sheet["A12"].value == "验证码：草稿，未报送"
     merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
-    assert {"A1:N1", "A2:N2", "A3:N3", "A7:N7"} <= merged
+    assert {"A1:N1", "A2:N2", "A3:N3", "A7:N7", "A11:N11"} <= merged
     assert sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
     assert sheet.print_title_rows == "$4:$4"
@@ -50,11 +53,14 @@ def test_export_follows_the_filters(area, client_for):
     EnterpriseFactory(township=area["township_a2"], name="兴旺砖厂", enterprise_type="eight_small")
     client = client_for(area["users"]["county"])
     sheet = workbook_of(client.get(f"{EXPORT}?enterprise_type=eight_small")).active
-    assert sheet["A1"].value == "甲县 小散乱污企业排查台账"
+    assert sheet["A1"].value == "甲县小散乱污企业排查台账"
+    assert sheet["A2"].value == "填报单位：甲县整治办（盖章）"
     assert sheet.cell(row=5, column=3).value == "兴旺砖厂"
     assert sheet.cell(row=6, column=1).value.startswith("注")
     sheet = workbook_of(client.get(f"{EXPORT}?township={area['township_a1'].code}")).active
-    assert sheet["A1"].value == "甲一镇 小散乱污企业排查台账"
+    # A county office exporting one township's ledger signs nothing for the township.
+    assert sheet["A1"].value == "甲县小散乱污企业排查台账"
+    assert sheet["A2"].value == "镇（办）：甲一镇（盖章）"
     assert sheet.cell(row=5, column=3).value == "宏达铸造厂"
 
 
@@ -116,4 +122,5 @@ def test_rows_after_a_dated_case_keep_their_own_values_and_plain_empty_cells(are
     assert [cell.value for cell in empty] == [None, None, None]
     assert [cell.number_format for cell in empty] == ["General"] * 3
     assert all(cell.border.left.style == "thin" for cell in empty)
-    assert empty[1].alignment.horizontal == "center"
+    # The government layout centres only the 序号 column; an empty date keeps its column's style.
+    assert empty[1].alignment.horizontal == "left"

@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from accounts.models import Region
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import XLSX_CONTENT_TYPE
 
 from .. import export_jobs
-from ..excel import XLSX_CONTENT_TYPE
 from ..export_jobs import ExportRefused
 from ..models import ExportJob
 from ..periods import InvalidPeriod, Period
