@@ -249,27 +249,32 @@ def placed_cells(cells, row_index):
 
 
 def write_data_rows(ws, columns, rows, widths, first_row):
-    """Append the data rows with their column styles; return the row number after the last."""
+    """Append the data rows with their column styles; return the row number after the last.
+
+    Rows given as a list are few (a report's): each gets the height its wrapped text needs.
+    Streamed rows (a ledger from the database) are not measured, as their widths are not:
+    that would cost a third more than writing them, and Excel fits an unset row on opening.
+    """
     # Write-only mode serialises a row as soon as it is appended, so the same two styled cells
     # per column carry every row: no cell objects or style copies are made per value. Dates get
     # the column's date-formatted cell, so an empty date stays a plain bordered cell.
     plain_cells = column_cells(ws, columns)
     date_cells = column_cells(ws, columns, number_format=DATE_FORMAT)
+    measured = isinstance(rows, list | tuple)
     heights = ws.row_dimensions
     row_number = first_row
     # If openpyxl ever renames the hook, rows still go through its own path: slower, same file.
     ws._values_to_row = placed_cells
     try:
         for values in rows:
-            heights[row_number].height = 15 * min(line_count(values, widths), MAX_ROW_LINES)
+            if measured:
+                heights[row_number].height = 15 * min(line_count(values, widths), MAX_ROW_LINES)
             row = []
             for value, plain, dated in zip(values, plain_cells, date_cells, strict=False):
                 cell = dated if isinstance(value, datetime.date) else plain
                 cell.value = value
                 row.append(cell)
             ws.append(row)
-            # The row is written out: its height need not stay in memory for the whole file.
-            del heights[row_number]
             row_number += 1
     finally:
         del ws._values_to_row

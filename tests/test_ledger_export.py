@@ -124,3 +124,53 @@ def test_rows_after_a_dated_case_keep_their_own_values_and_plain_empty_cells(are
     assert all(cell.border.left.style == "thin" for cell in empty)
     # The government layout centres only the 序号 column; an empty date keeps its column's style.
     assert empty[1].alignment.horizontal == "left"
+
+
+def sheet_values(sheet):
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_list_export_and_the_attachment_1_report_of_the_same_rows_read_the_same(
+    area, client_for
+):
+    from reporting.digest import canonical_row
+
+    EnterpriseFactory(
+        township=area["township_a1"], name="宏达铸造厂", reported_on=datetime.date(2024, 3, 2)
+    )
+    EnterpriseFactory(
+        township=area["township_a1"], name="兴旺砖厂", reported_on=datetime.date(2024, 3, 9)
+    )
+    client = client_for(area["users"]["clerk"])
+    listed = sheet_values(workbook_of(client.get(f"{EXPORT}?ordering=reported_on")).active)
+    response = client.get(reverse("reporting:table_export", args=["ledger"]))
+    assert response.status_code == 200
+    reported = sheet_values(load_workbook(io.BytesIO(response.content)).active)
+    # Title, 镇（办）, 日期 and the header row are the same text in the same places.
+    assert listed[:4] == reported[:4]
+    assert listed[0][0] == "甲县小散乱污企业排查台账"
+    assert listed[3] == LEDGER_COLUMNS
+    # The report's rows are frozen as text (dates in ISO form); the list's keep their types.
+    data = slice(4, 6)
+    assert [canonical_row(row) for row in listed[data]] == [
+        canonical_row(row) for row in reported[data]
+    ]
+    assert [row[2] for row in listed[data]] == ["宏达铸造厂", "兴旺砖厂"]
+    assert listed[6:10] == reported[6:10]  # the 注 notes
+    assert listed[6][0].startswith("注：1. 此表各镇、办事处环保部门填报")
+
+
+def test_a_long_filtered_ledger_is_sent_to_the_export_jobs_with_its_filters(
+    area, client_for, settings
+):
+    settings.QINGLING_LONG_EXPORT_ROWS = 1
+    EnterpriseFactory.create_batch(2, township=area["township_a1"], sector="industry")
+    client = client_for(area["users"]["county"])
+    response = client.get(f"{EXPORT}?sector=industry")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('reporting:export_list')}?sector=industry"
+    page = client.get(response["Location"]).content.decode()
+    assert "筛选结果共 2 家，台账较长，将在后台生成" in page
+    assert '<option value="industry" selected>' in page
+    settings.QINGLING_LONG_EXPORT_ROWS = 2
+    assert workbook_of(client.get(f"{EXPORT}?sector=industry")).active["A5"].value == 1
