@@ -92,13 +92,19 @@ def title_place(region):
     return region.ancestor_at(region.Level.COUNTY) or region
 
 
-def signing_unit(user, region):
-    """The 填报单位 name: the user's own organisation when the table is of its region, else the
-    region's name (a county office looking at one township signs nothing for it)."""
+def own_organisation(user, region):
+    """The user's organisation when the table is of its own region, else None: a county office
+    looking at one township's table signs nothing for the township."""
     organisation = user.organisation if user.organisation_id else None
     if organisation is not None and organisation.region_id == region.pk:
-        return organisation.name
-    return region.name
+        return organisation
+    return None
+
+
+def signing_unit(user, region):
+    """The 填报单位 name: the user's own organisation (own_organisation), else the region's."""
+    organisation = own_organisation(user, region)
+    return organisation.name if organisation is not None else region.name
 
 
 def header_depth(columns):

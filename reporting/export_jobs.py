@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Region
 from accounts.scoping import ensure_in_area
-from accounts.sheets import write_report
+from accounts.sheets import own_organisation, write_report
 from enterprises import ledger_table
 from enterprises.filters import EnterpriseFilter
 from enterprises.ledger import ledger_rows
@@ -229,7 +229,7 @@ def table_report(job, user):
     except InvalidPeriod as error:
         raise ExportRefused(str(error)) from error
     region = job.region
-    organisation = user.organisation if user.region == region else None
+    organisation = own_organisation(user, region)
     report = draft_report(table, region, period, organisation, user)
     total = len(report.rows)
     record_progress(job, 0, total)
