@@ -7,6 +7,7 @@ here in their AppConfig.ready():
 
     register_case_columns(provider)   # provider.prepare(queryset), provider.values(enterprise)
     register_detail_links(func)       # func(enterprise, user) -> [(label, url), ...]
+    register_long_export(func)        # func(row_count, query) -> URL of a background export
 
 `ledger_rows(queryset)` yields the 14 附件1 values per enterprise in `LEDGER_COLUMNS` order;
 the browser list, the .xlsx export, the API and the reporting app's frozen submissions all
@@ -62,6 +63,7 @@ _case_columns_provider = None
 _detail_link_functions: list[Callable] = []
 _import_listeners: list[Callable] = []
 _bulk_change_listeners: list[Callable] = []
+_long_export_route: Callable | None = None
 
 
 def register_case_columns(provider):
@@ -107,6 +109,18 @@ def register_bulk_change_listener(func):
     in bulk (the Excel import), which sends no post_save: the dashboards' cache listens."""
     if func not in _bulk_change_listeners:
         _bulk_change_listeners.append(func)
+
+
+def register_long_export(func):
+    """Register func(row_count, query) -> the URL where a filtered ledger of that many rows is
+    exported in the background (reporting's export jobs), or None when it is short enough to
+    write inside the request. Without one, every export is written at once."""
+    global _long_export_route
+    _long_export_route = func
+
+
+def long_export_route(row_count, query):
+    return _long_export_route(row_count, query) if _long_export_route else None
 
 
 def notify_bulk_change(township):

@@ -24,9 +24,9 @@ from accounts.models import Region
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import XLSX_CONTENT_TYPE, report_file
 
 from . import services
-from .exporting import write_ledger_workbook
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LedgerUploadForm, villages_of
 from .history import history_entries
@@ -36,8 +36,10 @@ from .ledger import (
     case_columns_provider,
     detail_links,
     ledger_page_rows,
+    long_export_route,
     prepare_ledger_queryset,
 )
+from .ledger_table import export_name, ledger_region, ledger_report
 from .models import Enterprise, ImportBatch, PermitDepartment
 
 PAGE_SIZE = 50
@@ -129,34 +131,28 @@ def sortable_headers(request):
     return headers
 
 
-def export_place(request, filterset):
-    """(title place, 镇（办） unit) for the export: the township chosen, else the user's area."""
-    township = filterset.selected_township()
-    if township is None:
-        region = request.user.region
-        if region is not None and region.level == Region.Level.TOWNSHIP:
-            township = region
-    if township is not None:
-        return township.name, township.name
-    region = request.user.region
-    name = region.name if region else "全部辖区"
-    return name, name
-
-
 @login_required
 @require_GET
 def enterprise_export(request):
+    """The filtered ledger as 附件1: written at once when short, else sent to the export jobs."""
     filterset = ledger_filter(request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "筛选条件有误，未能导出：" + filter_errors(filterset))
         return redirect("enterprises:list")
-    place, unit = export_place(request, filterset)
-    output = write_ledger_workbook(filterset.qs, place_name=place, unit_name=unit)
-    filename = f"{place}小散乱污企业排查台账.xlsx"
-    response = FileResponse(
-        output,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    queryset = filterset.qs
+    count = queryset.count()
+    background = long_export_route(count, request.GET.urlencode())
+    if background:
+        messages.info(
+            request,
+            f"筛选结果共 {count} 家，台账较长，将在后台生成：请确认筛选条件后点击“导出 Excel”，"
+            "生成后在本页下载。",
+        )
+        return redirect(background)
+    region = ledger_region(filterset, request.user)
+    output = report_file(ledger_report(queryset, region=region, user=request.user))
+    response = FileResponse(output, content_type=XLSX_CONTENT_TYPE)
+    filename = f"{export_name(region)}.xlsx"
     response["Content-Disposition"] = (
         f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(filename)}"
     )

@@ -1,13 +1,15 @@
-"""The supervision tracking ledger (督查跟踪台账, seed 004 附件2) as rows and as the .xlsx the
-county submits: title, 填报单位(盖章), 日期, the nine columns in the seed's order, the notes,
-A4 landscape with the header repeated on every printed page."""
-
-import io
+"""附件2 (小散乱污企业督查跟踪台账, seed 004) as a table: its nine columns in the seed's order,
+notes, title and rows, and the workbook of any queryset of transfers in the government layout
+(accounts.sheets). The supervision list's 导出 is this table of the filtered rows, and
+reporting's registry files the same table for a county's period (SupervisionTrackingTable).
+"""
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+
+from accounts.sheets import Column, ExcelReport, signing_unit, title_place
+
+NAME = "小散乱污企业督查跟踪台账"
+SOURCE = "附件2（督查跟踪台账）"
 
 # (key, header) in the order of seed 004 附件2.
 TRACKING_COLUMNS = [
@@ -30,7 +32,13 @@ TRACKING_NOTES = [
     "已完成的应注明完成日期。",
 ]
 
-COLUMN_WIDTHS = [6, 14, 26, 28, 10, 12, 12, 22, 12]
+WIDTHS = {"企业名称": 24, "地址": 24, "完成情况(完成日期)": 20}
+COLUMNS = tuple(
+    Column(label, width=WIDTHS.get(label, 0), numeric=key == "serial")
+    for key, label in TRACKING_COLUMNS
+)
+# The writer adds the 注： prefix itself.
+NOTES = tuple(note.removeprefix("注：") for note in TRACKING_NOTES)
 
 
 def tracking_queryset(queryset):
@@ -60,56 +68,25 @@ def tracking_rows(queryset):
     return rows
 
 
-def tracking_workbook(queryset, *, organisation_name="", title_place="", on_date=None):
-    """The 附件2 workbook as bytes."""
-    on_date = on_date or timezone.localdate()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "督查跟踪台账"
-    width = len(TRACKING_COLUMNS)
-    last = get_column_letter(width)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+def tracking_values(row):
+    """One tracking_rows dict as the table's cells, in TRACKING_COLUMNS order."""
+    return [row[key] for key, _label in TRACKING_COLUMNS]
 
-    sheet.append([f"{title_place}小散乱污企业督查跟踪台账"])
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(size=16, bold=True)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.row_dimensions[1].height = 30
-    sheet.append([f"填报单位：{organisation_name}（盖章）"])
-    sheet.merge_cells(f"A2:{last}2")
-    sheet.append([f"日期：{on_date.year} 年 {on_date.month} 月 {on_date.day} 日"])
-    sheet.merge_cells(f"A3:{last}3")
-    sheet.append([header for _key, header in TRACKING_COLUMNS])
-    header_row = 4
-    for column in range(1, width + 1):
-        cell = sheet.cell(row=header_row, column=column)
-        cell.font = Font(bold=True)
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in tracking_rows(queryset):
-        values = [row[key] for key, _header in TRACKING_COLUMNS]
-        values[6] = values[6].strftime("%Y-%m-%d") if values[6] else ""
-        sheet.append(values)
-        for column in range(1, width + 1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            cell.border = border
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for note in TRACKING_NOTES:
-        sheet.append([note])
-        sheet.merge_cells(f"A{sheet.max_row}:{last}{sheet.max_row}")
-        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True)
-    for index, column_width in enumerate(COLUMN_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column_width
 
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.freeze_panes = f"A{header_row + 1}"
+def title(region):
+    return f"{title_place(region).name}{NAME}"
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+def tracking_report(queryset, *, region, user):
+    """附件2 of `queryset` (transfers) as the county files it, signed by the user's office."""
+    return ExcelReport(
+        title=title(region),
+        columns=list(COLUMNS),
+        rows=[tracking_values(row) for row in tracking_rows(queryset)],
+        notes=NOTES,
+        unit_name=signing_unit(user, region),
+        report_date=timezone.localdate(),
+        filled_by=user.display_name,
+        phone=user.phone,
+        sheet_title=region.name,
+    )

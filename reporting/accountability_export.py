@@ -1,10 +1,10 @@
-"""The 问责台账 as an .xlsx in the government layout (reporting.excel)."""
+"""The 问责台账 as an .xlsx in the government layout (accounts.sheets)."""
 
 from django.utils import timezone
 
+from accounts.sheets import Column, ExcelReport
+
 from .accountability import SCORE_RULE
-from .excel import ExcelReport
-from .tables import Column
 
 COLUMNS = (
     Column("序号", width=5, numeric=True),

@@ -11,13 +11,13 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import report_bytes
 
 from .accountability import SCORE_RULE, accountability_list
 from .accountability_export import accountability_report
 from .accountability_forms import AccountabilityActionForm
 from .accountability_services import can_record, record_action
 from .dashboard import check_dashboard_access, dashboard_region
-from .excel import report_bytes
 from .exports import xlsx_response
 from .models_accountability import AccountabilityAction
 

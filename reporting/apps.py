@@ -7,13 +7,15 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from enterprises.ledger import register_long_export
         from notices import jobs
 
-        from . import dashboard_cache
+        from . import dashboard_cache, export_jobs
         from .reminders import send_report_reminders
 
         dashboard_cache.connect()
         jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
+        register_long_export(export_jobs.long_ledger_route)
 
         navigation.register(
             "报表报送",

@@ -2,7 +2,8 @@
 
 Two kinds of job:
 
-    ledger  the (filtered) enterprise ledger in the 附件1 layout, for any area the user sees;
+    ledger  the (filtered) enterprise ledger as the 附件1 table (enterprises.ledger_table), for
+            any area the user sees — the ledger list's own export when it is too long;
     table   a report table (reporting.tables) for a region and period — a city's or a
             province's, whose area is large.
 
@@ -23,16 +24,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Region
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
+from accounts.sheets import own_organisation, write_report
+from enterprises import ledger_table
 from enterprises.filters import EnterpriseFilter
 from enterprises.ledger import ledger_rows
 from enterprises.models import Enterprise
 
-from .excel import ExcelReport, write_report
 from .exports import draft_report, export_filename
 from .models import ExportJob
 from .periods import InvalidPeriod, Period
@@ -70,13 +73,13 @@ def filter_errors(filterset):
     return "；".join(" ".join(errors) for errors in filterset.form.errors.values())
 
 
-def ledger_place(filterset, user):
-    """(title place, region) of a ledger export: the chosen township, else the user's area."""
-    township = filterset.selected_township()
-    region = township or user.region
-    if region is None:
-        region = Region.objects.order_by("path").first()
-    return region
+def long_ledger_route(row_count, query):
+    """The ledger list's hook (enterprises.ledger.register_long_export): a ledger longer than
+    the threshold goes to the export page, its form filled with the list's filters."""
+    if row_count <= long_export_rows():
+        return None
+    target = reverse("reporting:export_list")
+    return f"{target}?{query}" if query else target
 
 
 def check_requester(user):
@@ -90,10 +93,10 @@ def request_ledger_export(*, by, query):
     filterset = ledger_filter(query, by)
     if filterset.is_bound and not filterset.is_valid():
         raise Refused("筛选条件有误，未能导出：" + filter_errors(filterset))
-    region = ledger_place(filterset, by)
+    region = ledger_table.ledger_region(filterset, by)
     if region is None:
         raise Refused("没有可导出的区域。")
-    title = f"{region.name}小散乱污企业排查台账"
+    title = ledger_table.export_name(region)
     return _create(KIND_LEDGER, title, region, by, {"query": query or ""})
 
 
@@ -199,29 +202,14 @@ class ProgressRows:
 
 
 def ledger_report(job, user):
-    from .tables import LedgerTable
-
     filterset = ledger_filter(job.parameters.get("query", ""), user)
     if filterset.is_bound and not filterset.is_valid():
         raise Refused("筛选条件有误，未能导出：" + filter_errors(filterset))
     queryset = filterset.qs
     total = queryset.count()
     record_progress(job, 0, total)
-    table = LedgerTable()
-    region = job.region
-    report = ExcelReport(
-        title=job.title,
-        columns=table.columns_for(region),
-        rows=ProgressRows(ledger_rows(queryset), job, total),
-        notes=table.notes,
-        # 镇（办） is the township ledger's own label; a wider area's export is signed by the office.
-        unit_label=table.unit_label if region.level == Region.Level.TOWNSHIP else "填报单位",
-        unit_name=user.organisation.name if user.organisation_id else region.name,
-        report_date=timezone.localdate(),
-        filled_by=user.display_name,
-        phone=user.phone,
-        sheet_title=region.name,
-    )
+    rows = ProgressRows(ledger_rows(queryset), job, total)
+    report = ledger_table.ledger_report(queryset, region=job.region, user=user, rows=rows)
     return report, export_filename(job.title, timezone.localdate().strftime("%Y%m%d"))
 
 
@@ -234,7 +222,7 @@ def table_report(job, user):
     except InvalidPeriod as error:
         raise Refused(str(error)) from error
     region = job.region
-    organisation = user.organisation if user.region == region else None
+    organisation = own_organisation(user, region)
     report = draft_report(table, region, period, organisation, user)
     total = len(report.rows)
     record_progress(job, 0, total)

@@ -10,11 +10,12 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 
+from accounts.sheets import XLSX_CONTENT_TYPE, Column, ExcelReport, header_depth
+
 from .digest import compute_digest, normalise_code
-from .excel import XLSX_CONTENT_TYPE, ExcelReport, UnreadableWorkbook, read_report
+from .excel import UnreadableWorkbook, read_report
 from .models import Submission
 from .services import snapshot_identity
-from .tables import Column, header_depth
 
 
 def snapshot_columns(snapshot):
@@ -61,7 +62,7 @@ def draft_report(table, region, period, organisation, user):
         rows=data.rows,
         totals=data.totals,
         notes=tuple(table.notes),
-        unit_label=table.unit_label,
+        unit_label=table.unit_label_for(region),
         unit_name=organisation.name if organisation else region.name,
         report_date=timezone.localdate(),
         # A draft is never stamped: only a submitted, code-carrying table gets the seal.

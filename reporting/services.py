@@ -75,7 +75,7 @@ def build_snapshot(table, region, organisation, period, version):
     snapshot = {
         "table": table.key,
         "title": table.title_for(region),
-        "unit_label": table.unit_label,
+        "unit_label": table.unit_label_for(region),
         "unit_name": organisation.name,
         "region_code": region.code,
         "region_name": region.name,

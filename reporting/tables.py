@@ -14,7 +14,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from accounts.models import Region
-from enterprises.ledger import LEDGER_COLUMNS, LEDGER_NOTES, ledger_rows
+from accounts.sheets import Column, header_depth
+from enterprises import ledger_table
+from enterprises.ledger import ledger_rows
 from enterprises.models import Enterprise
 
 from .digest import canonical_row
@@ -22,22 +24,10 @@ from .digest import canonical_row
 L = Region.Level
 
 
-@dataclass(frozen=True)
-class Column:
-    label: str
-    group: str = ""  # upper header cell shared by adjacent columns with the same group
-    width: int = 0  # minimum width in Excel character units; 0 = fit the text
-    numeric: bool = False
-
-
 @dataclass
 class TableData:
     rows: list = field(default_factory=list)
     totals: list | None = None
-
-
-def header_depth(columns):
-    return 2 if any(column.group for column in columns) else 1
 
 
 class ReportTable:
@@ -61,6 +51,9 @@ class ReportTable:
 
     def title_for(self, region):
         return f"{region.name}{self.name}"
+
+    def unit_label_for(self, region):
+        return self.unit_label
 
     def compute(self, region, period):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -110,31 +103,27 @@ def tables_submitted_at(level):
 
 @register
 class LedgerTable(ReportTable):
-    """排查台账 (seed 004 附件1): every enterprise on one township's ledger at the period's end."""
+    """排查台账 (seed 004 附件1): every enterprise on one township's ledger at the period's end.
+    Columns, notes, title and 镇（办） rule are enterprises.ledger_table's, the ledger list's own."""
 
     key = "ledger"
-    name = "小散乱污企业排查台账"
-    source = "附件1（排查台账）"
-    unit_label = "镇（办）"
-    # Seed 004's notes as the enterprises app keeps them; the writer adds the 注： prefix itself.
-    notes = tuple(note.removeprefix("注：") for note in LEDGER_NOTES)
+    name = ledger_table.NAME
+    source = ledger_table.SOURCE
+    unit_label = ledger_table.TOWNSHIP_UNIT_LABEL
+    notes = ledger_table.NOTES
     submit_levels = frozenset({L.TOWNSHIP})
     view_levels = frozenset({L.TOWNSHIP})
     deadline_day = 23
     order = 10
 
-    WIDTHS = {"企业名称": 24, "原辅材料": 14, "完成情况(完成日期)": 18, "备注": 16}
-
     def columns_for(self, region):
-        return [
-            Column(label, width=self.WIDTHS.get(label, 0), numeric=label == "序号")
-            for label in LEDGER_COLUMNS
-        ]
+        return list(ledger_table.COLUMNS)
 
     def title_for(self, region):
-        # Seed 004 titles the township ledger with the county's name (惠济区小散乱污企业排查台账).
-        county = region.parent if region.parent_id else region
-        return f"{county.name}{self.name}"
+        return ledger_table.title(region)
+
+    def unit_label_for(self, region):
+        return ledger_table.unit_label(region)
 
     def compute(self, region, period):
         queryset = Enterprise.objects.filter(township=region, reported_on__lte=period.end).order_by(

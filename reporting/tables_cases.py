@@ -16,10 +16,11 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import Region
+from inspections import supervision
 from inspections.models import Inspection, InspectionResult, TeamMember
 from inspections.models.supervision import STATUS_FLOW, SupervisionTransfer
 from inspections.stats import effort
-from inspections.supervision import TRACKING_COLUMNS, TRACKING_NOTES, tracking_rows
+from inspections.supervision import tracking_rows, tracking_values
 from rectification.models import Case, CaseState, Disposal
 
 from .tables import Column, PerUnitTable, ReportTable, TableData, register
@@ -203,25 +204,24 @@ class ImprovementSummaryTable(CaseCountingTable):
 @register
 class SupervisionTrackingTable(ReportTable):
     """督查跟踪台账 (seed 004 附件2): every problem the county transferred to a township by the
-    period's end, with its 完成情况 as it stood at that end."""
+    period's end, with its 完成情况 as it stood at that end. Columns, notes and title are
+    inspections.supervision's, the supervision list's own."""
 
     key = "supervision_tracking"
-    name = "小散乱污企业督查跟踪台账"
-    source = "附件2（督查跟踪台账）"
+    name = supervision.NAME
+    source = supervision.SOURCE
     unit_label = "填报单位"
-    notes = tuple(note.removeprefix("注：") for note in TRACKING_NOTES)
+    notes = supervision.NOTES
     submit_levels = frozenset({L.COUNTY})
     view_levels = frozenset({L.COUNTY})
     deadline_day = 23
     order = 15
 
-    WIDTHS = {"企业名称": 24, "地址": 24, "完成情况(完成日期)": 20}
-
     def columns_for(self, region):
-        return [
-            Column(label, width=self.WIDTHS.get(label, 0), numeric=key == "serial")
-            for key, label in TRACKING_COLUMNS
-        ]
+        return list(supervision.COLUMNS)
+
+    def title_for(self, region):
+        return supervision.title(region)
 
     def compute(self, region, period):
         queryset = SupervisionTransfer.objects.within(region.path).filter(
@@ -233,7 +233,7 @@ class SupervisionTrackingTable(ReportTable):
             if transfer.completed_on and transfer.completed_on > period.end:
                 # Done only after the period: at its end the work was still under way.
                 row["completion"] = STATUS_FLOW[transfer.requirement][0].label
-            rows.append([row[key] for key, _label in TRACKING_COLUMNS])
+            rows.append(tracking_values(row))
         return TableData(rows=rows)
 
 

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Region, Role
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import own_organisation, report_bytes
 
 from . import services
-from .excel import report_bytes
 from .export_jobs import is_large_area
 from .exports import (
     draft_report,
@@ -143,7 +143,7 @@ def table_export(request, key):
     if region is None:
         raise Http404("请选择报表所属区域。")
     period = period_from(request) or Period.current()
-    organisation = request.user.organisation if request.user.region == region else None
+    organisation = own_organisation(request.user, region)
     content = report_bytes(draft_report(table, region, period, organisation, request.user))
     return xlsx_response(
         content, export_filename(table.title_for(region), period.label, "（草稿）")

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from accounts.sheets import report_bytes
 from reporting import services
-from reporting.excel import report_bytes
 from reporting.exports import submission_report, verify_upload
 from reporting.periods import Period
 from tests.factories.reporting import give_seal

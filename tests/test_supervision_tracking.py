@@ -169,6 +169,37 @@ def test_export_follows_the_list_filters(area, client_for):
     assert sheet.cell(row=6, column=1).value.startswith("注")
 
 
+def test_the_list_export_and_the_attachment_2_report_of_the_same_rows_read_the_same(
+    area, client_for
+):
+    from django.urls import reverse
+
+    from reporting.digest import canonical_row
+
+    transfer(area, "township_a1")
+    done = transfer(area, "township_a2")
+    complete_transfer(done, by=area["users"]["clerk_a2"], completed_on=timezone.localdate())
+    client = client_for(area["users"]["county"])
+    listed = load_workbook(io.BytesIO(client.get("/inspections/supervision/export.xlsx").content))
+    response = client.get(reverse("reporting:table_export", args=["supervision_tracking"]))
+    assert response.status_code == 200
+    reported = load_workbook(io.BytesIO(response.content))
+    listed, reported = (
+        [list(row) for row in book.active.iter_rows(values_only=True)]
+        for book in (listed, reported)
+    )
+    # Title, 填报单位, 日期, the header row and the 注 notes are the same text in the same places.
+    assert listed[:4] == reported[:4]
+    assert listed[0][0] == "甲县小散乱污企业督查跟踪台账"
+    assert listed[3] == SEED_HEADERS
+    assert listed[6:10] == reported[6:10]
+    # The report's rows are frozen as text (dates in ISO form); the list's keep their types.
+    assert [canonical_row(row) for row in listed[4:6]] == [
+        canonical_row(row) for row in reported[4:6]
+    ]
+    assert [row[1] for row in listed[4:6]] == ["甲一镇", "甲二乡"]
+
+
 def test_api_creates_and_completes_transfers_through_the_services(area, client_for):
     enterprise = EnterpriseFactory(township=area["township_a1"])
     county = client_for(area["users"]["county"])

@@ -5,8 +5,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from accounts.sheets import report_bytes
 from reporting import services
-from reporting.excel import report_bytes
 from reporting.exports import draft_report, submission_report, verify_code, verify_upload
 from reporting.tables import get_table
 from tests.factories.reporting import (

@@ -1,6 +1,8 @@
 """The supervision tracking ledger (督查跟踪台账, seed 004 附件2): list with filters, .xlsx export
 in the seed's column order, transferring a problem to a township and confirming it done."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import XLSX_CONTENT_TYPE, report_bytes
 from enterprises.models import Enterprise
 
 from ..filters import SupervisionTransferFilter
@@ -18,7 +21,7 @@ from ..forms import TransferCompleteForm, TransferForm
 from ..models import Inspection, SupervisionTransfer
 from ..services import complete_transfer, transfer_problem
 from ..services.common import SUPERVISOR_ROLES, TRANSFER_PROGRESS_ROLES, can
-from ..supervision import TRACKING_COLUMNS, tracking_rows, tracking_workbook
+from ..supervision import TRACKING_COLUMNS, tracking_report, tracking_rows
 from .common import paginate, require
 
 
@@ -54,29 +57,12 @@ def transfer_list(request):
 
 @login_required
 def transfer_export(request):
+    """The filtered list as 附件2, titled and signed for the user's own area."""
     _filterset, transfers = _filtered(request)
-    user = request.user
-    region = user.region
-    place = ""
-    if region is not None:
-        county = (
-            region
-            if region.level <= Region.Level.COUNTY
-            else region.ancestor_at(Region.Level.COUNTY)
-        )
-        place = county.name if county else region.name
-    content = tracking_workbook(
-        transfers,
-        organisation_name=user.organisation.name if user.organisation_id else "",
-        title_place=place,
-        on_date=timezone.localdate(),
-    )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    region = request.user.region or Region.objects.order_by("path").first()
+    content = report_bytes(tracking_report(transfers, region=region, user=request.user))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     filename = f"督查跟踪台账-{timezone.localdate():%Y%m%d}.xlsx"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

@@ -10,11 +10,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Region
-from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import XLSX_CONTENT_TYPE
 
 from .. import export_jobs
-from ..excel import XLSX_CONTENT_TYPE
 from ..models import ExportJob
 from ..periods import InvalidPeriod, Period
 
@@ -70,29 +69,24 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user
-        try:
-            if data["kind"] == export_jobs.KIND_LEDGER:
-                job = export_jobs.request_ledger_export(by=user, query=data.get("query", ""))
-            else:
-                if not data.get("table"):
-                    raise ValidationError({"table": ["请指定报表代码。"]})
-                code = data.get("region")
-                region = (
-                    get_visible_or_404(Region.objects.all(), user, code=code)
-                    if code
-                    else user.region
-                )
-                if region is None:
-                    raise ValidationError({"region": ["请指定区域代码。"]})
-                try:
-                    period = Period.parse(data.get("period") or Period.current().key)
-                except InvalidPeriod as error:
-                    raise ValidationError({"period": [str(error)]}) from error
-                job = export_jobs.request_table_export(
-                    by=user, key=data["table"], region=region, period=period
-                )
-        except Refused as error:
-            return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
+        if data["kind"] == export_jobs.KIND_LEDGER:
+            job = export_jobs.request_ledger_export(by=user, query=data.get("query", ""))
+        else:
+            if not data.get("table"):
+                raise ValidationError({"table": ["请指定报表代码。"]})
+            code = data.get("region")
+            region = (
+                get_visible_or_404(Region.objects.all(), user, code=code) if code else user.region
+            )
+            if region is None:
+                raise ValidationError({"region": ["请指定区域代码。"]})
+            try:
+                period = Period.parse(data.get("period") or Period.current().key)
+            except InvalidPeriod as error:
+                raise ValidationError({"period": [str(error)]}) from error
+            job = export_jobs.request_table_export(
+                by=user, key=data["table"], region=region, period=period
+            )
         return Response(
             ExportJobSerializer(job, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from accounts.models import Region
 from accounts.scoping import AreaScopedMixin, get_visible_or_404
+from accounts.sheets import XLSX_CONTENT_TYPE, report_bytes
 
 from .. import services
-from ..excel import XLSX_CONTENT_TYPE, report_bytes
 from ..exports import export_filename, submission_report, xlsx_response
 from ..filters import SubmissionFilter
 from ..models import Submission

@@ -1,0 +1,359 @@
+"""The government-layout workbook: the one writer of every table a county office prints, stamps
+and sends upward (附件1, 附件2, the summary tables, the 月报, the 问责台账).
+
+Layout, top to bottom: the title (merged across the table), "填报单位：…（盖章）", "日期：…",
+one or two header rows (a two-level header merges its group cells), the data rows, an
+optional 合计 row, the 注 notes (merged, wrapped), the signature line and the verification
+code. A4 landscape, fit to one page wide, header rows repeated on every printed page, the
+code also in the page footer, the seal image over the 填报单位 line when there is one.
+
+The sheet is written with openpyxl's write-only mode and the rows may be any iterable, so a
+county's whole ledger streams from the database to the file without sitting in memory.
+It lives at the left-most layer so the apps that own a table's rows (enterprises for 附件1,
+inspections for 附件2) and reporting's registry all write through it; reporting.excel reads
+the same layout back for /verify/.
+"""
+
+import datetime
+import io
+import math
+import tempfile
+from copy import copy
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.image import Image as SheetImage
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+TITLE_FONT = Font(name="黑体", size=18)
+HEADER_FONT = Font(name="黑体", size=11)
+BODY_FONT = Font(name="宋体", size=11)
+NOTE_FONT = Font(name="仿宋", size=11)
+CODE_FONT = Font(name="宋体", size=9)
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+NOTE_ALIGNMENT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+DATE_FORMAT = "yyyy-mm-dd"
+
+TITLE_ROW, UNIT_ROW, DATE_ROW, FIRST_HEADER_ROW = 1, 2, 3, 4
+MAX_COLUMN_WIDTH = 40
+MAX_ROW_LINES = 8
+PAPER_SIZE_A4 = "9"  # ECMA-376 paper size code
+SEAL_SIZE_CM = 4.0
+PIXELS_PER_CM = 96 / 2.54
+BLANK_SIGNATURE = "__________"
+DEFAULT_UNIT_LABEL = "填报单位"
+TOTALS_LABEL = "合计"
+NOTES_PREFIX = "注："
+CODE_LABEL = "验证码："
+DRAFT_CODE = "草稿，未报送"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    group: str = ""  # upper header cell shared by adjacent columns with the same group
+    width: int = 0  # minimum width in Excel character units; 0 = fit the text
+    numeric: bool = False  # centred; everything else aligns left
+
+
+@dataclass
+class ExcelReport:
+    """Everything one exported table needs. `rows` may be a list or any iterable of rows."""
+
+    title: str
+    columns: list
+    rows: object
+    totals: list | None = None
+    notes: tuple = ()  # the first is printed after 注：, the rest indented under it
+    unit_label: str = DEFAULT_UNIT_LABEL
+    unit_name: str = ""
+    report_date: datetime.date | None = None
+    seal: object = None  # a binary file object holding a PNG, or None for a wet stamp
+    verification_code: str = ""
+    signer_name: str = ""  # recorded in the system; the paper still needs the wet signature
+    filled_by: str = ""
+    phone: str = ""
+    sheet_title: str = "报表"
+    extra: dict = field(default_factory=dict)
+
+
+def title_place(region):
+    """The place a seed table is titled with: seed 004 titles a township's ledger with its
+    county's name (惠济区小散乱污企业排查台账); a county's or a wider area's has its own."""
+    if region.level <= region.Level.COUNTY:
+        return region
+    return region.ancestor_at(region.Level.COUNTY) or region
+
+
+def own_organisation(user, region):
+    """The user's organisation when the table is of its own region, else None: a county office
+    looking at one township's table signs nothing for the township."""
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is not None and organisation.region_id == region.pk:
+        return organisation
+    return None
+
+
+def signing_unit(user, region):
+    """The 填报单位 name: the user's own organisation (own_organisation), else the region's."""
+    organisation = own_organisation(user, region)
+    return organisation.name if organisation is not None else region.name
+
+
+def header_depth(columns):
+    return 2 if any(column.group for column in columns) else 1
+
+
+def display_width(text):
+    """Excel width units: a Chinese character is about two digits wide."""
+    return sum(2 if ord(character) > 0x2E7F else 1 for character in str(text))
+
+
+def chinese_date(day):
+    return f"{day.year}年{day.month}月{day.day}日" if day else "    年  月  日"
+
+
+def column_widths(columns, rows, sample=500):
+    """Widths from the labels and the first rows; streamed rows (not a list) cannot be looked
+    ahead at, so their columns fit the label and the column's declared minimum width."""
+    sampled = rows[:sample] if isinstance(rows, list | tuple) else ()
+    widths = []
+    for index, column in enumerate(columns):
+        widest = display_width(column.label)
+        for row in sampled:
+            if index < len(row) and row[index] not in (None, ""):
+                widest = max(widest, display_width(row[index]))
+        width = max(column.width, min(widest, MAX_COLUMN_WIDTH)) + 2
+        widths.append(max(width, 6))
+    return widths
+
+
+def line_count(values, widths):
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value not in (None, ""):
+            lines = max(lines, math.ceil(display_width(value) / max(width - 1, 1)))
+    return lines
+
+
+def styled(ws, value, font=BODY_FONT, alignment=CENTRE, border=BOX, number_format=None):
+    """A write-only cell with the given style. Assigning openpyxl style objects hashes them each
+    time, so each combination is resolved once per workbook and copied."""
+    cell = WriteOnlyCell(ws, value=value)
+    # Style indexes belong to one workbook, so the cache lives on the workbook itself.
+    cache = ws.parent.__dict__.setdefault("_report_styles", {})
+    key = (id(font), id(alignment), id(border), number_format)
+    style = cache.get(key)
+    if style is None:
+        cell.font = font
+        cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        if number_format is not None:
+            cell.number_format = number_format
+        style = cache[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+    return cell
+
+
+def merge(ws, first_row, first_column, last_row, last_column):
+    if first_row == last_row and first_column == last_column:
+        return
+    ws.merged_cells.add(
+        f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
+    )
+
+
+def header_rows(columns):
+    """The header grid: (rows of labels, merges). Grouped columns share a merged upper cell;
+    ungrouped columns span both header rows."""
+    if header_depth(columns) == 1:
+        return [[column.label for column in columns]], []
+    upper, lower, merges = [], [], []
+    index = 0
+    while index < len(columns):
+        column = columns[index]
+        if not column.group:
+            upper.append(column.label)
+            lower.append(None)
+            merges.append((0, index, 1, index))
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(columns) and columns[end + 1].group == column.group:
+            end += 1
+        for position in range(index, end + 1):
+            upper.append(column.group if position == index else None)
+            lower.append(columns[position].label)
+        merges.append((0, index, 0, end))
+        index = end + 1
+    return [upper, lower], merges
+
+
+def seal_image(seal):
+    seal.seek(0)
+    image = SheetImage(io.BytesIO(seal.read()))
+    target = SEAL_SIZE_CM * PIXELS_PER_CM
+    ratio = image.height / image.width if image.width else 1
+    image.width = round(target)
+    image.height = round(target * ratio)
+    return image
+
+
+def set_up_page(ws, first_data_row, code_text):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_SIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{FIRST_HEADER_ROW}:{first_data_row - 1}"
+    ws.oddFooter.center.text = f"{CODE_LABEL}{code_text}"
+    ws.oddFooter.center.font = "宋体"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.right.size = 9
+
+
+def write_line(ws, row_number, count, value, font=BODY_FONT, alignment=LEFT, height=None):
+    """One text line merged across the table (title, unit, date, notes, signature, code)."""
+    if height is not None:
+        ws.row_dimensions[row_number].height = height
+    ws.append([styled(ws, value, font, alignment, None)])
+    merge(ws, row_number, 1, row_number, count)
+
+
+def column_cells(ws, columns, number_format=None):
+    """One styled cell per column, placed in its column once for the whole sheet."""
+    cells = []
+    for index, column in enumerate(columns, start=1):
+        cell = styled(
+            ws, None, alignment=CENTRE if column.numeric else LEFT, number_format=number_format
+        )
+        cell.column = index
+        cells.append(cell)
+    return cells
+
+
+def placed_cells(cells, row_index):
+    # Stands in for WriteOnlyWorksheet._values_to_row, which takes a styled cell only after
+    # failing to store it as a value (a ValueError and the cell's repr per value) and then
+    # builds a fresh cell to replace it: most of what styling cost over bare openpyxl.
+    for cell in cells:
+        cell.row = row_index
+        yield cell
+
+
+def write_data_rows(ws, columns, rows, widths, first_row):
+    """Append the data rows with their column styles; return the row number after the last.
+
+    Rows given as a list are few (a report's): each gets the height its wrapped text needs.
+    Streamed rows (a ledger from the database) are not measured, as their widths are not:
+    that would cost a third more than writing them, and Excel fits an unset row on opening.
+    """
+    # Write-only mode serialises a row as soon as it is appended, so the same two styled cells
+    # per column carry every row: no cell objects or style copies are made per value. Dates get
+    # the column's date-formatted cell, so an empty date stays a plain bordered cell.
+    plain_cells = column_cells(ws, columns)
+    date_cells = column_cells(ws, columns, number_format=DATE_FORMAT)
+    measured = isinstance(rows, list | tuple)
+    heights = ws.row_dimensions
+    row_number = first_row
+    # If openpyxl ever renames the hook, rows still go through its own path: slower, same file.
+    ws._values_to_row = placed_cells
+    try:
+        for values in rows:
+            if measured:
+                heights[row_number].height = 15 * min(line_count(values, widths), MAX_ROW_LINES)
+            row = []
+            for value, plain, dated in zip(values, plain_cells, date_cells, strict=False):
+                cell = dated if isinstance(value, datetime.date) else plain
+                cell.value = value
+                row.append(cell)
+            ws.append(row)
+            row_number += 1
+    finally:
+        del ws._values_to_row
+    return row_number
+
+
+def write_report(report, stream):
+    """Write the workbook to a binary stream (a file, an HttpResponse, a BytesIO)."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(report.sheet_title[:31])
+    columns = list(report.columns)
+    count = len(columns)
+    widths = column_widths(columns, report.rows)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    first_data_row = FIRST_HEADER_ROW + header_depth(columns)
+    code_text = report.verification_code or DRAFT_CODE
+    set_up_page(ws, first_data_row, code_text)
+
+    write_line(ws, TITLE_ROW, count, report.title, TITLE_FONT, CENTRE, height=36)
+    write_line(ws, UNIT_ROW, count, f"{report.unit_label}：{report.unit_name}（盖章）", height=24)
+    write_line(ws, DATE_ROW, count, f"日期：{chinese_date(report.report_date)}", height=20)
+    if report.seal is not None:
+        # Anchored over the 填报单位 line, where the official seal is pressed on paper.
+        ws.add_image(seal_image(report.seal), f"B{UNIT_ROW}" if count > 1 else f"A{UNIT_ROW}")
+
+    labels, merges = header_rows(columns)
+    for offset, labels_row in enumerate(labels):
+        ws.row_dimensions[FIRST_HEADER_ROW + offset].height = 15 * line_count(labels_row, widths)
+        ws.append([styled(ws, label, HEADER_FONT) for label in labels_row])
+    for top, left, bottom, right in merges:
+        merge(ws, FIRST_HEADER_ROW + top, left + 1, FIRST_HEADER_ROW + bottom, right + 1)
+
+    row_number = write_data_rows(ws, columns, report.rows, widths, first_data_row)
+    if report.totals:
+        ws.append([styled(ws, value, HEADER_FONT) for value in report.totals])
+        if count > 1 and report.totals[1] in ("", None):
+            merge(ws, row_number, 1, row_number, 2)
+        row_number += 1
+
+    total_width = sum(widths)
+    for index, note in enumerate(report.notes):
+        text = f"{NOTES_PREFIX}{note}" if index == 0 else f"{'　' * 2}{note}"
+        height = 16 * math.ceil(display_width(text) / max(total_width - 4, 1))
+        write_line(ws, row_number, count, text, NOTE_FONT, NOTE_ALIGNMENT, height=height)
+        row_number += 1
+
+    signature = (
+        f"主要负责同志签字：{BLANK_SIGNATURE}　　　"
+        f"填表人：{report.filled_by or BLANK_SIGNATURE}　　　"
+        f"联系电话：{report.phone or BLANK_SIGNATURE}"
+    )
+    write_line(ws, row_number, count, signature, height=30)
+    row_number += 1
+    code_line = f"{CODE_LABEL}{code_text}"
+    if report.verification_code:
+        code_line += "（可在系统“验证报表”页面 /verify/ 核验本表数字是否与报送一致）"
+        if report.signer_name:
+            code_line += f"　签字负责人：{report.signer_name}"
+    write_line(ws, row_number, count, code_line, CODE_FONT)
+    workbook.save(stream)
+
+
+def report_bytes(report):
+    buffer = io.BytesIO()
+    write_report(report, buffer)
+    return buffer.getvalue()
+
+
+def report_file(report):
+    """The workbook in a temporary file, rewound, for a streamed download of a long table."""
+    # Handed to FileResponse, which streams and then closes it; a `with` would close it too early.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    write_report(report, output)
+    output.seek(0)
+    return output
