@@ -5,21 +5,14 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from accounts.filters import YesNoFilter
-from accounts.models import Organisation, Region, ancestor_paths
+from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter, township_choices
+from accounts.models import Organisation, ancestor_paths
 
 from .models import Campaign, Case, CaseState, Disposal
 
 
 def _user(request):
     return getattr(request, "user", None)
-
-
-def township_choices(request):
-    user = _user(request)
-    if user is None:
-        return Region.objects.none()
-    return Region.objects.visible_to(user).townships().order_by("code")
 
 
 def campaign_choices(request):
@@ -42,16 +35,27 @@ def unit_choices(request):
     return queryset.filter(Q(region__path__startswith=area) | Q(region__path__in=ancestors))
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(StyledFilterSet):
     q = django_filters.CharFilter(label="企业名称/案件编号", method="filter_text")
-    state = django_filters.ChoiceFilter(label="状态", choices=CaseState.choices)
-    disposal = django_filters.ChoiceFilter(label="分类处置", choices=Disposal.choices)
+    state = django_filters.ChoiceFilter(
+        label="状态", choices=CaseState.choices, empty_label=EMPTY_CHOICE
+    )
+    disposal = django_filters.ChoiceFilter(
+        label="分类处置", choices=Disposal.choices, empty_label=EMPTY_CHOICE
+    )
     township = django_filters.ModelChoiceFilter(
-        label="乡镇", field_name="enterprise__township", queryset=township_choices
+        label="乡镇",
+        field_name="enterprise__township",
+        queryset=township_choices,
+        empty_label=EMPTY_CHOICE,
     )
     overdue = YesNoFilter(label="逾期", method="filter_overdue")
-    responsible_unit = django_filters.ModelChoiceFilter(label="责任单位", queryset=unit_choices)
-    campaign = django_filters.ModelChoiceFilter(label="专项行动", queryset=campaign_choices)
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label="责任单位", queryset=unit_choices, empty_label=EMPTY_CHOICE
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label="专项行动", queryset=campaign_choices, empty_label=EMPTY_CHOICE
+    )
     is_relapse = YesNoFilter(label="反弹")
     is_quasi = YesNoFilter(label="类散乱污")
 
@@ -68,19 +72,6 @@ class CaseFilter(django_filters.FilterSet):
             "is_relapse",
             "is_quasi",
         ]
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            widget = field.widget
-            css = (
-                "form-select form-select-sm"
-                if hasattr(widget, "choices")
-                else "form-control form-control-sm"
-            )
-            widget.attrs.setdefault("class", css)
-        return form
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
