@@ -1,4 +1,9 @@
+"""Form pieces shared by every app: the login form and the one prompt of an unchosen select."""
+
 from django.contrib.auth.forms import AuthenticationForm
+
+# What a form's select reads before anything is chosen (a filter's reads 不限, accounts.filters).
+PLEASE_CHOOSE = "请选择"
 
 
 class LoginForm(AuthenticationForm):

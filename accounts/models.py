@@ -4,6 +4,7 @@ Every region stores a materialised path of codes ("230000000000/230800000000/…
 so "everything under this region" is one indexed prefix match, never a walk.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -40,6 +41,53 @@ class AreaScopedQuerySet(models.QuerySet):
         if area_path.startswith(path):
             return scope_to_area(self, user)
         return self.none()
+
+
+class AreaScoped(models.Model):
+    """Base of every model whose rows belong to a place: `region_path` is a copy of that
+    place's path, so scoping a list to a user's area is one indexed prefix match.
+
+    A model says where a row lies in `place_path()`; save() copies it into region_path.
+    """
+
+    area_path_field = "region_path"
+
+    region_path = models.CharField("区域路径", max_length=200, editable=False)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.place_path()
+        super().save(*args, **kwargs)
+
+    def place_path(self):
+        raise NotImplementedError(f"{type(self).__name__} must say where its rows lie")
+
+
+def recorded_by(by_label, at_label=None, *, blank=True):
+    """An abstract base: who recorded the row and, given `at_label`, when. Each model keeps
+    its own words for the recorder (录入人, 发现人, 移交人 …), so the labels are arguments; the
+    row outlives the recorder's account (SET_NULL)."""
+
+    class Recorded(models.Model):
+        created_by = models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            verbose_name=by_label,
+            null=True,
+            blank=blank,
+            on_delete=models.SET_NULL,
+            related_name="+",
+        )
+        if at_label is not None:
+            created_at = models.DateTimeField(at_label, auto_now_add=True)
+
+        class Meta:
+            abstract = True
+
+    return Recorded
 
 
 class RegionQuerySet(AreaScopedQuerySet):

@@ -5,7 +5,11 @@ count costs the one query queryset.count() would.
 
 A list of a few thousand rows shows its exact size; a list of a million shows "约 1,000,000"
 — counting a million rows exactly on every page view costs more than the page itself, and
-nobody reads the last digit. Every list page and the API pagination use it.
+nobody reads the last digit. The API pagination and the list pages of records that grow with the
+area (ledger, cases, inspections, tips, supervision transfers, submissions) use it. Three lists
+page with Django's Paginator on purpose: the public list (公示) states how many enterprises are
+under remediation, which must be the exact figure; a user's notices and an import file's preview
+rows are bounded by nature, so their exact count is cheap.
 """
 
 import json

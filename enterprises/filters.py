@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.filters import EMPTY_CHOICE, StyledFilterSet, TownshipFilter
 from accounts.models import Region
 
 from .models import Enterprise, EnterpriseType, Industry, PermitStatus, Sector, Source
@@ -12,47 +13,35 @@ from .models import Enterprise, EnterpriseType, Industry, PermitStatus, Sector, 
 YES_NO = [("true", "是"), ("false", "否")]
 
 
-def visible_townships(request):
-    if request is None:
-        return Region.objects.none()
-    return Region.objects.visible_to(request.user).townships().order_by("code")
-
-
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    township = django_filters.ModelChoiceFilter(
-        queryset=visible_townships,
-        field_name="township",
-        to_field_name="code",
-        label="乡镇",
-        empty_label="全部乡镇",
-    )
+    township = TownshipFilter()
     # By code, not as a model choice: a city or province user would otherwise be sent every
     # village of their area as <option>s. The page offers the chosen township's villages.
     village = django_filters.CharFilter(field_name="village__code", label="村（社区）")
     enterprise_type = django_filters.ChoiceFilter(
-        choices=EnterpriseType.choices, label="企业类型", empty_label="全部类型"
+        choices=EnterpriseType.choices, label="企业类型", empty_label=EMPTY_CHOICE
     )
     sector = django_filters.ChoiceFilter(
-        choices=Sector.choices, label="领域", empty_label="全部领域"
+        choices=Sector.choices, label="领域", empty_label=EMPTY_CHOICE
     )
     industry = django_filters.ChoiceFilter(
-        choices=Industry.choices, label="行业", empty_label="全部行业"
+        choices=Industry.choices, label="行业", empty_label=EMPTY_CHOICE
     )
     permit_status = django_filters.ChoiceFilter(
-        choices=PermitStatus.choices, label="有无手续", empty_label="不限"
+        choices=PermitStatus.choices, label="有无手续", empty_label=EMPTY_CHOICE
     )
     source = django_filters.ChoiceFilter(
-        choices=Source.choices, label="来源", empty_label="全部来源"
+        choices=Source.choices, label="来源", empty_label=EMPTY_CHOICE
     )
     is_scattered = django_filters.ChoiceFilter(
-        choices=YES_NO, method="flag", label="散", empty_label="不限"
+        choices=YES_NO, method="flag", label="散", empty_label=EMPTY_CHOICE
     )
     is_disorderly = django_filters.ChoiceFilter(
-        choices=YES_NO, method="flag", label="乱", empty_label="不限"
+        choices=YES_NO, method="flag", label="乱", empty_label=EMPTY_CHOICE
     )
     is_polluting = django_filters.ChoiceFilter(
-        choices=YES_NO, method="flag", label="污", empty_label="不限"
+        choices=YES_NO, method="flag", label="污", empty_label=EMPTY_CHOICE
     )
     reported_after = django_filters.DateFilter(
         field_name="reported_on", lookup_expr="gte", label="上报时间从"
@@ -90,21 +79,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        if not getattr(form, "styled", False):
-            for name, field in form.fields.items():
-                if name in ("reported_after", "reported_before"):
-                    field.widget.input_type = "date"
-                css = (
-                    "form-control"
-                    if name in ("q", "reported_after", "reported_before")
-                    else "form-select"
-                )
-                field.widget.attrs["class"] = (
-                    f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
-                )
+        if not getattr(form, "villages_offered", False):
             form.fields["q"].widget.attrs["placeholder"] = "企业名称、信用代码、地址或村组"
             self.offer_villages(form)
-            form.styled = True
+            form.villages_offered = True
         return form
 
     def offer_villages(self, form):
@@ -124,7 +102,7 @@ class EnterpriseFilter(django_filters.FilterSet):
                 .values_list("code", "name")
             )
         form.fields["village"].widget = forms.Select(
-            choices=[("", "全部村"), *villages], attrs={"class": "form-select form-select-sm"}
+            choices=[("", EMPTY_CHOICE), *villages], attrs={"class": "form-select form-select-sm"}
         )
         form.fields["township"].widget.attrs.update(
             {

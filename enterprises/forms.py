@@ -8,6 +8,7 @@ enterprise creates it in the same step): validate it, then hand `form.enterprise
 from django import forms
 from django.urls import reverse
 
+from accounts.forms import PLEASE_CHOOSE
 from accounts.models import Region
 
 from .credit_code import validate_credit_code
@@ -93,7 +94,7 @@ class EnterpriseForm(forms.ModelForm):
         townships = townships_for(user)
         township_field = self.fields["township"]
         township_field.queryset = townships
-        township_field.empty_label = "请选择乡镇"
+        township_field.empty_label = PLEASE_CHOOSE
         township_field.error_messages["invalid_choice"] = "所选乡镇不在您的管辖范围内。"
         own_region = user.region
         if own_region is not None and own_region.level == Region.Level.TOWNSHIP:
@@ -195,7 +196,7 @@ class LedgerUploadForm(forms.Form):
     township = forms.ModelChoiceField(
         queryset=Region.objects.none(),
         label="导入到乡镇",
-        empty_label="请选择乡镇",
+        empty_label=PLEASE_CHOOSE,
         error_messages={
             "required": "请选择要导入到哪个乡镇。",
             "invalid_choice": "所选乡镇不在您的管辖范围内。",

@@ -7,7 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from accounts.geo import latitude_field, longitude_field
-from accounts.models import AreaScopedQuerySet, Region
+from accounts.models import AreaScoped, AreaScopedQuerySet, Region, recorded_by
 
 from .credit_code import validate_credit_code
 
@@ -98,9 +98,7 @@ class EnterpriseQuerySet(AreaScopedQuerySet):
         return self.filter(township=township)
 
 
-class Enterprise(models.Model):
-    area_path_field = "region_path"
-
+class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
     # Where — 所在乡镇 / 所在村组
     township = models.ForeignKey(
         Region,
@@ -119,8 +117,6 @@ class Enterprise(models.Model):
         limit_choices_to={"level": Region.Level.VILLAGE},
     )
     village_group = models.CharField("所在村组", max_length=100, blank=True)
-    # Copy of the village's (or township's) region path: scoping is one indexed prefix match.
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     address = models.CharField("地址", max_length=200, blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
@@ -178,15 +174,6 @@ class Enterprise(models.Model):
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.SWEEP)
     remarks = models.TextField("备注", blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["region_path", "updated_at"])
@@ -232,8 +219,10 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
+    def place_path(self):
+        return (self.village or self.township).path
+
     def save(self, *args, **kwargs):
-        self.region_path = (self.village or self.township).path
         self.permit_status = derive_permit_status(self.permits)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -264,7 +253,7 @@ def derive_permit_status(permits):
     return PermitStatus.NONE
 
 
-class ImportBatch(models.Model):
+class ImportBatch(AreaScoped):
     """An uploaded Excel ledger, parsed and waiting for its uploader to confirm (导入预览).
 
     The parsed rows and every problem are kept server-side in `rows`, keyed by an
@@ -276,8 +265,6 @@ class ImportBatch(models.Model):
         PREVIEW = "preview", "待确认"
         COMMITTED = "committed", "已导入"
 
-    area_path_field = "region_path"
-
     token = models.CharField("批次令牌", max_length=64, unique=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,7 +275,6 @@ class ImportBatch(models.Model):
     township = models.ForeignKey(
         Region, verbose_name="导入到乡镇", on_delete=models.PROTECT, related_name="+"
     )
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     file_name = models.CharField("文件名", max_length=200)
     file_size = models.PositiveIntegerField("文件大小（字节）")
     sheet_name = models.CharField("工作表", max_length=100, blank=True)
@@ -303,8 +289,6 @@ class ImportBatch(models.Model):
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created_count = models.PositiveIntegerField("实际新增数", default=0)
 
-    objects = AreaScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "台账导入批次"
         verbose_name_plural = "台账导入批次"
@@ -313,6 +297,5 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.file_name}（{self.get_state_display()}）"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.township.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.township.path

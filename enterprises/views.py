@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.filters import EMPTY_CHOICE
 from accounts.models import Region
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
@@ -285,7 +286,7 @@ def village_options(request):
         {
             "villages": villages_of(township),
             "by_code": request.GET.get("value") == "code",
-            "empty_label": "全部村" if request.GET.get("value") == "code" else "（不选）",
+            "empty_label": EMPTY_CHOICE if request.GET.get("value") == "code" else "（不选）",
         },
     )
 

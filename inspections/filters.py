@@ -5,8 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from accounts.filters import YesNoFilter
-from accounts.models import Region
+from accounts.filters import EMPTY_CHOICE, StyledFilterSet, TownshipFilter, YesNoFilter
 from rectification.models import Requirement
 
 from .models import (
@@ -21,39 +20,12 @@ from .models import (
 from .models.supervision import DONE_STATUSES
 
 
-def visible_townships(request):
-    if request is None:
-        return Region.objects.none()
-    return Region.objects.visible_to(request.user).townships().order_by("code")
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes and date pickers on the filter form the browser pages render."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "styled", False):
-            for field in form.fields.values():
-                widget = field.widget
-                if isinstance(field, forms.DateField):
-                    widget.input_type = "date"
-                widget.attrs.setdefault(
-                    "class",
-                    "form-select form-select-sm"
-                    if isinstance(widget, forms.Select)
-                    else "form-control form-control-sm",
-                )
-            form.styled = True
-        return form
-
-
 class InspectionFilter(StyledFilterSet):
     inspection_type = django_filters.ChoiceFilter(
-        choices=InspectionType.choices, label="检查类型", empty_label="全部类型"
+        choices=InspectionType.choices, label="检查类型", empty_label=EMPTY_CHOICE
     )
     result = django_filters.ChoiceFilter(
-        choices=InspectionResult.choices, label="检查结果", empty_label="全部结果"
+        choices=InspectionResult.choices, label="检查结果", empty_label=EMPTY_CHOICE
     )
     date_from = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="gte", label="检查日期从"
@@ -61,13 +33,7 @@ class InspectionFilter(StyledFilterSet):
     date_to = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="lte", label="检查日期至"
     )
-    township = django_filters.ModelChoiceFilter(
-        queryset=visible_townships,
-        field_name="township",
-        to_field_name="code",
-        label="乡镇",
-        empty_label="全部乡镇",
-    )
+    township = TownshipFilter()
     team = django_filters.CharFilter(
         field_name="team__name", lookup_expr="icontains", label="执法组"
     )
@@ -96,10 +62,10 @@ class InspectionFilter(StyledFilterSet):
 
 class TipFilter(StyledFilterSet):
     state = django_filters.ChoiceFilter(
-        choices=TipState.choices, label="办理状态", empty_label="全部状态"
+        choices=TipState.choices, label="办理状态", empty_label=EMPTY_CHOICE
     )
     channel = django_filters.ChoiceFilter(
-        choices=TipChannel.choices, label="举报渠道", empty_label="全部渠道"
+        choices=TipChannel.choices, label="举报渠道", empty_label=EMPTY_CHOICE
     )
     received_from = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label="受理日期从"
@@ -107,13 +73,7 @@ class TipFilter(StyledFilterSet):
     received_to = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__lte", label="受理日期至"
     )
-    township = django_filters.ModelChoiceFilter(
-        queryset=visible_townships,
-        field_name="township",
-        to_field_name="code",
-        label="乡镇",
-        empty_label="全部乡镇",
-    )
+    township = TownshipFilter()
     reward = YesNoFilter(label="有奖举报")
     receipt_number = django_filters.CharFilter(lookup_expr="iexact", label="受理编号")
 
@@ -123,15 +83,9 @@ class TipFilter(StyledFilterSet):
 
 
 class SupervisionTransferFilter(StyledFilterSet):
-    township = django_filters.ModelChoiceFilter(
-        queryset=visible_townships,
-        field_name="township",
-        to_field_name="code",
-        label="乡（镇）、办",
-        empty_label="全部乡镇",
-    )
+    township = TownshipFilter(label="乡（镇）、办")
     requirement = django_filters.ChoiceFilter(
-        choices=Requirement.choices, label="整治要求", empty_label="全部要求"
+        choices=Requirement.choices, label="整治要求", empty_label=EMPTY_CHOICE
     )
     done = YesNoFilter(method="filter_done", label="已完成")
     transferred_from = django_filters.DateFilter(

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.forms import PLEASE_CHOOSE
 from accounts.models import Organisation, Region, User
 from enterprises.models import Enterprise
 from rectification.models import Requirement
@@ -98,7 +99,7 @@ class InspectionForm(forms.Form):
     )
     new_find = forms.BooleanField(label="台账上没有这家企业：新发现，同时录入台账", required=False)
     township = forms.ModelChoiceField(
-        label="所在乡镇", queryset=Region.objects.none(), required=False, empty_label="请选择乡镇"
+        label="所在乡镇", queryset=Region.objects.none(), required=False, empty_label=PLEASE_CHOOSE
     )
     place = forms.CharField(label="检查地点", max_length=200, required=False)
     findings = forms.CharField(
@@ -234,7 +235,7 @@ class PublicTipForm(forms.Form):
     county = forms.ModelChoiceField(
         label="所在县（区）",
         queryset=Region.objects.counties().order_by("code"),
-        empty_label="请选择",
+        empty_label=PLEASE_CHOOSE,
         error_messages={
             "required": "请选择举报地点所在的县（区）。",
             "invalid_choice": "请选择列表中的县（区）。",
@@ -298,7 +299,7 @@ class TipLookupForm(forms.Form):
 
 class TipAssignForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="承办单位", queryset=Organisation.objects.none(), empty_label="请选择"
+        label="承办单位", queryset=Organisation.objects.none(), empty_label=PLEASE_CHOOSE
     )
     note = forms.CharField(
         label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2})

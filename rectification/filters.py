@@ -5,8 +5,8 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from accounts.filters import YesNoFilter
-from accounts.models import Organisation, Region
+from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter, township_choices
+from accounts.models import Organisation
 from accounts.scoping import scope_to_area_and_above
 
 from .models import Campaign, Case, CaseState, Disposal
@@ -14,13 +14,6 @@ from .models import Campaign, Case, CaseState, Disposal
 
 def _user(request):
     return getattr(request, "user", None)
-
-
-def township_choices(request):
-    user = _user(request)
-    if user is None:
-        return Region.objects.none()
-    return Region.objects.visible_to(user).townships().order_by("code")
 
 
 def campaign_choices(request):
@@ -36,16 +29,27 @@ def unit_choices(request):
     return scope_to_area_and_above(queryset, _user(request), "region__path")
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(StyledFilterSet):
     q = django_filters.CharFilter(label="企业名称/案件编号", method="filter_text")
-    state = django_filters.ChoiceFilter(label="状态", choices=CaseState.choices)
-    disposal = django_filters.ChoiceFilter(label="分类处置", choices=Disposal.choices)
+    state = django_filters.ChoiceFilter(
+        label="状态", choices=CaseState.choices, empty_label=EMPTY_CHOICE
+    )
+    disposal = django_filters.ChoiceFilter(
+        label="分类处置", choices=Disposal.choices, empty_label=EMPTY_CHOICE
+    )
     township = django_filters.ModelChoiceFilter(
-        label="乡镇", field_name="enterprise__township", queryset=township_choices
+        label="乡镇",
+        field_name="enterprise__township",
+        queryset=township_choices,
+        empty_label=EMPTY_CHOICE,
     )
     overdue = YesNoFilter(label="逾期", method="filter_overdue")
-    responsible_unit = django_filters.ModelChoiceFilter(label="责任单位", queryset=unit_choices)
-    campaign = django_filters.ModelChoiceFilter(label="专项行动", queryset=campaign_choices)
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label="责任单位", queryset=unit_choices, empty_label=EMPTY_CHOICE
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label="专项行动", queryset=campaign_choices, empty_label=EMPTY_CHOICE
+    )
     is_relapse = YesNoFilter(label="反弹")
     is_quasi = YesNoFilter(label="类散乱污")
 
@@ -62,19 +66,6 @@ class CaseFilter(django_filters.FilterSet):
             "is_relapse",
             "is_quasi",
         ]
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            widget = field.widget
-            css = (
-                "form-select form-select-sm"
-                if hasattr(widget, "choices")
-                else "form-control form-control-sm"
-            )
-            widget.attrs.setdefault("class", css)
-        return form
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

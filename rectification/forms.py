@@ -3,6 +3,7 @@
 
 from django import forms
 
+from accounts.forms import PLEASE_CHOOSE
 from accounts.models import Organisation, Role, User
 from accounts.paths import ancestor_paths
 from accounts.uploads import validate_evidence_image
@@ -92,8 +93,12 @@ class CaseForm(StyledForm):
 
 
 class ProposeForm(StyledForm):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
-    campaign = forms.ModelChoiceField(label="专项行动", queryset=Campaign.objects.none())
+    enterprise = forms.ModelChoiceField(
+        label="企业", queryset=Enterprise.objects.none(), empty_label=PLEASE_CHOOSE
+    )
+    campaign = forms.ModelChoiceField(
+        label="专项行动", queryset=Campaign.objects.none(), empty_label=PLEASE_CHOOSE
+    )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
@@ -103,15 +108,13 @@ class ProposeForm(StyledForm):
 
 
 class DetermineForm(DeadlineChoiceMixin, CaseForm):
-    disposal = forms.ChoiceField(
-        label="分类处置", choices=[("", "—— 请选择 ——"), *Disposal.choices]
-    )
+    disposal = forms.ChoiceField(label="分类处置", choices=[("", PLEASE_CHOOSE), *Disposal.choices])
     requirement = forms.ChoiceField(
         label="整治要求", required=False, choices=[("", "（不填）"), *Requirement.choices]
     )
     measures = forms.CharField(label="整治措施", widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.ModelChoiceField(
-        label="责任单位", queryset=Organisation.objects.none()
+        label="责任单位", queryset=Organisation.objects.none(), empty_label=PLEASE_CHOOSE
     )
     responsible_person = forms.CharField(label="分包责任人", max_length=60)
     deadline = forms.DateField(label="整治期限", required=False, widget=DATE_WIDGET)
@@ -160,7 +163,9 @@ class ExtendForm(DeadlineChoiceMixin, CaseForm):
     new_deadline = forms.DateField(label="新的整治期限", required=False, widget=DATE_WIDGET)
     working_days = working_days_field()
     reason = forms.CharField(label="延期理由", max_length=300)
-    approver = forms.ModelChoiceField(label="批准人", queryset=User.objects.none())
+    approver = forms.ModelChoiceField(
+        label="批准人", queryset=User.objects.none(), empty_label=PLEASE_CHOOSE
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)

@@ -38,15 +38,12 @@ def case_list(request):
         request.GET, queryset=case_list_queryset(request.user), request=request
     )
     page = EstimatedCountPaginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "rectification/case_list.html",
         {
             "filter": case_filter,
             "page": page,
-            "query": query.urlencode(),
             "can_propose": request.user.has_role(*TRANSITIONS["propose"].roles)
             and not request.user.is_read_only,
         },

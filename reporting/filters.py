@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from accounts.filters import YesNoFilter
+from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter
 from accounts.models import Region
 
 from .models import Submission
@@ -11,15 +11,15 @@ from .periods import InvalidPeriod, Period
 from .tables import table_choices
 
 
-class SubmissionFilter(django_filters.FilterSet):
+class SubmissionFilter(StyledFilterSet):
     table = django_filters.ChoiceFilter(
-        field_name="table_key", label="报表", choices=table_choices, empty_label="全部报表"
+        field_name="table_key", label="报表", choices=table_choices, empty_label=EMPTY_CHOICE
     )
     period = django_filters.CharFilter(
         label="报送期间", method="filter_period", widget=forms.TextInput(attrs={"type": "month"})
     )
     state = django_filters.ChoiceFilter(
-        label="状态", choices=Submission.State.choices, empty_label="全部状态"
+        label="状态", choices=Submission.State.choices, empty_label=EMPTY_CHOICE
     )
     region = django_filters.CharFilter(
         label="区域代码", method="filter_region", help_text="该区域及其下级的报送"
@@ -47,13 +47,3 @@ class SubmissionFilter(django_filters.FilterSet):
         if value:
             return queryset.filter(next_version__isnull=True)
         return queryset
-
-    @property
-    def form(self):
-        form = super().form
-        for name, field in form.fields.items():
-            css = "form-check-input" if name == "latest" else "form-control form-control-sm"
-            if name in {"table", "state"}:
-                css = "form-select form-select-sm"
-            field.widget.attrs.setdefault("class", css)
-        return form

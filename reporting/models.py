@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.models import AreaScoped, AreaScopedQuerySet, Organisation, Region
 
 from .periods import Period
 
@@ -23,7 +23,7 @@ class SubmissionQuerySet(AreaScopedQuerySet):
         return self.filter(period=period.start)
 
 
-class Submission(models.Model):
+class Submission(AreaScoped):
     class State(models.TextChoices):
         SUBMITTED = "submitted", "已报送"
         ACCEPTED = "accepted", "已接收"
@@ -31,15 +31,11 @@ class Submission(models.Model):
 
     LIVE_STATES = (State.SUBMITTED, State.ACCEPTED)
 
-    area_path_field = "region_path"
-
     table_key = models.CharField("报表", max_length=40)
     title = models.CharField("报表标题", max_length=200)
     region = models.ForeignKey(
         Region, verbose_name="报送区域", on_delete=models.PROTECT, related_name="submissions"
     )
-    # Copy of region.path: scoping is one indexed prefix match without a join.
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="填报单位",
@@ -125,9 +121,8 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.title}（{self.period_label}，第{self.version}版）"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.region.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.region.path
 
     @property
     def period_obj(self):
@@ -189,7 +184,7 @@ class ExportJobQuerySet(AreaScopedQuerySet):
         return self.visible_to(user).filter(requested_by=user)
 
 
-class ExportJob(models.Model):
+class ExportJob(AreaScoped):
     """One export that runs as a Celery task: what was asked, by whom, how far it is, the file."""
 
     class State(models.TextChoices):
@@ -200,16 +195,12 @@ class ExportJob(models.Model):
 
     FINISHED_STATES = (State.DONE, State.FAILED)
 
-    area_path_field = "region_path"
-
     kind = models.CharField("导出内容", max_length=40)
     title = models.CharField("名称", max_length=200)
     parameters = models.JSONField("导出条件", default=dict, blank=True)
     region = models.ForeignKey(
         Region, verbose_name="导出区域", on_delete=models.PROTECT, related_name="export_jobs"
     )
-    # Copy of region.path, as on Submission: scoping without a join.
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="申请人",
@@ -242,9 +233,8 @@ class ExportJob(models.Model):
     def __str__(self):
         return f"{self.title}（{self.get_state_display()}）"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.region.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.region.path
 
     @property
     def is_finished(self):

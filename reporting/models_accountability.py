@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from accounts.models import AreaScopedQuerySet, Organisation
+from accounts.models import AreaScoped, Organisation
 
 
 class AccountabilityKind(models.TextChoices):
@@ -36,17 +36,13 @@ class NoticeUploadTo:
         return hash("NoticeUploadTo")
 
 
-class AccountabilityAction(models.Model):
-    area_path_field = "region_path"
-
+class AccountabilityAction(AreaScoped):
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="被问责单位",
         on_delete=models.PROTECT,
         related_name="accountability_actions",
     )
-    # Copy of the unit's region path: scoping is one indexed prefix match without a join.
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     kind = models.CharField("问责方式", max_length=20, choices=AccountabilityKind.choices)
     taken_on = models.DateField("日期")
     person = models.CharField("责任人", max_length=60, blank=True)
@@ -59,8 +55,6 @@ class AccountabilityAction(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "问责记录"
@@ -77,6 +71,5 @@ class AccountabilityAction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.organisation_id} {self.taken_on}"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.organisation.region.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.organisation.region.path

@@ -5,12 +5,11 @@ The public list shows no personal data: no operator, no phone, no reporter, no r
 person — only the enterprise, where it is, its industry and what is being done about it.
 """
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from accounts.filters import EMPTY_CHOICE
 from accounts.models import Region
 from enterprises.ledger import case_columns_provider, case_values
 from enterprises.models import Enterprise
@@ -88,10 +87,6 @@ def public_list(request):
             "township": township,
             "page": page,
             "rows": rows,
-            "query": urlencode(
-                {"county": county.code, "township": township.code if township else ""}
-            )
-            if county
-            else "",
+            "empty_choice": EMPTY_CHOICE,
         },
     )

@@ -6,13 +6,13 @@ through services.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Region, Role
+from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from accounts.sheets import own_organisation, report_bytes
@@ -204,14 +204,8 @@ def submission_queryset(user):
 def submission_list(request):
     filterset = SubmissionFilter(request.GET or None, queryset=submission_queryset(request.user))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reporting/submission_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
+    page = EstimatedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(request, "reporting/submission_list.html", {"filter": filterset, "page": page})
 
 
 @login_required

@@ -46,6 +46,55 @@ def statutory_calendar(request):
         )
 
 
+@pytest.fixture(autouse=True)
+def temporary_media(settings, tmp_path):
+    """Uploads, seals and finished exports go to a throw-away MEDIA_ROOT, never the project's
+    media/. A test that looks at the saved files takes the folder from this fixture."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def run_together():
+    """run_together(*actions): start every action at the same instant, each in
+    its own thread and database connection, and return what became of each — "done" or the
+    refusal's message. PostgreSQL only (SQLite locks the whole file, so two transactions never
+    contend for one row there); the test needs transactional_db so the threads see its rows."""
+    import threading
+
+    from django.db import connection, connections
+
+    from accounts.refusals import Refused
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite 锁整个数据库文件，无法演示两个并发事务争用同一行；该测试只在 PostgreSQL 上运行。"
+        )
+
+    def run(*actions):
+        barrier = threading.Barrier(len(actions))
+        outcomes = [None] * len(actions)
+
+        def worker(index, action):
+            try:
+                barrier.wait()
+                action()
+                outcomes[index] = "done"
+            except Refused as refusal:
+                outcomes[index] = refusal.message
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(actions)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        return outcomes
+
+    return run
+
+
 @pytest.fixture
 def area(db):
     from tests.factories.accounts import build_area

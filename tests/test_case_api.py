@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_list_is_scoped_and_filtered(area, client_for):
     campaign = CampaignFactory()
     mine = CaseFactory(

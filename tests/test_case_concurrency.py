@@ -2,49 +2,17 @@
 wins, the other is refused with a Chinese message (row lock + version check). PostgreSQL only."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
 
-from accounts.refusals import Refused
 from rectification import workflow
 from rectification.models import Case, CaseEvent, DeadlineExtension
 from tests.factories.rectification import determined_case
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite 锁整个数据库文件，无法演示两个并发事务争用同一行；该测试只在 PostgreSQL 上运行。",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_together(*actions):
-    """Start every action at the same instant in its own thread and connection."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def worker(index, action):
-        try:
-            barrier.wait()
-            action()
-            outcomes[index] = "done"
-        except Refused as refusal:
-            outcomes[index] = refusal.message
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
-
-
-def test_two_concurrent_extensions_cannot_both_apply(area):
+def test_two_concurrent_extensions_cannot_both_apply(area, run_together):
     case = determined_case(area)
     county, clerk = area["users"]["county"], area["users"]["clerk"]
     first = Case.objects.get(pk=case.pk)
@@ -74,7 +42,7 @@ def test_two_concurrent_extensions_cannot_both_apply(area):
     assert CaseEvent.objects.filter(case=case, action="extend").count() == 1
 
 
-def test_start_and_extension_at_once_keep_the_winner_and_refuse_the_other(area):
+def test_start_and_extension_at_once_keep_the_winner_and_refuse_the_other(area, run_together):
     case = determined_case(area)
     county, clerk = area["users"]["county"], area["users"]["clerk"]
     first = Case.objects.get(pk=case.pk)

@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def make_cases(area, count, township="township_a1", **kwargs):
     campaign = CampaignFactory()
     return [

@@ -34,11 +34,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def unchanged(case):
     """Snapshot of everything a refused transition must leave as it was."""
     case = Case.objects.get(pk=case.pk)

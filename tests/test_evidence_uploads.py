@@ -19,12 +19,6 @@ from tests.factories.rectification import image_bytes, in_progress_case, photo
 TODAY = datetime.date.today()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP"])
 def test_real_images_are_accepted_and_get_their_true_extension(image_format):
     upload = SimpleUploadedFile("whatever.txt", image_bytes(image_format))
@@ -77,14 +71,14 @@ def test_storage_names_are_random_dated_and_cannot_traverse():
 
 
 @pytest.mark.django_db
-def test_saved_photo_lives_under_media_root_with_a_uuid_name(area, media):
+def test_saved_photo_lives_under_media_root_with_a_uuid_name(area, temporary_media):
     case = in_progress_case(area)
     step = case.steps.first()
     upload = SimpleUploadedFile("../../逃逸.exe", image_bytes("JPEG"))
     (saved,) = workflow.add_step_photos(step, by=area["users"]["clerk"], photos=[upload])
     assert re.fullmatch(rf"evidence/{TODAY:%Y/%m/%d}/[0-9a-f]{{32}}\.jpg", saved.image.name)
-    path = media / saved.image.name
-    assert path.exists() and path.resolve().is_relative_to(media.resolve())
+    path = temporary_media / saved.image.name
+    assert path.exists() and path.resolve().is_relative_to(temporary_media.resolve())
 
 
 @pytest.mark.django_db

@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from accounts.sheets import ExcelReport, report_bytes
@@ -16,12 +15,6 @@ from tests.factories.reporting import (
     submit_ledger,
     submit_survey,
 )
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Seal images go to a throw-away MEDIA_ROOT, not the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def open_sheet(content):

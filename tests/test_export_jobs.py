@@ -20,9 +20,7 @@ MARCH = Period(2024, 3)
 
 
 @pytest.fixture(autouse=True)
-def exports_in_tmp(settings, tmp_path):
-    """Finished files go next to a throw-away MEDIA_ROOT, not the project's private_exports/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def long_exports_from_two_rows(settings):
     settings.QINGLING_LONG_EXPORT_ROWS = 2
 
 

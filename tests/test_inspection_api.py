@@ -11,11 +11,10 @@ from tests.factories.inspections import (
     TeamFactory,
     fake_image_upload,
     image_upload,
-    temporary_media,  # noqa: F401 - fixture
 )
 from tests.factories.rectification import in_progress_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
+pytestmark = pytest.mark.django_db
 
 
 def inspections_in(area, township_key, count, **kwargs):

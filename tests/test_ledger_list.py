@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.filters import EMPTY_CHOICE
 from enterprises.models import EnterpriseType, Source
 from tests.factories.enterprises import EnterpriseFactory
 
@@ -173,7 +174,7 @@ def test_navigation_offers_ledger_to_all_and_import_to_clerks_and_county(area, c
 def test_village_filter_offers_the_chosen_townships_villages(area, client_for):
     client = client_for(area["users"]["county"])
     form = client.get(f"{LIST}?township={area['township_a2'].code}").context["filter"].form
-    assert [label for _, label in form.fields["village"].widget.choices] == ["全部村", "甲二村"]
+    assert [label for _, label in form.fields["village"].widget.choices] == [EMPTY_CHOICE, "甲二村"]
     options = client.get(
         reverse("enterprises:villages"), {"township": area["township_a1"].code, "value": "code"}
     ).content.decode()

@@ -25,12 +25,6 @@ from tests.test_report_case_tables import (
 MARCH = Period(2024, 3)
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Seal images go to a throw-away MEDIA_ROOT, not the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def submit(area, key):
     county = area["users"]["county"]
     return services.submit_table(key, area["county_a"], MARCH, by=county, signed_by=county)

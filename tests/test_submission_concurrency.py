@@ -1,48 +1,16 @@
 """Two people acting on one submission at the same moment: exactly one wins, the other gets a
 Chinese refusal and nothing is half-written. PostgreSQL only (SQLite locks the whole file)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
-from accounts.refusals import Refused
 from reporting import services
 from reporting.models import Submission
 from tests.factories.reporting import PERIOD, submit_ledger
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite 锁整个数据库文件，无法演示两个并发事务争用同一行；该测试只在 PostgreSQL 上运行。",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_together(*actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def worker(index, action):
-        try:
-            barrier.wait()
-            action()
-            outcomes[index] = "done"
-        except Refused as refusal:
-            outcomes[index] = refusal.message
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
-
-
-def test_the_clerk_and_the_head_submitting_at_once_make_one_submission(area):
+def test_the_clerk_and_the_head_submitting_at_once_make_one_submission(area, run_together):
     users = area["users"]
     township = area["township_a1"]
     outcomes = run_together(
@@ -58,7 +26,7 @@ def test_the_clerk_and_the_head_submitting_at_once_make_one_submission(area):
     assert Submission.objects.count() == 1
 
 
-def test_accepting_and_returning_at_once_leaves_one_decision(area):
+def test_accepting_and_returning_at_once_leaves_one_decision(area, run_together):
     submission = submit_ledger(area)
     county = area["users"]["county"]
     outcomes = run_together(
@@ -75,7 +43,7 @@ def test_accepting_and_returning_at_once_leaves_one_decision(area):
     assert (stored.return_reason == "重报") == (winner == 1)
 
 
-def test_two_resubmissions_at_once_make_one_new_version(area):
+def test_two_resubmissions_at_once_make_one_new_version(area, run_together):
     users = area["users"]
     first = submit_ledger(area)
     services.return_submission(first, by=users["county"], reason="重报")

@@ -3,7 +3,6 @@
 import datetime
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from reporting import services
@@ -20,12 +19,6 @@ from tests.factories.reporting import (
     submit_survey,
     submitted_on,
 )
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Seal images go to a throw-away MEDIA_ROOT, not the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_the_hub_shows_a_county_which_townships_are_late(client_for, area):

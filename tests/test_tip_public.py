@@ -12,10 +12,9 @@ from tests.factories.inspections import (
     TipFactory,
     fake_image_upload,
     image_upload,
-    temporary_media,  # noqa: F401 - fixture
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,9 @@ from inspections.services import (
     publish_tip_outcome,
     record_inspection,
 )
-from tests.factories.inspections import TipFactory, temporary_media  # noqa: F401
+from tests.factories.inspections import TipFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
+pytestmark = pytest.mark.django_db
 
 
 def hotline_tip(area, by=None):

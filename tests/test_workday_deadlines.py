@@ -34,11 +34,6 @@ BEFORE_SPRING_FESTIVAL = D(2026, 2, 12)
 AFTER_NATIONAL_DAY = D(2026, 10, 8)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def on_day(monkeypatch):
     """Set the workflow's "today" (the day a working-day count starts from)."""

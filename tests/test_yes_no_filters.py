@@ -1,4 +1,4 @@
-"""Yes/no filters read 全部/是/否 on every list page, and filter the same way in the API."""
+"""Yes/no filters read 不限/是/否 on every list page, and filter the same way in the API."""
 
 import datetime
 
@@ -10,10 +10,10 @@ from tests.factories.rectification import CampaignFactory, CaseFactory, new_ente
 pytestmark = pytest.mark.django_db
 
 
-def test_case_list_yes_no_filters_offer_all_yes_no_not_unknown(area, client_for):
+def test_case_list_yes_no_filters_offer_any_yes_no_not_unknown(area, client_for):
     body = client_for(area["users"]["county"]).get("/cases/").content.decode()
     assert "未知" not in body
-    assert '<option value="unknown" selected>全部</option>' in body
+    assert '<option value="unknown" selected>不限</option>' in body
 
 
 def test_overdue_filter_keeps_only_overdue_cases_on_page_and_api(area, client_for):

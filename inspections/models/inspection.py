@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.geo import latitude_field, longitude_field
-from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.models import AreaScoped, Organisation, Region, recorded_by
 from accounts.uploads import EvidenceUploadTo, validate_evidence_image
 from enterprises.models import Enterprise
 
@@ -25,27 +25,14 @@ class InspectionResult(models.TextChoices):
     SHORTFALL = "shortfall", "整改未到位"
 
 
-class Team(models.Model):
+class Team(AreaScoped, recorded_by("录入人", "录入时间", blank=False)):
     """One outing of an enforcement team (执法组) on one day; it may check many places."""
-
-    area_path_field = "region_path"
 
     name = models.CharField("执法组", max_length=60)
     organisation = models.ForeignKey(
         Organisation, verbose_name="出动单位", on_delete=models.PROTECT, related_name="+"
     )
     out_on = models.DateField("出动日期")
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "执法组（出动）"
@@ -62,9 +49,8 @@ class Team(models.Model):
     def __str__(self):
         return f"{self.name}（{self.out_on:%m月%d日}）"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.organisation.region.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.organisation.region.path
 
 
 class TeamMember(models.Model):
@@ -95,9 +81,7 @@ class TeamMember(models.Model):
         return self.name
 
 
-class Inspection(models.Model):
-    area_path_field = "region_path"
-
+class Inspection(AreaScoped, recorded_by("录入人", "录入时间", blank=False)):
     inspection_type = models.CharField("检查类型", max_length=20, choices=InspectionType.choices)
     inspected_on = models.DateField("检查日期")
     organisation = models.ForeignKey(
@@ -120,8 +104,6 @@ class Inspection(models.Model):
     place = models.CharField(
         "检查地点", max_length=200, blank=True, help_text="未对应台账企业时填写，如仓库、厂中厂。"
     )
-    # The enterprise's (or else the township's) path: scoping is one indexed prefix match.
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     findings = models.TextField("检查发现", blank=True)
     result = models.CharField("检查结果", max_length=20, choices=InspectionResult.choices)
     tip = models.ForeignKey(
@@ -142,16 +124,6 @@ class Inspection(models.Model):
     )
     latitude = latitude_field()
     longitude = longitude_field()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "检查记录"
@@ -186,9 +158,8 @@ class Inspection(models.Model):
     def __str__(self):
         return f"{self.get_inspection_type_display()} {self.inspected_on} {self.target_name}"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.enterprise.region_path if self.enterprise_id else self.township.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.enterprise.region_path if self.enterprise_id else self.township.path
 
     @property
     def target_name(self):

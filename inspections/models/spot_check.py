@@ -11,15 +11,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.models import AreaScoped, Organisation, Region, recorded_by
 from enterprises.models import Enterprise
 
 SPOT_CHECK_MINIMUM_SHARE = Decimal("0.20")
 
 
-class SpotCheckRound(models.Model):
-    area_path_field = "region_path"
-
+class SpotCheckRound(AreaScoped, recorded_by("制定人", "制定时间", blank=False)):
     name = models.CharField("轮次名称", max_length=100)
     county = models.ForeignKey(
         Region, verbose_name="抽查县（区）", on_delete=models.PROTECT, related_name="+"
@@ -37,19 +35,8 @@ class SpotCheckRound(models.Model):
         validators=[MinValueValidator(SPOT_CHECK_MINIMUM_SHARE), MaxValueValidator(1)],
         help_text="每个乡镇抽查的台账企业比例，不低于 20%。",
     )
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="制定人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("制定时间", auto_now_add=True)
     # The draw in force; earlier versions stay with their targets for the record.
     current_version = models.PositiveIntegerField("当前抽样版本", default=1)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "督导抽查轮次"
@@ -59,9 +46,8 @@ class SpotCheckRound(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.county.path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.county.path
 
     def current_targets(self):
         """The targets of the draw in force (round.targets holds every version's)."""

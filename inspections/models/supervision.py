@@ -4,7 +4,7 @@ found, transferred (移交) to a township with a requirement, and tracked to com
 from django.conf import settings
 from django.db import models
 
-from accounts.models import AreaScopedQuerySet, Organisation, Region
+from accounts.models import AreaScoped, Organisation, Region, recorded_by
 from enterprises.models import Enterprise
 from rectification.models import Requirement  # 整治要求: the same three values as the cases
 
@@ -28,16 +28,13 @@ STATUS_FLOW = {
 DONE_STATUSES = {done for _under_way, done in STATUS_FLOW.values()}
 
 
-class SupervisionTransfer(models.Model):
-    area_path_field = "region_path"
-
+class SupervisionTransfer(AreaScoped, recorded_by("移交人", "录入时间", blank=False)):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
     )
     township = models.ForeignKey(
         Region, verbose_name="所在乡（镇）、办", on_delete=models.PROTECT, related_name="+"
     )
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     problem = models.TextField("发现问题")
     requirement = models.CharField("整治要求", max_length=20, choices=Requirement.choices)
     transferred_on = models.DateField("移交日期")
@@ -64,16 +61,6 @@ class SupervisionTransfer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="移交人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "督查移交问题"
@@ -90,9 +77,8 @@ class SupervisionTransfer(models.Model):
     def __str__(self):
         return f"{self.enterprise} · {self.get_requirement_display()}"
 
-    def save(self, *args, **kwargs):
-        self.region_path = self.enterprise.region_path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return self.enterprise.region_path
 
     @property
     def is_done(self):

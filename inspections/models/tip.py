@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.deadlines import with_working_days
-from accounts.models import AreaScopedQuerySet, Organisation, Region, Role
+from accounts.models import AreaScoped, Organisation, Region, Role, recorded_by
 from accounts.uploads import EvidenceUploadTo, validate_evidence_image
 from enterprises.models import Enterprise
 
@@ -26,9 +26,7 @@ class TipState(models.TextChoices):
     PUBLISHED = "published", "已公开"
 
 
-class Tip(models.Model):
-    area_path_field = "region_path"
-
+class Tip(AreaScoped, recorded_by("登记人")):
     receipt_number = models.CharField("受理编号", max_length=24, unique=True, editable=False)
     channel = models.CharField("举报渠道", max_length=20, choices=TipChannel.choices)
     received_at = models.DateTimeField("受理时间")
@@ -46,7 +44,6 @@ class Tip(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
 
     # Private: shown only to the office handling the tip (see contact_visible_to).
     reporter_name = models.CharField("举报人姓名", max_length=40, blank=True)
@@ -82,16 +79,6 @@ class Tip(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "举报"
@@ -109,9 +96,8 @@ class Tip(models.Model):
     def __str__(self):
         return self.receipt_number
 
-    def save(self, *args, **kwargs):
-        self.region_path = (self.township or self.county).path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        return (self.township or self.county).path
 
     @property
     def verify_due_display(self):

@@ -1,7 +1,8 @@
 """Helpers every page module of the app shares: pagination, refusals onto forms, role gates."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+
+from accounts.pagination import EstimatedCountPaginator
 
 from ..services.common import can
 
@@ -9,7 +10,7 @@ PAGE_SIZE = 50
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    paginator = Paginator(queryset, per_page)
+    paginator = EstimatedCountPaginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.deadlines import with_working_days
-from accounts.models import AreaScopedQuerySet, Organisation
+from accounts.models import AreaScoped, AreaScopedQuerySet, Organisation, recorded_by
 from enterprises.models import Enterprise
 
 from .campaigns import Campaign
@@ -70,10 +70,8 @@ class CaseQuerySet(AreaScopedQuerySet):
         )
 
 
-class Case(models.Model):
+class Case(AreaScoped, recorded_by("发现人", "创建时间")):
     """一企一策: what happens to one enterprise in one campaign, moved only by the workflow (workflow/cases.py)."""
-
-    area_path_field = "region_path"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="cases"
@@ -121,17 +119,7 @@ class Case(models.Model):
     determined_on = models.DateField("认定日期", null=True, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
     look_back_due = models.DateField("回头看日期", null=True, blank=True)
-    region_path = models.CharField("区域路径", max_length=200, editable=False)
     version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发现人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = CaseQuerySet.as_manager()
@@ -189,10 +177,9 @@ class Case(models.Model):
     def __str__(self):
         return f"{self.number} {self.enterprise.name}" if self.enterprise_id else self.number
 
-    def save(self, *args, **kwargs):
-        if self.enterprise_id and not self.region_path:
-            self.region_path = self.enterprise.region_path
-        super().save(*args, **kwargs)
+    def place_path(self):
+        """Taken once, from the enterprise the case is opened on."""
+        return self.region_path or (self.enterprise.region_path if self.enterprise_id else "")
 
     def is_overdue(self, today=None):
         today = today or datetime.date.today()

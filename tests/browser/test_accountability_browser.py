@@ -13,11 +13,6 @@ from tests.factories.rectification import CaseFactory, new_enterprise
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_county_office_records_an_interview_in_the_units_history(
     page, log_in, live_server, area, tmp_path
 ):

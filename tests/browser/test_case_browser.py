@@ -24,8 +24,7 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def photo_file(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def photo_file(tmp_path):
     path = tmp_path / "断水现场.jpg"
     path.write_bytes(image_bytes("JPEG", size=(40, 30)))
     return str(path)

@@ -8,10 +8,10 @@ from inspections.models import Inspection
 from rectification.models import CaseState
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.enterprises import EnterpriseFactory
-from tests.factories.inspections import image_upload, temporary_media  # noqa: F401
+from tests.factories.inspections import image_upload
 from tests.factories.rectification import closed_case
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("temporary_media")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def pick_enterprise(page, text):

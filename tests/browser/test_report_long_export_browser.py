@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def exports_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def long_exports_from_two_rows(settings):
     settings.QINGLING_LONG_EXPORT_ROWS = 2
 
 

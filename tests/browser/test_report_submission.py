@@ -13,12 +13,6 @@ from tests.factories.reporting import give_seal, mixed_ledger, submit_ledger
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Seal images go to a throw-away MEDIA_ROOT, not the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def download(page, selector):
     with page.expect_download() as info:
         page.click(selector)

@@ -14,11 +14,6 @@ from tests.factories.reporting_tables import march_effort, mixed_cases, transfer
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def download(page, selector):
     with page.expect_download() as info:
         page.click(selector)

@@ -8,9 +8,8 @@ from django.core.cache import cache
 
 from inspections.models import Tip, TipState
 from tests.factories.accounts import TEST_PASSWORD
-from tests.factories.inspections import temporary_media  # noqa: F401
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("temporary_media")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

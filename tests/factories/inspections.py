@@ -7,7 +7,6 @@ import datetime
 import io
 
 import factory
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -100,10 +99,3 @@ def image_upload(name="现场.jpg", image_format="JPEG", size=(16, 16)):
 
 def fake_image_upload(name="伪装.jpg"):
     return SimpleUploadedFile(name, b"this is not an image at all", content_type="image/jpeg")
-
-
-@pytest.fixture
-def temporary_media(settings, tmp_path):
-    """Uploads go to a temporary folder, not the project's media/. Import into a test module."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
