@@ -10,7 +10,7 @@ code also in the page footer, the seal image over the 填报单位 line when the
 The sheet is written with openpyxl's write-only mode and the rows may be any iterable, so a
 county's whole ledger streams from the database to the file without sitting in memory.
 It lives at the left-most layer so the apps that own a table's rows (enterprises for 附件1,
-inspections for 附件2) and reporting's registry all write through it; reporting.excel reads
+inspections for 附件2) and reporting's registry all write through it; reporting.submissions.reading reads
 the same layout back for /verify/.
 """
 

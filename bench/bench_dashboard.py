@@ -2,7 +2,7 @@
 figure: cases grouped by state × disposal under the area. Targets: ≤ 150 ms / ≤ 400 ms.
 
 Each is measured computed on every view (as the first view after any change under it is), and,
-when a shared cache is configured (REDIS_URL), served from reporting.dashboard_cache."""
+when a shared cache is configured (REDIS_URL), served from reporting.dashboard.cache."""
 
 from django.conf import settings
 from django.test.utils import override_settings

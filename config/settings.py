@@ -221,7 +221,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Leaders' dashboards are cached until the data under them changes (reporting.dashboard_cache);
+# Leaders' dashboards are cached until the data under them changes (reporting.dashboard.cache);
 # that needs a cache every web process shares, so it is on with Redis only.
 DASHBOARD_CACHE = os.environ.get("DASHBOARD_CACHE", "1" if REDIS_URL else "0") == "1"
 

@@ -10,7 +10,8 @@ class ReportingConfig(AppConfig):
         from enterprises.ledger import register_long_export
         from notices import jobs
 
-        from . import dashboard_cache, export_jobs
+        from .dashboard import cache as dashboard_cache
+        from .exports import jobs as export_jobs
         from .reminders import send_report_reminders
 
         dashboard_cache.connect()

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from . import services
 from .models import Submission
 from .periods import Period
+from .submissions import services
 
 
 def _at(day, hour=10):

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import public_views
+from .views import public
 
 app_name = "public"
 
 urlpatterns = [
-    path("verify/", public_views.verify, name="verify"),
-    path("public/", public_views.public_list, name="public_list"),
+    path("verify/", public.verify, name="verify"),
+    path("public/", public.public_list, name="public_list"),
 ]

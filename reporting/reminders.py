@@ -16,7 +16,7 @@ from notices.notifications import notify_once
 
 from .models import Submission
 from .periods import Period
-from .services import SUBMITTER_ORGANISATION_KINDS
+from .submissions.services import SUBMITTER_ORGANISATION_KINDS
 from .tables import all_tables
 
 REPORT_KIND = "report_due"

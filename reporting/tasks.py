@@ -1,12 +1,7 @@
-"""Celery tasks of the reporting app: long exports (queued by reporting.export_jobs.request_*_export).
-The daily report reminders run in notices.tasks.run_daily_jobs with the other daily jobs."""
+"""Celery tasks of the reporting app, where Celery's autodiscovery looks for them: the long
+export (defined beside the job it runs, reporting.exports.jobs). The daily report reminders
+run in notices.tasks.run_daily_jobs with the other daily jobs."""
 
-from celery import shared_task
+from .exports.jobs import run_export_job
 
-from .export_jobs import run_export
-
-
-@shared_task(name="reporting.run_export_job", acks_late=True)
-def run_export_job(job_id):
-    """Build one ExportJob's workbook; a redelivered task finds the job taken and does nothing."""
-    return run_export(job_id)
+__all__ = ["run_export_job"]

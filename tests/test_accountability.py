@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from accounts.models import Role, User
 from inspections.models import InspectionResult, InspectionType
 from rectification.models import CaseState, Disposal
-from reporting import services as submission_services
-from reporting.accountability import accountability_list
-from reporting.accountability_services import MAX_NOTICE_BYTES
+from reporting.accountability.ledger import accountability_list
+from reporting.accountability.services import MAX_NOTICE_BYTES
 from reporting.models import AccountabilityAction
+from reporting.submissions import services as submission_services
 from tests.factories.inspections import InspectionFactory, TeamFactory
 from tests.factories.rectification import CaseFactory, new_enterprise
 from tests.factories.reporting import png_bytes, submit_ledger, submitted_on
@@ -339,7 +339,7 @@ def test_ledger_page_and_apis_run_a_fixed_number_of_queries(area, client_for, ur
 
 
 def record(area, unit):
-    from reporting.accountability_services import record_action
+    from reporting.accountability.services import record_action
 
     return record_action(
         area["orgs"][unit],

@@ -5,7 +5,7 @@ import io
 from openpyxl import load_workbook
 
 from accounts.sheets import ExcelReport, report_bytes
-from reporting.exports import draft_report, submission_report
+from reporting.submissions.workbooks import draft_report, submission_report
 from reporting.tables import Column, get_table
 from tests.factories.reporting import (
     PERIOD,

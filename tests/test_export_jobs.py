@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reporting import export_jobs
+from reporting.exports import jobs as export_jobs
 from reporting.models import ExportJob
 from reporting.periods import Period
 from reporting.tasks import run_export_job

@@ -133,7 +133,7 @@ def sheet_values(sheet):
 def test_the_list_export_and_the_attachment_1_report_of_the_same_rows_read_the_same(
     area, client_for
 ):
-    from reporting.digest import canonical_row
+    from reporting.submissions.digest import canonical_row
 
     EnterpriseFactory(
         township=area["township_a1"], name="宏达铸造厂", reported_on=datetime.date(2024, 3, 2)

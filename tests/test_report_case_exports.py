@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.sheets import report_bytes
-from reporting import services
-from reporting.exports import submission_report, verify_upload
 from reporting.periods import Period
+from reporting.submissions import services
+from reporting.submissions.workbooks import submission_report, verify_upload
 from tests.factories.reporting import give_seal
 from tests.factories.reporting_tables import march_effort, mixed_cases, transfers
 from tests.test_report_case_tables import (

@@ -7,9 +7,9 @@ import pytest
 
 from notices.models import Notification
 from notices.tasks import run_daily_jobs
-from reporting import services
 from reporting.periods import Period
 from reporting.reminders import send_report_reminders
+from reporting.submissions import services
 from tests.factories.reporting import submit_ledger
 
 MARCH = Period(2024, 3)

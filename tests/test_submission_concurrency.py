@@ -3,8 +3,8 @@ Chinese refusal and nothing is half-written. PostgreSQL only (SQLite locks the w
 
 import pytest
 
-from reporting import services
 from reporting.models import Submission
+from reporting.submissions import services
 from tests.factories.reporting import PERIOD, submit_ledger
 
 pytestmark = pytest.mark.django_db(transaction=True)

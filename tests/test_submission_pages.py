@@ -5,8 +5,8 @@ import io
 
 from openpyxl import load_workbook
 
-from reporting import services
 from reporting.models import Submission
+from reporting.submissions import services
 from tests.factories.reporting import (
     PERIOD,
     enterprises,

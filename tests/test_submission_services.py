@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from accounts.refusals import Refused
-from reporting import services
-from reporting.digest import compute_digest
 from reporting.models import Submission
 from reporting.periods import Period
-from reporting.status import own_status, status_board
+from reporting.submissions import services
+from reporting.submissions.digest import compute_digest
+from reporting.submissions.status import own_status, status_board
 from tests.factories.accounts import UserFactory
 from tests.factories.reporting import (
     PERIOD,

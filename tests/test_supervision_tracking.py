@@ -174,7 +174,7 @@ def test_the_list_export_and_the_attachment_2_report_of_the_same_rows_read_the_s
 ):
     from django.urls import reverse
 
-    from reporting.digest import canonical_row
+    from reporting.submissions.digest import canonical_row
 
     transfer(area, "township_a1")
     done = transfer(area, "township_a2")

@@ -6,8 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts.sheets import report_bytes
-from reporting import services
-from reporting.exports import draft_report, submission_report, verify_code, verify_upload
+from reporting.submissions import services
+from reporting.submissions.workbooks import (
+    draft_report,
+    submission_report,
+    verify_code,
+    verify_upload,
+)
 from reporting.tables import get_table
 from tests.factories.reporting import (
     PERIOD,
@@ -156,7 +161,7 @@ def test_the_verify_page_says_what_is_wrong_with_an_empty_code(client, db):
 def test_a_zip_that_unpacks_to_too_much_is_refused(area, monkeypatch):
     import zipfile
 
-    from reporting import excel
+    from reporting.submissions import reading as excel
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -1,0 +1,1 @@
+"""The /api/ of reporting: submissions and report tables, long exports, accountability."""

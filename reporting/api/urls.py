@@ -1,12 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
-from .accountability_views import AccountabilityActionViewSet, AccountabilityViewSet
-from .export_views import ExportJobViewSet
+from .accountability import AccountabilityActionViewSet, AccountabilityViewSet
+from .exports import ExportJobViewSet
+from .submissions import ReportTableViewSet, SubmissionViewSet
 
 router = DefaultRouter()
-router.register("submissions", views.SubmissionViewSet, basename="submission")
-router.register("report-tables", views.ReportTableViewSet, basename="report-table")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("report-tables", ReportTableViewSet, basename="report-table")
 router.register("export-jobs", ExportJobViewSet, basename="export-job")
 router.register(
     "accountability-actions", AccountabilityActionViewSet, basename="accountability-action"

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from openpyxl import load_workbook
 
-from reporting import export_jobs
+from reporting.exports import jobs as export_jobs
 from reporting.models import ExportJob
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.reporting import enterprises

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from enterprises.models import EnterpriseType, Sector
-from reporting import services
 from reporting.periods import Period
+from reporting.submissions import services
 from tests.factories.enterprises import EnterpriseFactory
 
 PERIOD = Period(2024, 3)

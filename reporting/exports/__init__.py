@@ -1,0 +1,2 @@
+"""Long exports: a ledger or a report table built by a Celery worker (jobs.py), with
+progress, a private file outside MEDIA_ROOT and a download only for the requester."""
