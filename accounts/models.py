@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from .scoping import scope_to_area
+from .uploads import EvidenceUploadTo, validate_evidence_image
 from .validators import validate_png_image
 
 # A path prefix no region path starts with (paths start with a digit).
@@ -88,6 +89,35 @@ def recorded_by(by_label, at_label=None, *, blank=True):
             abstract = True
 
     return Recorded
+
+
+def photo_of(folder, label, *, max_length=100):
+    """An abstract base for a photo kept as evidence: the image (checked by content, stored
+    under `folder` by date with an unguessable name) and who uploaded it when."""
+
+    class Photo(models.Model):
+        image = models.ImageField(
+            label,
+            upload_to=EvidenceUploadTo(folder),
+            validators=[validate_evidence_image],
+            max_length=max_length,
+        )
+        uploaded_by = models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            verbose_name="上传人",
+            null=True,
+            on_delete=models.SET_NULL,
+            related_name="+",
+        )
+        uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+        class Meta:
+            abstract = True
+
+        def __str__(self):
+            return self.image.name
+
+    return Photo
 
 
 class RegionQuerySet(AreaScopedQuerySet):

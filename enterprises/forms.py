@@ -15,40 +15,17 @@ from .credit_code import validate_credit_code
 from .duplicates import normalise_text
 from .models import Enterprise, EnterpriseType, PermitDepartment
 from .services import EDITABLE_FIELDS
+from .services import SECTIONS as LEDGER_SECTIONS
 
 PERMIT_CHOICES = [("", "未登记"), ("held", "有"), ("missing", "无")]
 
-# Sections of the form in the order of the paper ledger; the template renders them in turn.
+# The services' sections, with one choice per department in place of "permits".
 SECTIONS = [
-    ("所在位置", ["township", "village", "village_group", "address", "latitude", "longitude"]),
-    ("企业基本情况", ["name", "credit_code", "operator", "phone"]),
     (
-        "类型与规模",
-        [
-            "enterprise_type",
-            "sector",
-            "industry",
-            "industry_other",
-            "scale",
-            "employee_count",
-            "raw_materials",
-            "involves_water",
-            "involves_air",
-        ],
-    ),
-    (
-        "“散乱污”问题",
-        [
-            "is_scattered",
-            "scattered_note",
-            "is_disorderly",
-            "disorderly_note",
-            "is_polluting",
-            "polluting_note",
-        ],
-    ),
-    ("有无手续（各部门审批手续）", [f"permit_{code}" for code in PermitDepartment.values]),
-    ("上报与责任", ["reported_on", "responsible_person", "source", "remarks"]),
+        title,
+        [f"permit_{code}" for code in PermitDepartment.values] if fields == ["permits"] else fields,
+    )
+    for title, fields in LEDGER_SECTIONS
 ]
 
 

@@ -35,38 +35,40 @@ LEDGER_EDITOR_ROLES = (
 LEDGER_IMPORT_ROLES = (Role.TOWNSHIP_CLERK, Role.COUNTY_OFFICE, Role.ADMINISTRATOR)
 
 # The fields a form, the API or an import may set; everything else is derived or bookkeeping.
-EDITABLE_FIELDS = [
-    "township",
-    "village",
-    "village_group",
-    "address",
-    "latitude",
-    "longitude",
-    "name",
-    "credit_code",
-    "operator",
-    "phone",
-    "enterprise_type",
-    "sector",
-    "industry",
-    "industry_other",
-    "scale",
-    "employee_count",
-    "raw_materials",
-    "involves_water",
-    "involves_air",
-    "is_scattered",
-    "scattered_note",
-    "is_disorderly",
-    "disorderly_note",
-    "is_polluting",
-    "polluting_note",
-    "permits",
-    "reported_on",
-    "responsible_person",
-    "source",
-    "remarks",
+# What a person enters for a ledger row, by section in the order of the paper ledger (the
+# form renders the sections in turn; "permits" stands for one choice per department).
+SECTIONS = [
+    ("所在位置", ["township", "village", "village_group", "address", "latitude", "longitude"]),
+    ("企业基本情况", ["name", "credit_code", "operator", "phone"]),
+    (
+        "类型与规模",
+        [
+            "enterprise_type",
+            "sector",
+            "industry",
+            "industry_other",
+            "scale",
+            "employee_count",
+            "raw_materials",
+            "involves_water",
+            "involves_air",
+        ],
+    ),
+    (
+        "“散乱污”问题",
+        [
+            "is_scattered",
+            "scattered_note",
+            "is_disorderly",
+            "disorderly_note",
+            "is_polluting",
+            "polluting_note",
+        ],
+    ),
+    ("有无手续（各部门审批手续）", ["permits"]),
+    ("上报与责任", ["reported_on", "responsible_person", "source", "remarks"]),
 ]
+EDITABLE_FIELDS = [field for _, fields in SECTIONS for field in fields]
 
 
 class DuplicateCreditCode(Refused):

@@ -5,8 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.geo import latitude_field, longitude_field
-from accounts.models import AreaScoped, Organisation, Region, recorded_by
-from accounts.uploads import EvidenceUploadTo, validate_evidence_image
+from accounts.models import AreaScoped, Organisation, Region, photo_of, recorded_by
 from enterprises.models import Enterprise
 
 
@@ -169,26 +168,12 @@ class Inspection(AreaScoped, recorded_by("录入人", "录入时间", blank=Fals
 MAX_INSPECTION_PHOTOS = 9
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(photo_of("inspections", "现场照片")):
     inspection = models.ForeignKey(
         Inspection, verbose_name="检查记录", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "现场照片", upload_to=EvidenceUploadTo("inspections"), validators=[validate_evidence_image]
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "检查照片"
         verbose_name_plural = "检查照片"
         ordering = ["id"]
-
-    def __str__(self):
-        return self.image.name

@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from accounts.models import Organisation
-from accounts.uploads import EvidenceUploadTo, validate_evidence_image
+from accounts.models import Organisation, photo_of
 
 from .case import Case
 
@@ -57,29 +56,12 @@ class CaseStep(models.Model):
         return self.name
 
 
-class EvidencePhoto(models.Model):
+class EvidencePhoto(photo_of("evidence", "照片", max_length=200)):
     step = models.ForeignKey(
         CaseStep, verbose_name="步骤", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "照片",
-        upload_to=EvidenceUploadTo("evidence"),
-        validators=[validate_evidence_image],
-        max_length=200,
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "佐证照片"
         verbose_name_plural = "佐证照片"
         ordering = ["step", "id"]
-
-    def __str__(self):
-        return self.image.name

@@ -1,16 +1,10 @@
 """Build the demo county. Each app contributes a `demo.seed(context)`, run in INSTALLED_APPS order
-(accounts first, reporting last), so the same generator serves the demo and the benchmarks."""
+(accounts first, reporting last) by accounts.demo_runner, which the benchmarks use too."""
 
-import random
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
+from accounts.demo_runner import seed_all
 from accounts.models import Region
 
 
@@ -28,16 +22,7 @@ class Command(BaseCommand):
         if if_empty and Region.objects.exists():
             self.stdout.write("已有数据，跳过演示数据生成。")
             return
-        context = {"size": size, "random": random.Random(seed), "stdout": self.stdout}
-        with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                module_name = f"{app_config.name}.demo"
-                if (
-                    not app_config.path.startswith(str(settings.BASE_DIR))
-                    or find_spec(module_name) is None
-                ):
-                    continue
-                import_module(module_name).seed(context)
+        context = seed_all(size, seed, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
