@@ -5,29 +5,22 @@ field-work app (tip response times)."""
 
 import datetime
 
+from accounts.refusals import Refused
 from accounts.workdays import add_working_days, is_year_known
 
 MAX_WORKING_DAYS = 365
 
 
-class DeadlineInputError(ValueError):
-    """Both or neither of date and working days given, or a number out of range."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def resolve_deadline(*, deadline=None, working_days=None, start=None, label="期限"):
+def resolve_deadline(*, deadline=None, working_days=None, start=None, label="期限", field=None):
     """(date, working_days or None): the date as given, or `working_days` after `start`
     (today by default) on the calendar. Neither given gives (None, None); the caller decides
-    whether the deadline is required."""
+    whether the deadline is required. Both given, or a number out of range, is refused."""
     if deadline is not None and working_days is not None:
-        raise DeadlineInputError(f"{label}请只填写日期或工作日天数其中一项。")
+        raise Refused(f"{label}请只填写日期或工作日天数其中一项。", field=field)
     if working_days is None:
         return deadline, None
     if not 1 <= working_days <= MAX_WORKING_DAYS:
-        raise DeadlineInputError(f"{label}的工作日天数须在 1 到 {MAX_WORKING_DAYS} 之间。")
+        raise Refused(f"{label}的工作日天数须在 1 到 {MAX_WORKING_DAYS} 之间。", field=field)
     start = start or datetime.date.today()
     return add_working_days(start, working_days), working_days
 

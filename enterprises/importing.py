@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accounts.refusals import Refused
+
 from .duplicates import compact, normalise_text
 from .import_rows import RowContext
 from .import_values import (
@@ -87,8 +89,11 @@ HEADER_ALIASES = {
 }
 
 
-class LedgerFileError(Exception):
+class LedgerFileError(Refused):
     """The file as a whole cannot be read; the message tells the clerk what to do."""
+
+    def __init__(self, message):
+        super().__init__(message, field="file")
 
 
 @dataclass

@@ -117,11 +117,6 @@ class SimilarEnterprisesFound(Refused):
         }
 
 
-class StaleEdit(Refused):
-    def __init__(self):
-        super().__init__("这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。")
-
-
 def can_edit_ledger(user):
     return user.is_authenticated and user.has_role(*LEDGER_EDITOR_ROLES)
 
@@ -220,7 +215,7 @@ def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=No
         )
         ensure_in_area(by, locked.region_path)
         if version is not None and locked.updated_at.isoformat() != str(version):
-            raise StaleEdit()
+            raise Refused("这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。")
         place = {
             "township": data.get("township", locked.township),
             "village": data.get("village", locked.village),

@@ -31,7 +31,6 @@ from . import services
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LedgerUploadForm, villages_of
 from .history import history_entries
-from .importing import LedgerFileError
 from .ledger import (
     LEDGER_COLUMNS,
     case_columns_provider,
@@ -304,8 +303,8 @@ def import_upload(request):
             batch = services.stage_import(
                 form.cleaned_data["file"], township=form.cleaned_data["township"], by=request.user
             )
-        except LedgerFileError as exc:
-            form.add_error("file", str(exc))
+        except Refused as exc:
+            show_refusal(request, exc, form)
         else:
             return redirect("enterprises:import_preview", token=batch.token)
     recent = ImportBatch.objects.filter(owner=request.user).select_related("township")[:10]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.deadlines import DeadlineInputError, resolve_deadline
+from accounts.deadlines import resolve_deadline
 from accounts.models import Organisation, Region
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
@@ -128,12 +128,13 @@ def assign_tip(tip, *, by, organisation, note="", verify_due=None, working_days=
     if verify_due is None and working_days is None:
         working_days = VERIFY_WITHIN_WORKING_DAYS
     today = timezone.localdate()
-    try:
-        verify_due, working_days = resolve_deadline(
-            deadline=verify_due, working_days=working_days, start=today, label="核查期限"
-        )
-    except DeadlineInputError as error:
-        raise Refused(error.message, field="verify_due") from error
+    verify_due, working_days = resolve_deadline(
+        deadline=verify_due,
+        working_days=working_days,
+        start=today,
+        label="核查期限",
+        field="verify_due",
+    )
     if verify_due < today:
         raise Refused("核查期限不能早于今天。", field="verify_due")
     with transaction.atomic():

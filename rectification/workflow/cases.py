@@ -13,7 +13,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 
-from accounts.deadlines import DeadlineInputError, resolve_deadline
+from accounts.deadlines import resolve_deadline
 from accounts.models import Organisation
 from accounts.refusals import Refused
 from accounts.scoping import in_area
@@ -212,12 +212,9 @@ def submit_for_verification(case, *, by, note=""):
 
 def _deadline(deadline, working_days, label):
     """The date of a deadline given as a date or as N working days from today (required)."""
-    try:
-        deadline, working_days = resolve_deadline(
-            deadline=deadline, working_days=working_days, start=today(), label=label
-        )
-    except DeadlineInputError as error:
-        raise Refused(error.message) from error
+    deadline, working_days = resolve_deadline(
+        deadline=deadline, working_days=working_days, start=today(), label=label
+    )
     if deadline is None:
         raise Refused(f"请填写{label}（日期或工作日天数）。")
     return deadline, working_days
