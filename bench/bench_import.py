@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import Workbook
 
-from enterprises import services
+from enterprises.imports import services as imports
 from enterprises.ledger import LEDGER_COLUMNS
 
 from .common import data_size, demo_user
@@ -62,10 +62,10 @@ def run(report):
         with transaction.atomic():
             started = time.perf_counter()
             upload = SimpleUploadedFile("台账.xlsx", content)
-            batch = services.stage_import(upload, township=clerk.region, by=clerk)
+            batch = imports.stage_import(upload, township=clerk.region, by=clerk)
             timings["preview"] = time.perf_counter() - started
             started = time.perf_counter()
-            batch = services.commit_import(batch, by=clerk)
+            batch = imports.commit_import(batch, by=clerk)
             timings["commit"] = time.perf_counter() - started
             created = batch.created_count
             raise RollBack

@@ -31,6 +31,7 @@ from . import services
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LedgerUploadForm, villages_of
 from .history import history_entries
+from .imports import services as imports
 from .ledger import (
     LEDGER_COLUMNS,
     case_columns_provider,
@@ -296,11 +297,11 @@ def village_options(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    services.check_can_import(request.user)
+    imports.check_can_import(request.user)
     form = LedgerUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.stage_import(
+            batch = imports.stage_import(
                 form.cleaned_data["file"], township=form.cleaned_data["township"], by=request.user
             )
         except Refused as exc:
@@ -344,7 +345,7 @@ def import_preview(request, token):
 def import_commit(request, token):
     batch = own_batch(request, token)
     try:
-        batch = services.commit_import(batch, by=request.user)
+        batch = imports.commit_import(batch, by=request.user)
     except Refused as exc:
         show_refusal(request, exc)
         return redirect("enterprises:import_preview", token=batch.token)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises import services
+from enterprises.imports import services as imports
 from rectification.models import Case, CaseState
 from tests.factories.enterprises import EnterpriseFactory
 from tests.test_dashboard import make_cases, spread
@@ -114,9 +114,9 @@ def test_rows_added_by_an_excel_import_show_on_the_next_view(
     before, _ = view(client)
     clerk = area["users"]["clerk"]
     content = workbook_bytes([row(1, "宏达铸造厂", "2024-03-15"), row(2, "兴旺砖厂", "2024.3.20")])
-    batch = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    batch = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
     with django_capture_on_commit_callbacks(execute=True):
-        services.commit_import(batch, by=clerk)
+        imports.commit_import(batch, by=clerk)
     after, _ = view(client)
     assert after.totals["enterprises"] == before.totals["enterprises"] + 2
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from accounts.refusals import Refused
-from enterprises import ledger, services
-from enterprises.importing import MAX_DATA_ROWS, LedgerFileError, parse_workbook
+from enterprises import ledger
+from enterprises.imports import services as imports
+from enterprises.imports.reading import MAX_DATA_ROWS, LedgerFileError, parse_workbook
 from enterprises.models import Enterprise, ImportBatch
 from tests.factories.enterprises import EnterpriseFactory, credit_code
 
@@ -288,7 +289,7 @@ def test_commit_is_refused_while_any_row_has_an_error(area, client_for):
 def test_commit_is_all_or_nothing(area, monkeypatch):
     clerk = area["users"]["clerk"]
     content = workbook_bytes([row(1, "宏达铸造厂", "2024-03-15"), row(2, "兴旺砖厂", "2024-03-15")])
-    batch = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    batch = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
 
     def fail_on_second(enterprise, columns, by):
         if enterprise.name == "兴旺砖厂":
@@ -296,7 +297,7 @@ def test_commit_is_all_or_nothing(area, monkeypatch):
 
     monkeypatch.setattr(ledger, "_import_listeners", [fail_on_second])
     with pytest.raises(Refused):
-        services.commit_import(batch, by=clerk)
+        imports.commit_import(batch, by=clerk)
     assert not Enterprise.objects.exists()
     assert not Enterprise.history.exists()
     batch.refresh_from_db()
@@ -312,8 +313,8 @@ def test_import_listener_receives_the_old_ledger_case_columns(area, monkeypatch)
     content = workbook_bytes(
         [row(1, "宏达铸造厂", "2024-03-15", completion="拆除到位（2024-05-20）")]
     )
-    batch = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
-    services.commit_import(batch, by=clerk)
+    batch = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    imports.commit_import(batch, by=clerk)
     assert received == [
         (
             "宏达铸造厂",
@@ -328,19 +329,19 @@ def test_import_listener_receives_the_old_ledger_case_columns(area, monkeypatch)
 
 def test_a_committed_batch_cannot_be_committed_again(area):
     clerk = area["users"]["clerk"]
-    batch = services.stage_import(
+    batch = imports.stage_import(
         upload(workbook_bytes([row(1, "宏达铸造厂", "2024-03-15")])),
         township=area["township_a1"],
         by=clerk,
     )
-    services.commit_import(batch, by=clerk)
+    imports.commit_import(batch, by=clerk)
     with pytest.raises(Refused, match="已经导入过了"):
-        services.commit_import(batch, by=clerk)
+        imports.commit_import(batch, by=clerk)
     assert Enterprise.objects.count() == 1
 
 
 def test_only_the_uploader_can_see_or_commit_a_batch(area, client_for):
-    batch = services.stage_import(
+    batch = imports.stage_import(
         upload(workbook_bytes([row(1, "宏达铸造厂", "2024-03-15")])),
         township=area["township_a1"],
         by=area["users"]["clerk"],
@@ -442,10 +443,10 @@ def test_stale_unconfirmed_previews_are_purged_but_committed_batches_kept(area):
 
     clerk = area["users"]["clerk"]
     content = workbook_bytes([row(1, "宏达铸造厂", "2024-03-15")])
-    stale = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
-    committed = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
-    services.commit_import(committed, by=clerk)
-    fresh = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    stale = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    committed = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    imports.commit_import(committed, by=clerk)
+    fresh = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
     old = timezone.now() - dt.timedelta(days=8)
     ImportBatch.objects.filter(pk__in=[stale.pk, committed.pk]).update(created_at=old)
     assert purge_stale_import_previews.delay().get() == 1

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.refusals import Refused
-from enterprises import services
+from enterprises.imports import services as imports
 from enterprises.models import Enterprise
 from tests.factories.enterprises import EnterpriseFactory, credit_code
 from tests.test_ledger_import import HEADER, row, upload, workbook_bytes
@@ -27,7 +27,7 @@ def coded_rows(count):
 def preview_queries(area, rows):
     content = workbook_bytes(rows, header=CODED_HEADER)
     with CaptureQueriesContext(connection) as queries:
-        batch = services.stage_import(
+        batch = imports.stage_import(
             upload(content), township=area["township_a1"], by=area["users"]["clerk"]
         )
     assert batch.row_count == len(rows)
@@ -53,7 +53,7 @@ def test_duplicates_are_found_inside_a_large_file_and_against_the_ledger(area):
         [[*values, credit_code(7) if values[0] == 41 else ""] for values in rows],
         header=CODED_HEADER,
     )
-    batch = services.stage_import(
+    batch = imports.stage_import(
         upload(content), township=area["township_a1"], by=area["users"]["clerk"]
     )
     by_number = {item["row"] - 4: item for item in batch.rows}  # title rows and header above
@@ -77,7 +77,7 @@ def test_duplicates_are_found_inside_a_large_file_and_against_the_ledger(area):
 def test_commit_refuses_a_row_the_model_refuses_with_its_message(area):
     clerk = area["users"]["clerk"]
     content = workbook_bytes([row(n, f"企业{n}", "2024-03-15") for n in range(1, 4)])
-    batch = services.stage_import(upload(content), township=area["township_a1"], by=clerk)
+    batch = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
     # A stored preview edited behind the form's back: the commit validates again.
     rows = batch.rows
     rows[2]["data"]["enterprise_type"] = "large"
@@ -85,7 +85,7 @@ def test_commit_refuses_a_row_the_model_refuses_with_its_message(area):
     batch.rows = rows
     batch.save()
     with pytest.raises(Refused) as refused:
-        services.commit_import(batch, by=clerk)
+        imports.commit_import(batch, by=clerk)
     assert refused.value.message == (
         "“企业3”：确保该变量包含不超过 40 字符 (目前字符数 41)。；值 'large' 不是有效选项。，"
         "未导入任何企业。"

@@ -11,8 +11,8 @@ import re
 
 from openpyxl.utils.datetime import from_excel
 
-from .duplicates import compact, normalise_text
-from .models import EnterpriseType, PermitDepartment
+from ..duplicates import compact, normalise_text
+from ..models import EnterpriseType, PermitDepartment
 
 TYPE_VALUES = {
     "小散乱污": EnterpriseType.SMALL_SCATTERED,

@@ -19,9 +19,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.refusals import Refused
 
-from .duplicates import compact, normalise_text
-from .import_rows import RowContext
-from .import_values import (
+from ..duplicates import compact, normalise_text
+from .rows import RowContext
+from .values import (
     cell_text,
 )
 

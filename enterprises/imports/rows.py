@@ -1,12 +1,13 @@
 """The rows of an imported Excel ledger: each row checked and turned into the ledger's fields
 (`RowContext.parse_row`), with a problem per bad cell, and rows already on the ledger marked so
-they are skipped (`mark_existing`). enterprises.importing reads the file and calls these."""
+they are skipped (`mark_existing`). reading.py reads the file and calls these."""
 
 from accounts.models import Region
 
-from .credit_code import validate_credit_code
-from .duplicates import compact, compacted_places, core_of, import_key
-from .import_values import (
+from ..credit_code import validate_credit_code
+from ..duplicates import compact, compacted_places, core_of, import_key
+from ..models import Enterprise, Industry, PermitDepartment, Sector, Source
+from .values import (
     TYPE_VALUES,
     cell_text,
     parse_choice,
@@ -15,7 +16,6 @@ from .import_values import (
     parse_permits,
     parse_water_air,
 )
-from .models import Enterprise, Industry, PermitDepartment, Sector, Source
 
 COLUMN_LABELS = {
     "village_group": "所在村组",

@@ -1,0 +1,197 @@
+"""The Excel import of a township's ledger: stage a preview batch from the uploaded file,
+then commit it all-or-nothing. Nothing touches the ledger before the commit."""
+
+import datetime
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.expressions import DatabaseDefault
+from django.utils import timezone
+
+from accounts.bulk import bulk_insert_with_history
+from accounts.models import Region
+from accounts.refusals import Refused
+from accounts.scoping import ensure_in_area
+
+from ..ledger import notify_bulk_change, notify_imported
+from ..models import Enterprise, ImportBatch, derive_permit_status
+from ..services import can_import_ledger, check_place
+from .reading import parse_workbook
+from .rows import mark_existing
+
+
+def check_can_import(user):
+    if not can_import_ledger(user):
+        raise PermissionDenied("只有乡镇填报员和县整治办可以导入台账。")
+
+
+def stage_import(upload, *, township, by):
+    """Parse an uploaded workbook into a preview batch owned by `by`. Raises
+    importing.LedgerFileError for an unreadable file; nothing touches the ledger."""
+    check_can_import(by)
+    check_place({"township": township}, by)
+    parsed = parse_workbook(upload, township)
+    return ImportBatch.objects.create(
+        token=secrets.token_urlsafe(24),
+        owner=by,
+        township=township,
+        file_name=(getattr(upload, "name", "") or "台账.xlsx")[:200],
+        file_size=getattr(upload, "size", 0) or 0,
+        sheet_name=parsed.sheet_name[:100],
+        columns=parsed.columns,
+        rows=parsed.rows,
+        row_count=len(parsed.rows),
+        error_count=parsed.error_count,
+        new_count=parsed.new_count,
+        existing_count=parsed.existing_count,
+    )
+
+
+def enterprise_from_import(data, township, by, villages=None):
+    """An unsaved Enterprise from a parsed row; `villages` ({pk: Region}, the township's
+    villages) saves one query per row when a whole file is committed."""
+    enterprise = Enterprise(
+        township=township,
+        village_id=data.get("village"),
+        created_by=by,
+        reported_on=datetime.date.fromisoformat(data["reported_on"]),
+        **{
+            name: data.get(name, "")
+            for name in (
+                "village_group",
+                "name",
+                "credit_code",
+                "enterprise_type",
+                "scale",
+                "raw_materials",
+                "responsible_person",
+                "remarks",
+                "address",
+                "operator",
+                "phone",
+                "industry",
+                "industry_other",
+                "sector",
+                "source",
+            )
+        },
+        employee_count=data.get("employee_count"),
+        involves_water=bool(data.get("involves_water")),
+        involves_air=bool(data.get("involves_air")),
+        permits=data.get("permits") or {},
+    )
+    if villages is None:
+        villages = {
+            village.pk: village
+            for village in Region.objects.filter(pk=enterprise.village_id, parent=township)
+        }
+    enterprise.village = villages.get(enterprise.village_id) if enterprise.village_id else None
+    enterprise.region_path = (enterprise.village or township).path
+    enterprise.permit_status = derive_permit_status(enterprise.permits)
+    return enterprise
+
+
+# township and village are the batch's own (checked in commit_import), so the per-row
+# foreign-key lookups full_clean would run are skipped; the rest is derived.
+IMPORT_CLEAN_EXCLUDE = {"created_by", "region_path", "permit_status", "township", "village"}
+_import_clean_fields = [
+    field
+    for field in Enterprise._meta.fields
+    if field.name not in IMPORT_CLEAN_EXCLUDE and not field.generated
+]
+
+
+def clean_imported(enterprise, verdicts):
+    """What full_clean(exclude=IMPORT_CLEAN_EXCLUDE, validate_constraints=False) checks for an
+    imported row, with the same errors, but each distinct value of a field is cleaned once:
+    an imported file repeats the same types, dates and villages on thousands of rows. (The
+    model has no clean() of its own, and its only unique field is the unsaved primary key.)
+    `verdicts` is one commit's memo of {(field, value): outcome}."""
+    errors = {}
+    for field in _import_clean_fields:
+        raw = getattr(enterprise, field.attname)
+        if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
+            continue
+        try:
+            key = (field.attname, type(raw), raw)
+            verdict = verdicts.get(key)
+        except TypeError:  # unhashable (the permits dict): cleaned every time
+            key = verdict = None
+        if verdict is None:
+            try:
+                verdict = (True, field.clean(raw, enterprise))
+            except ValidationError as exc:
+                verdict = (False, exc.error_list)
+            if key is not None:
+                verdicts[key] = verdict
+        valid, result = verdict
+        if valid:
+            setattr(enterprise, field.attname, result)
+        else:
+            errors[field.name] = result
+    if errors:
+        raise ValidationError(errors)
+
+
+def commit_import(batch, *, by):
+    """Create every new enterprise of a previewed batch in one transaction, or none.
+
+    Rows already on the ledger (checked again now, not only at upload) are skipped, so the
+    same file imported twice adds nothing the second time. Returns the created count.
+    """
+    check_can_import(by)
+    if batch.owner_id != by.pk:
+        raise PermissionDenied("只能确认自己上传的导入批次。")
+    with transaction.atomic():
+        locked = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("township__parent")
+            .get(pk=batch.pk)
+        )
+        township = locked.township
+        ensure_in_area(by, township.path)
+        if locked.state != ImportBatch.State.PREVIEW:
+            raise Refused("这个文件已经导入过了，不能重复导入。")
+        if locked.error_count:
+            raise Refused(
+                f"还有 {locked.error_count} 行有错误，请在 Excel 中改正后重新上传，再确认导入。"
+            )
+        rows = locked.rows
+        places = [township.name, township.parent.name if township.parent_id else ""]
+        mark_existing(rows, township, places)
+        fresh = [row for row in rows if row["status"] == "new"]
+        villages = {village.pk: village for village in Region.objects.filter(parent=township)}
+        enterprises = [enterprise_from_import(row["data"], township, by, villages) for row in fresh]
+        verdicts = {}
+        for enterprise in enterprises:
+            try:
+                clean_imported(enterprise, verdicts)
+            except ValidationError as exc:
+                raise Refused(
+                    f"“{enterprise.name}”：{'；'.join(exc.messages)}，未导入任何企业。"
+                ) from None
+        try:
+            with transaction.atomic():
+                created = bulk_insert_with_history(
+                    Enterprise,
+                    enterprises,
+                    default_user=by,
+                    change_reason=f"Excel 导入：{locked.file_name}"[:100],
+                )
+        except IntegrityError:
+            raise Refused(
+                "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
+            ) from None
+        for row, enterprise in zip(fresh, created, strict=True):
+            if any(row["case"].values()):
+                notify_imported(enterprise, row["case"], by)
+        if created:
+            notify_bulk_change(township)
+        locked.rows = rows
+        locked.state = ImportBatch.State.COMMITTED
+        locked.committed_at = timezone.now()
+        locked.created_count = len(created)
+        locked.existing_count = sum(1 for row in rows if row["status"] == "existing")
+        locked.save()
+    return locked
