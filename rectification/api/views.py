@@ -105,6 +105,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
     @extend_schema(
+        operation_id="cases_transition",
         request=OpenApiTypes.OBJECT,
         responses=CaseDetailSerializer,
         parameters=[
