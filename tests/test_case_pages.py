@@ -11,6 +11,7 @@ from tests.factories.rectification import (
     CampaignFactory,
     CaseFactory,
     awaiting_case,
+    determine_form,
     determined_case,
     found_case,
     in_progress_case,
@@ -126,15 +127,7 @@ def test_county_determines_from_the_page(area, client_for):
     client = client_for(area["users"]["county"])
     response = client.post(
         reverse("rectification:case_action", args=[case.pk, "determine"]),
-        {
-            "version": case.version,
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "deadline": (TODAY + datetime.timedelta(days=20)).isoformat(),
-        },
+        determine_form(case, area, deadline=(TODAY + datetime.timedelta(days=20)).isoformat()),
         follow=True,
     )
     assert "案件已认定" in response.content.decode()

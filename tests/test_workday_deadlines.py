@@ -21,6 +21,7 @@ from tests.factories.inspections import TipFactory
 from tests.factories.rectification import (
     awaiting_case,
     closed_case,
+    determine_form,
     found_case,
     in_progress_case,
 )
@@ -185,15 +186,7 @@ def test_the_case_page_accepts_working_days_and_shows_the_date(area, client_for,
     client = client_for(area["users"]["county"])
     response = client.post(
         reverse("rectification:case_action", args=[case.pk, "determine"]),
-        {
-            "version": case.version,
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "working_days": "5",
-        },
+        determine_form(case, area, working_days="5"),
         follow=True,
     )
     page = response.content.decode()
@@ -206,16 +199,12 @@ def test_the_case_page_refuses_both_fields_in_chinese(area, client_for):
     case = found_case(area)
     response = client_for(area["users"]["county"]).post(
         reverse("rectification:case_action", args=[case.pk, "determine"]),
-        {
-            "version": case.version,
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "deadline": (datetime.date.today() + datetime.timedelta(days=9)).isoformat(),
-            "working_days": "5",
-        },
+        determine_form(
+            case,
+            area,
+            deadline=(datetime.date.today() + datetime.timedelta(days=9)).isoformat(),
+            working_days="5",
+        ),
         follow=True,
     )
     assert "请只填写日期或工作日天数其中一项" in response.content.decode()
@@ -248,14 +237,7 @@ def test_the_api_determines_with_working_days(area, client_for, on_day):
     case = found_case(area)
     response = client_for(area["users"]["county"]).post(
         f"/api/cases/{case.pk}/determine/",
-        {
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "working_days": 5,
-        },
+        determine_form(case, area, working_days=5),
         content_type="application/json",
     )
     assert response.status_code == 200, response.json()

@@ -74,6 +74,19 @@ def determined_case(area, disposal=Disposal.SHUTDOWN, requirement=Requirement.DE
     )
 
 
+def determine_form(case, area, **fields):
+    """What a county officer posts (page or API) to determine `case` as shutdown and demolish,
+    李四 of township 甲一 responsible; the deadline, a date or working days, is the caller's."""
+    return {
+        "version": case.version,
+        "disposal": "shutdown",
+        "requirement": "demolish",
+        "measures": "关停",
+        "responsible_unit": area["orgs"]["township_a1"].pk,
+        "responsible_person": "李四",
+    } | fields
+
+
 def in_progress_case(area, **kwargs):
     case = determined_case(area, **kwargs)
     return workflow.start_remediation(case, by=area["users"]["clerk"])
