@@ -18,6 +18,7 @@ from rectification.models import (
     Requirement,
 )
 from tests.factories.rectification import (
+    SHUTDOWN_STEPS,
     CampaignFactory,
     awaiting_case,
     closed_case,
@@ -123,14 +124,7 @@ def test_department_officer_determines_shutdown_with_the_campaign_checklist(area
     assert case.disposal == Disposal.SHUTDOWN
     assert case.deadline == case.original_deadline == TODAY + datetime.timedelta(days=30)
     steps = list(case.steps.order_by("order"))
-    assert [step.name for step in steps] == [
-        "断水",
-        "断电",
-        "清原料",
-        "清设备",
-        "清场地",
-        "恢复原状原貌",
-    ]
+    assert [step.name for step in steps] == SHUTDOWN_STEPS
     power = steps[1]
     assert power.confirming_unit == area["orgs"]["power"]
     assert case.events.last().action == "determine"

@@ -11,6 +11,7 @@ from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
+    SHUTDOWN_STEPS,
     CampaignFactory,
     CaseFactory,
     found_case,
@@ -71,14 +72,7 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
     assert "整治中" in state_of(page)
 
     steps = list(Case.objects.get(pk=case.pk).steps.order_by("order"))
-    assert [step.name for step in steps] == [
-        "断水",
-        "断电",
-        "清原料",
-        "清设备",
-        "清场地",
-        "恢复原状原貌",
-    ]
+    assert [step.name for step in steps] == SHUTDOWN_STEPS
     # Submitting too early is refused with the missing steps named.
     run_action(page, "submit")
     page.wait_for_selector("text=以下步骤尚未完成或缺少佐证照片")

@@ -13,6 +13,9 @@ from rectification.checklists import ensure_checklist
 from rectification.models import Campaign, Case, CaseState, Disposal, Requirement
 from tests.factories.enterprises import EnterpriseFactory
 
+# The steps of the seed checklist 两断三清一恢复, in order: what a shutdown case is handed.
+SHUTDOWN_STEPS = ["断水", "断电", "清原料", "清设备", "清场地", "恢复原状原貌"]
+
 
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
