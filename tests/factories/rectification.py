@@ -40,6 +40,19 @@ class CaseFactory(factory.django.DjangoModelFactory):
     found_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
 
 
+def shutdown_case_due(area, days):
+    """A shutdown case in progress in 甲一镇, built directly, with 王分包 of 甲一镇政府
+    responsible and the deadline `days` from today (negative: overdue)."""
+    return CaseFactory(
+        enterprise=new_enterprise(area),
+        disposal=Disposal.SHUTDOWN,
+        state=CaseState.IN_PROGRESS,
+        responsible_unit=area["orgs"]["township_a1"],
+        responsible_person="王分包",
+        deadline=datetime.date.today() + datetime.timedelta(days=days),
+    )
+
+
 def image_bytes(image_format="PNG", size=(8, 8), color=(200, 30, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format=image_format)
