@@ -44,6 +44,39 @@ def record(by, **fields):
     return record_inspection(by=by, **defaults | fields)
 
 
+def a_warehouse(area):
+    """Where an inspection without an enterprise takes place: a warehouse in 甲一镇."""
+    return {"township": area["township_a1"], "place": "某仓库"}
+
+
+def record_new_find(area, by, enterprise, **fields):
+    """A sweep (排查) that finds a small scattered enterprise in 甲一镇, without permits, that is
+    not on the ledger; `enterprise` holds its name and what else the test sets."""
+    return record(
+        by=by,
+        inspection_type=InspectionType.SWEEP,
+        result=InspectionResult.NEW_FIND,
+        new_enterprise={
+            "township": area["township_a1"],
+            "enterprise_type": EnterpriseType.SMALL_SCATTERED,
+            "permits": {},
+            **enterprise,
+        },
+        **fields,
+    )
+
+
+def record_relapse(case, by, **fields):
+    """A 回头看 that finds the enterprise of `case` has relapsed (反弹)."""
+    return record(
+        by=by,
+        inspection_type=InspectionType.LOOK_BACK,
+        result=InspectionResult.RELAPSE,
+        enterprise=case.enterprise,
+        **fields,
+    )
+
+
 def counts():
     return Inspection.objects.count(), Team.objects.count(), Enterprise.objects.count()
 
@@ -87,17 +120,10 @@ def test_a_second_inspection_reuses_the_same_team_outing(area):
 
 def test_new_find_puts_the_enterprise_on_the_ledger_in_the_same_step(area):
     clerk = area["users"]["clerk"]
-    inspection = record(
-        by=clerk,
-        inspection_type=InspectionType.SWEEP,
-        result=InspectionResult.NEW_FIND,
-        new_enterprise={
-            "township": area["township_a1"],
-            "name": "甲一村无名喷漆作坊",
-            "enterprise_type": EnterpriseType.SMALL_SCATTERED,
-            "address": "甲一村东",
-            "permits": {},
-        },
+    inspection = record_new_find(
+        area,
+        clerk,
+        {"name": "甲一村无名喷漆作坊", "address": "甲一村东"},
         findings="露天喷漆，无任何手续。",
     )
     enterprise = inspection.enterprise
@@ -113,17 +139,8 @@ def test_new_find_refused_by_the_ledger_saves_nothing(area):
     before = counts()
     existing_code = Enterprise.objects.get().credit_code
     with pytest.raises(Refused) as refusal:
-        record(
-            by=clerk,
-            inspection_type=InspectionType.SWEEP,
-            result=InspectionResult.NEW_FIND,
-            new_enterprise={
-                "township": area["township_a1"],
-                "name": "另一个名字完全不同的厂",
-                "enterprise_type": EnterpriseType.SMALL_SCATTERED,
-                "credit_code": existing_code,
-                "permits": {},
-            },
+        record_new_find(
+            area, clerk, {"name": "另一个名字完全不同的厂", "credit_code": existing_code}
         )
     assert "统一社会信用代码" in refusal.value.message
     assert counts() == before
@@ -132,13 +149,7 @@ def test_new_find_refused_by_the_ledger_saves_nothing(area):
 def test_look_back_finding_relapse_reopens_the_closed_case_flagged(area):
     case = closed_case(area)
     clerk = area["users"]["clerk"]
-    inspection = record(
-        by=clerk,
-        inspection_type=InspectionType.LOOK_BACK,
-        result=InspectionResult.RELAPSE,
-        enterprise=case.enterprise,
-        findings="夜间偷偷恢复生产，死灰复燃。",
-    )
+    inspection = record_relapse(case, by=clerk, findings="夜间偷偷恢复生产，死灰复燃。")
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS
     assert case.is_relapse
@@ -151,13 +162,7 @@ def test_relapse_without_a_closed_case_is_refused_and_nothing_is_saved(area):
     case = in_progress_case(area)
     before = counts()
     with pytest.raises(Refused) as refusal:
-        record(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.LOOK_BACK,
-            result=InspectionResult.RELAPSE,
-            enterprise=case.enterprise,
-            findings="疑似反弹",
-        )
+        record_relapse(case, by=area["users"]["clerk"], findings="疑似反弹")
     assert "已销号" in refusal.value.message
     assert counts() == before
     case.refresh_from_db()
@@ -171,13 +176,7 @@ def test_workflow_refusal_rolls_back_the_inspection(area):
     type(case).objects.filter(pk=case.pk).update(region_path=area["township_b1"].path)
     before = counts()
     with pytest.raises(Refused) as refusal:
-        record(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.LOOK_BACK,
-            result=InspectionResult.RELAPSE,
-            enterprise=case.enterprise,
-            findings="恢复生产",
-        )
+        record_relapse(case, by=area["users"]["clerk"], findings="恢复生产")
     assert "管辖范围" in refusal.value.message
     assert counts() == before
 
@@ -248,12 +247,7 @@ def test_clerk_cannot_record_an_inspection_in_another_township(area):
 
 def test_bureau_leader_is_read_only(area):
     with pytest.raises(PermissionDenied):
-        record(
-            by=area["users"]["leader"],
-            township=area["township_a1"],
-            place="某仓库",
-            new_team=new_team("孙涛"),
-        )
+        record(by=area["users"]["leader"], **a_warehouse(area), new_team=new_team("孙涛"))
 
 
 def test_township_clerk_cannot_record_a_supervisory_spot_check(area):
@@ -261,8 +255,7 @@ def test_township_clerk_cannot_record_a_supervisory_spot_check(area):
         record(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.SPOT_CHECK,
-            township=area["township_a1"],
-            place="某仓库",
+            **a_warehouse(area),
         )
     assert "督导抽查" in str(refusal.value)
     assert not Team.objects.exists()
@@ -273,24 +266,14 @@ def test_team_must_have_gone_out_on_the_inspection_day(area):
         organisation=area["orgs"]["township_a1"], out_on=TODAY() - datetime.timedelta(days=3)
     )
     with pytest.raises(Refused) as refusal:
-        record(
-            by=area["users"]["clerk"],
-            township=area["township_a1"],
-            place="某仓库",
-            team=team,
-        )
+        record(by=area["users"]["clerk"], **a_warehouse(area), team=team)
     assert refusal.value.field == "team"
 
 
 def test_team_of_another_organisation_cannot_be_used(area):
     team = TeamFactory(organisation=area["orgs"]["township_a2"], out_on=TODAY())
     with pytest.raises(Refused) as refusal:
-        record(
-            by=area["users"]["clerk"],
-            township=area["township_a1"],
-            place="某仓库",
-            team=team,
-        )
+        record(by=area["users"]["clerk"], **a_warehouse(area), team=team)
     assert "本单位" in refusal.value.message
 
 
@@ -299,8 +282,7 @@ def test_an_inspection_in_the_future_is_refused(area):
         record(
             by=area["users"]["clerk"],
             inspected_on=TODAY() + datetime.timedelta(days=1),
-            township=area["township_a1"],
-            place="某仓库",
+            **a_warehouse(area),
         )
     assert "不能晚于今天" in refusal.value.message
     assert not Team.objects.exists()
@@ -320,13 +302,8 @@ def test_a_refused_inspection_leaves_no_photo_files_behind(area, settings):
     media = settings.MEDIA_ROOT
     case = in_progress_case(area)
     with pytest.raises(Refused):
-        record(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.LOOK_BACK,
-            result=InspectionResult.RELAPSE,
-            enterprise=case.enterprise,
-            findings="疑似反弹",
-            photos=[image_upload()],
+        record_relapse(
+            case, by=area["users"]["clerk"], findings="疑似反弹", photos=[image_upload()]
         )
     stored = list(media.rglob("*.*")) if media.exists() else []
     assert [path for path in stored if "inspections" in str(path)] == []
