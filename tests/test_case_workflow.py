@@ -454,21 +454,15 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
     case = in_progress_case(area)
     first = case.deadline
     later = first + datetime.timedelta(days=20)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        new_deadline=later,
-        reason="设备吊装",
-        approver=area["users"]["county"],
-    )
     latest = later + datetime.timedelta(days=10)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        new_deadline=latest,
-        reason="雨季",
-        approver=area["users"]["county"],
-    )
+    for new_deadline, reason in [(later, "设备吊装"), (latest, "雨季")]:
+        workflow.extend_deadline(
+            case,
+            by=area["users"]["clerk"],
+            new_deadline=new_deadline,
+            reason=reason,
+            approver=area["users"]["county"],
+        )
     assert case.deadline == latest
     assert list(case.extensions.values_list("previous_deadline", "new_deadline")) == [
         (first, later),
@@ -476,40 +470,26 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
     ]
 
 
-def test_extension_needs_a_county_approver_and_a_later_date(area):
+@pytest.mark.parametrize(
+    "message, change",
+    [
+        ("须由县整治办", {"approver": "officer"}),
+        ("批准人不管辖", {"approver": "county_b"}),
+        ("必须晚于当前期限", {"days_later": 0}),
+        ("请填写延期理由", {"reason": ""}),
+    ],
+)
+def test_extension_needs_a_county_approver_a_later_date_and_a_reason(area, message, change):
     case = in_progress_case(area)
     before = unchanged(case)
-    with pytest.raises(Refused, match="须由县整治办"):
+    request = {"approver": "county", "days_later": 5, "reason": "r"} | change
+    with pytest.raises(Refused, match=message):
         workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
-            new_deadline=case.deadline + datetime.timedelta(days=5),
-            reason="r",
-            approver=area["users"]["officer"],
-        )
-    with pytest.raises(Refused, match="批准人不管辖"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=case.deadline + datetime.timedelta(days=5),
-            reason="r",
-            approver=area["users"]["county_b"],
-        )
-    with pytest.raises(Refused, match="必须晚于当前期限"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=case.deadline,
-            reason="r",
-            approver=area["users"]["county"],
-        )
-    with pytest.raises(Refused, match="请填写延期理由"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=case.deadline + datetime.timedelta(days=5),
-            reason="",
-            approver=area["users"]["county"],
+            new_deadline=case.deadline + datetime.timedelta(days=request["days_later"]),
+            reason=request["reason"],
+            approver=area["users"][request["approver"]],
         )
     assert unchanged(case) == before
 
