@@ -4,7 +4,6 @@ services, the case page and the API, and for tip response times — and stored a
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.deadlines import calendar_warning, resolve_deadline
@@ -24,6 +23,7 @@ from tests.factories.rectification import (
     determine_form,
     found_case,
     in_progress_case,
+    post_case_action,
 )
 
 pytestmark = pytest.mark.django_db
@@ -184,10 +184,8 @@ def test_the_case_page_accepts_working_days_and_shows_the_date(area, client_for,
     on_day(BEFORE_SPRING_FESTIVAL)
     case = found_case(area)
     client = client_for(area["users"]["county"])
-    response = client.post(
-        reverse("rectification:case_action", args=[case.pk, "determine"]),
-        determine_form(case, area, working_days="5"),
-        follow=True,
+    response = post_case_action(
+        client, case, "determine", determine_form(case, area, working_days="5")
     )
     page = response.content.decode()
     assert "案件已认定" in page
@@ -197,15 +195,16 @@ def test_the_case_page_accepts_working_days_and_shows_the_date(area, client_for,
 
 def test_the_case_page_refuses_both_fields_in_chinese(area, client_for):
     case = found_case(area)
-    response = client_for(area["users"]["county"]).post(
-        reverse("rectification:case_action", args=[case.pk, "determine"]),
+    response = post_case_action(
+        client_for(area["users"]["county"]),
+        case,
+        "determine",
         determine_form(
             case,
             area,
             deadline=(datetime.date.today() + datetime.timedelta(days=9)).isoformat(),
             working_days="5",
         ),
-        follow=True,
     )
     assert "请只填写日期或工作日天数其中一项" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == "found"
@@ -214,15 +213,16 @@ def test_the_case_page_refuses_both_fields_in_chinese(area, client_for):
 def test_the_case_page_warns_when_the_count_runs_into_an_unloaded_year(area, client_for, on_day):
     on_day(D(2026, 12, 10))
     case = in_progress_case(area)
-    response = client_for(area["users"]["clerk"]).post(
-        reverse("rectification:case_action", args=[case.pk, "extend"]),
+    response = post_case_action(
+        client_for(area["users"]["clerk"]),
+        case,
+        "extend",
         {
             "version": case.version,
             "working_days": "30",
             "reason": "冬季停工",
             "approver": area["users"]["county"].pk,
         },
-        follow=True,
     )
     page = response.content.decode()
     assert "整治期限已延长" in page

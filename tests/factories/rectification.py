@@ -6,6 +6,7 @@ import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from rectification import workflow
@@ -101,6 +102,16 @@ def determine_form(case, area, **fields):
         "responsible_unit": area["orgs"]["township_a1"].pk,
         "responsible_person": "李四",
     } | fields
+
+
+def post_case_action(client, case, action, data=None):
+    """Post `action` from the case page (by default with only the version shown) and follow
+    the redirect to the page the user sees next."""
+    return client.post(
+        reverse("rectification:case_action", args=[case.pk, action]),
+        {"version": case.version} if data is None else data,
+        follow=True,
+    )
 
 
 def in_progress_case(area, **kwargs):
