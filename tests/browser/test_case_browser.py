@@ -9,6 +9,7 @@ import pytest
 from notices.models import Notification
 from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
+from tests.browser.case_page import determine_shutdown
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
     SHUTDOWN_STEPS,
@@ -55,16 +56,7 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
 
     # 认定: 关停取缔 / 限期拆除, with plan, unit, person and deadline
     deadline = (TODAY + datetime.timedelta(days=30)).isoformat()
-    page.select_option("#form-determine [name=disposal]", "shutdown")
-    page.select_option("#form-determine [name=requirement]", "demolish")
-    page.fill("#form-determine [name=measures]", "依法关停，按两断三清一恢复实施")
-    page.select_option(
-        "#form-determine [name=responsible_unit]", str(area["orgs"]["township_a1"].pk)
-    )
-    page.fill("#form-determine [name=responsible_person]", "王分包")
-    page.fill("#form-determine [name=deadline]", deadline)
-    page.click("#action-determine")
-    page.wait_for_selector("text=案件已认定")
+    determine_shutdown(page, area, "依法关停，按两断三清一恢复实施", deadline=deadline)
     assert "已认定" in state_of(page)
 
     run_action(page, "start")
