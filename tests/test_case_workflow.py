@@ -24,6 +24,7 @@ from tests.factories.rectification import (
     closed_case,
     complete_all_steps,
     determined_case,
+    extend,
     found_case,
     in_progress_case,
     new_enterprise,
@@ -456,13 +457,7 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
     later = first + datetime.timedelta(days=20)
     latest = later + datetime.timedelta(days=10)
     for new_deadline, reason in [(later, "设备吊装"), (latest, "雨季")]:
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=new_deadline,
-            reason=reason,
-            approver=area["users"]["county"],
-        )
+        extend(case, area, reason=reason, new_deadline=new_deadline)
     assert case.deadline == latest
     assert list(case.extensions.values_list("previous_deadline", "new_deadline")) == [
         (first, later),

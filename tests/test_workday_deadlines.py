@@ -21,6 +21,7 @@ from tests.factories.rectification import (
     awaiting_case,
     closed_case,
     determine_form,
+    extend,
     found_case,
     in_progress_case,
     post_case_action,
@@ -86,13 +87,7 @@ def test_determining_with_working_days_skips_the_spring_festival(area, on_day):
 
 def test_an_extension_in_working_days_lands_on_a_makeup_saturday(area, on_day):
     case = in_progress_on(area, AFTER_NATIONAL_DAY, on_day)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        working_days=2,
-        reason="设备拆除需协调",
-        approver=area["users"]["county"],
-    )
+    extend(case, area, reason="设备拆除需协调", working_days=2)
     case.refresh_from_db()
     assert case.deadline == D(2026, 10, 10) and case.deadline.weekday() == 5
     extension = DeadlineExtension.objects.get(case=case)
@@ -103,13 +98,7 @@ def test_an_extension_in_working_days_lands_on_a_makeup_saturday(area, on_day):
 def test_a_date_given_directly_is_stored_without_a_working_day_count(area):
     case = in_progress_case(area)
     new_deadline = case.deadline + datetime.timedelta(days=9)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        new_deadline=new_deadline,
-        reason="雨季",
-        approver=area["users"]["county"],
-    )
+    extend(case, area, reason="雨季", new_deadline=new_deadline)
     case.refresh_from_db()
     assert case.deadline == new_deadline and case.deadline_working_days is None
     assert case.deadline_display == f"{new_deadline:%Y-%m-%d}"
@@ -159,13 +148,7 @@ def test_giving_neither_a_date_nor_working_days_is_refused(area):
 def test_a_working_day_count_out_of_range_is_refused(area):
     case = in_progress_case(area)
     with pytest.raises(Refused, match="工作日天数须在 1 到 365 之间"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            working_days=0,
-            reason="x",
-            approver=area["users"]["county"],
-        )
+        extend(case, area, reason="x", working_days=0)
     assert not DeadlineExtension.objects.filter(case=case).exists()
 
 

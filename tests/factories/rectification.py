@@ -114,6 +114,18 @@ def post_case_action(client, case, action, data=None):
     )
 
 
+def extend(case, area, reason="r", **deadline):
+    """The township clerk extends the deadline of `case` (`new_deadline=` or `working_days=`)
+    with the county office's approval, through the service."""
+    return workflow.extend_deadline(
+        case,
+        by=area["users"]["clerk"],
+        reason=reason,
+        approver=area["users"]["county"],
+        **deadline,
+    )
+
+
 def in_progress_case(area, **kwargs):
     case = determined_case(area, **kwargs)
     return workflow.start_remediation(case, by=area["users"]["clerk"])
