@@ -5,7 +5,7 @@ import pytest
 
 from rectification.checklists import CHECKLISTS, ensure_campaigns, ensure_checklist
 from rectification.models import Campaign, ChecklistStep, ClosureChecklist
-from tests.factories.rectification import CampaignFactory
+from tests.factories.rectification import SHUTDOWN_STEPS, CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_the_three_seed_checklists_are_loaded_as_data():
         for checklist in ClosureChecklist.objects.all()
     }
     assert steps == {
-        "两断三清一恢复": ["断水", "断电", "清原料", "清设备", "清场地", "恢复原状原貌"],
+        "两断三清一恢复": SHUTDOWN_STEPS,
         "两断三清": ["断水", "断电", "清除原料", "清除产品", "清除设备"],
         "断电断水停气停产": ["断电", "断水", "停气", "停产"],
     }

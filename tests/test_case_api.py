@@ -11,6 +11,7 @@ from tests.factories.rectification import (
     CaseFactory,
     awaiting_case,
     closed_case,
+    determine_form,
     determined_case,
     found_case,
     in_progress_case,
@@ -101,15 +102,13 @@ def test_propose_for_invisible_enterprise_is_refused(area, client_for):
 def test_determine_start_and_refusal_through_the_api(area, client_for):
     case = found_case(area)
     client = client_for(area["users"]["officer"])
-    payload = {
-        "version": case.version,
-        "disposal": "shutdown",
-        "requirement": "demolish",
-        "measures": "关停",
-        "responsible_unit": area["orgs"]["environment"].pk,
-        "responsible_person": "张三",
-        "deadline": (TODAY + datetime.timedelta(days=10)).isoformat(),
-    }
+    payload = determine_form(
+        case,
+        area,
+        responsible_unit=area["orgs"]["environment"].pk,
+        responsible_person="张三",
+        deadline=(TODAY + datetime.timedelta(days=10)).isoformat(),
+    )
     response = client.post(
         f"/api/cases/{case.pk}/determine/", payload, content_type="application/json"
     )

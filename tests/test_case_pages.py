@@ -11,11 +11,13 @@ from tests.factories.rectification import (
     CampaignFactory,
     CaseFactory,
     awaiting_case,
+    determine_form,
     determined_case,
     found_case,
     in_progress_case,
     new_enterprise,
     photo,
+    post_case_action,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,18 +126,11 @@ def test_case_page_shows_buttons_of_the_role(area, client_for):
 def test_county_determines_from_the_page(area, client_for):
     case = found_case(area)
     client = client_for(area["users"]["county"])
-    response = client.post(
-        reverse("rectification:case_action", args=[case.pk, "determine"]),
-        {
-            "version": case.version,
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "deadline": (TODAY + datetime.timedelta(days=20)).isoformat(),
-        },
-        follow=True,
+    response = post_case_action(
+        client,
+        case,
+        "determine",
+        determine_form(case, area, deadline=(TODAY + datetime.timedelta(days=20)).isoformat()),
     )
     assert "案件已认定" in response.content.decode()
     case.refresh_from_db()
@@ -144,21 +139,15 @@ def test_county_determines_from_the_page(area, client_for):
 
 def test_refused_action_shows_chinese_message_and_changes_nothing(area, client_for):
     case = in_progress_case(area)
-    response = client_for(area["users"]["clerk"]).post(
-        reverse("rectification:case_action", args=[case.pk, "submit"]),
-        {"version": case.version},
-        follow=True,
-    )
+    response = post_case_action(client_for(area["users"]["clerk"]), case, "submit")
     assert "以下步骤尚未完成或缺少佐证照片" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == CaseState.IN_PROGRESS
 
 
 def test_stale_page_is_refused(area, client_for):
     case = determined_case(area)
-    response = client_for(area["users"]["clerk"]).post(
-        reverse("rectification:case_action", args=[case.pk, "start"]),
-        {"version": case.version - 1},
-        follow=True,
+    response = post_case_action(
+        client_for(area["users"]["clerk"]), case, "start", {"version": case.version - 1}
     )
     assert "已被他人更新" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == CaseState.DETERMINED
@@ -166,11 +155,7 @@ def test_stale_page_is_refused(area, client_for):
 
 def test_leader_post_is_refused(area, client_for):
     case = determined_case(area)
-    response = client_for(area["users"]["leader"]).post(
-        reverse("rectification:case_action", args=[case.pk, "start"]),
-        {"version": case.version},
-        follow=True,
-    )
+    response = post_case_action(client_for(area["users"]["leader"]), case, "start")
     assert "只读" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == CaseState.DETERMINED
 

@@ -197,29 +197,26 @@ def test_propose_is_taken_from_the_page_and_the_api_with_the_same_refusal(area, 
     client = client_for(area["users"]["clerk"])
     first, second = new_enterprise(area), new_enterprise(area)
 
-    page = client.post(
-        reverse("rectification:case_propose"), {"enterprise": first.pk, "campaign": campaign.pk}
-    )
-    api = client.post(
-        "/api/cases/",
-        {"enterprise": second.pk, "campaign": campaign.pk},
-        content_type="application/json",
-    )
+    def propose_on_both(on_page, through_api):
+        page = client.post(
+            reverse("rectification:case_propose"),
+            {"enterprise": on_page.pk, "campaign": campaign.pk},
+        )
+        api = client.post(
+            "/api/cases/",
+            {"enterprise": through_api.pk, "campaign": campaign.pk},
+            content_type="application/json",
+        )
+        return page, api
 
+    page, api = propose_on_both(first, second)
     assert page.status_code == 302 and api.status_code == 201
     for enterprise in (first, second):
         case = Case.objects.get(enterprise=enterprise)
         assert case.state == propose.to_state == CaseState.FOUND
         assert case.events.get().action == propose.event
 
-    again_page = client.post(
-        reverse("rectification:case_propose"), {"enterprise": first.pk, "campaign": campaign.pk}
-    )
-    again_api = client.post(
-        "/api/cases/",
-        {"enterprise": first.pk, "campaign": campaign.pk},
-        content_type="application/json",
-    )
+    again_page, again_api = propose_on_both(first, first)
     assert again_api.status_code == 400
     assert again_api.json()["detail"] in again_page.content.decode()
     assert Case.objects.filter(enterprise=first).count() == 1

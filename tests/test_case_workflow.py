@@ -18,11 +18,13 @@ from rectification.models import (
     Requirement,
 )
 from tests.factories.rectification import (
+    SHUTDOWN_STEPS,
     CampaignFactory,
     awaiting_case,
     closed_case,
     complete_all_steps,
     determined_case,
+    extend,
     found_case,
     in_progress_case,
     new_enterprise,
@@ -123,14 +125,7 @@ def test_department_officer_determines_shutdown_with_the_campaign_checklist(area
     assert case.disposal == Disposal.SHUTDOWN
     assert case.deadline == case.original_deadline == TODAY + datetime.timedelta(days=30)
     steps = list(case.steps.order_by("order"))
-    assert [step.name for step in steps] == [
-        "断水",
-        "断电",
-        "清原料",
-        "清设备",
-        "清场地",
-        "恢复原状原貌",
-    ]
+    assert [step.name for step in steps] == SHUTDOWN_STEPS
     power = steps[1]
     assert power.confirming_unit == area["orgs"]["power"]
     assert case.events.last().action == "determine"
@@ -460,21 +455,9 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
     case = in_progress_case(area)
     first = case.deadline
     later = first + datetime.timedelta(days=20)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        new_deadline=later,
-        reason="设备吊装",
-        approver=area["users"]["county"],
-    )
     latest = later + datetime.timedelta(days=10)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        new_deadline=latest,
-        reason="雨季",
-        approver=area["users"]["county"],
-    )
+    for new_deadline, reason in [(later, "设备吊装"), (latest, "雨季")]:
+        extend(case, area, reason=reason, new_deadline=new_deadline)
     assert case.deadline == latest
     assert list(case.extensions.values_list("previous_deadline", "new_deadline")) == [
         (first, later),
@@ -482,40 +465,26 @@ def test_extension_approved_by_county_becomes_the_current_deadline(area):
     ]
 
 
-def test_extension_needs_a_county_approver_and_a_later_date(area):
+@pytest.mark.parametrize(
+    "message, change",
+    [
+        ("须由县整治办", {"approver": "officer"}),
+        ("批准人不管辖", {"approver": "county_b"}),
+        ("必须晚于当前期限", {"days_later": 0}),
+        ("请填写延期理由", {"reason": ""}),
+    ],
+)
+def test_extension_needs_a_county_approver_a_later_date_and_a_reason(area, message, change):
     case = in_progress_case(area)
     before = unchanged(case)
-    with pytest.raises(Refused, match="须由县整治办"):
+    request = {"approver": "county", "days_later": 5, "reason": "r"} | change
+    with pytest.raises(Refused, match=message):
         workflow.extend_deadline(
             case,
             by=area["users"]["clerk"],
-            new_deadline=case.deadline + datetime.timedelta(days=5),
-            reason="r",
-            approver=area["users"]["officer"],
-        )
-    with pytest.raises(Refused, match="批准人不管辖"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=case.deadline + datetime.timedelta(days=5),
-            reason="r",
-            approver=area["users"]["county_b"],
-        )
-    with pytest.raises(Refused, match="必须晚于当前期限"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=case.deadline,
-            reason="r",
-            approver=area["users"]["county"],
-        )
-    with pytest.raises(Refused, match="请填写延期理由"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            new_deadline=case.deadline + datetime.timedelta(days=5),
-            reason="",
-            approver=area["users"]["county"],
+            new_deadline=case.deadline + datetime.timedelta(days=request["days_later"]),
+            reason=request["reason"],
+            approver=area["users"][request["approver"]],
         )
     assert unchanged(case) == before
 

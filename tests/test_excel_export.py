@@ -5,10 +5,10 @@ import io
 from openpyxl import load_workbook
 
 from accounts.sheets import ExcelReport, report_bytes
-from reporting.submissions.workbooks import draft_report, submission_report
-from reporting.tables import Column, get_table
+from reporting.submissions.workbooks import submission_report
+from reporting.tables import Column
 from tests.factories.reporting import (
-    PERIOD,
+    county_survey_draft,
     enterprises,
     give_seal,
     mixed_ledger,
@@ -142,13 +142,7 @@ def test_a_submission_export_is_built_from_its_snapshot_not_from_todays_ledger(a
 def test_a_draft_export_carries_no_verification_code_and_no_seal(area):
     mixed_ledger(area)
     give_seal(area["orgs"]["county_office"])
-    report = draft_report(
-        get_table("survey_summary"),
-        area["county_a"],
-        PERIOD,
-        area["orgs"]["county_office"],
-        area["users"]["county"],
-    )
+    report = county_survey_draft(area)
     ws = open_sheet(report_bytes(report))
     assert ws.oddFooter.center.text == "验证码：草稿，未报送"
     assert ws["A6"].value == 1 and ws["C6"].value == 3

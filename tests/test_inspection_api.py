@@ -27,6 +27,18 @@ def inspections_in(area, township_key, count, **kwargs):
     ]
 
 
+def patrol(**fields):
+    """The body of a patrol today that found no problem, by a new 第一执法组 of 张三, with the
+    test's own fields on top."""
+    return {
+        "inspection_type": "patrol",
+        "inspected_on": timezone.localdate().isoformat(),
+        "result": "no_problem",
+        "team_name": "第一执法组",
+        "member_names": ["张三"],
+    } | fields
+
+
 def test_list_is_scoped_to_the_users_area(area, client_for):
     own = inspections_in(area, "township_a1", 2)
     inspections_in(area, "township_a2", 1)
@@ -70,17 +82,13 @@ def test_create_records_an_inspection_with_a_new_team_and_photo(area, client_for
     enterprise = EnterpriseFactory(township=area["township_a1"])
     response = client_for(area["users"]["clerk"]).post(
         "/api/inspections/",
-        {
-            "inspection_type": "patrol",
-            "inspected_on": timezone.localdate().isoformat(),
-            "result": "no_problem",
-            "team_name": "第一执法组",
-            "member_names": ["张三", "李四"],
-            "enterprise": enterprise.pk,
-            "latitude": "46.5",
-            "longitude": "130.1",
-            "photos": [image_upload()],
-        },
+        patrol(
+            member_names=["张三", "李四"],
+            enterprise=enterprise.pk,
+            latitude="46.5",
+            longitude="130.1",
+            photos=[image_upload()],
+        ),
         format="multipart",
     )
     assert response.status_code == 201, response.json()
@@ -93,14 +101,7 @@ def test_create_refusal_is_a_400_with_the_chinese_message_and_saves_nothing(area
     case = in_progress_case(area)
     response = client_for(area["users"]["clerk"]).post(
         "/api/inspections/",
-        {
-            "inspection_type": "look_back",
-            "inspected_on": timezone.localdate().isoformat(),
-            "result": "relapse",
-            "team_name": "第一执法组",
-            "member_names": ["张三"],
-            "enterprise": case.enterprise.pk,
-        },
+        patrol(inspection_type="look_back", result="relapse", enterprise=case.enterprise.pk),
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -111,16 +112,7 @@ def test_create_refusal_is_a_400_with_the_chinese_message_and_saves_nothing(area
 def test_create_with_a_fake_photo_is_refused(area, client_for):
     enterprise = EnterpriseFactory(township=area["township_a1"])
     response = client_for(area["users"]["clerk"]).post(
-        "/api/inspections/",
-        {
-            "inspection_type": "patrol",
-            "inspected_on": timezone.localdate().isoformat(),
-            "result": "no_problem",
-            "team_name": "第一执法组",
-            "member_names": ["张三"],
-            "enterprise": enterprise.pk,
-            "photos": [fake_image_upload()],
-        },
+        "/api/inspections/", patrol(enterprise=enterprise.pk, photos=[fake_image_upload()])
     )
     assert response.status_code == 400
     assert not Inspection.objects.exists()
@@ -129,16 +121,7 @@ def test_create_with_a_fake_photo_is_refused(area, client_for):
 def test_create_for_an_enterprise_outside_the_area_is_refused(area, client_for):
     enterprise = EnterpriseFactory(township=area["township_b1"])
     response = client_for(area["users"]["county"]).post(
-        "/api/inspections/",
-        {
-            "inspection_type": "patrol",
-            "inspected_on": timezone.localdate().isoformat(),
-            "result": "no_problem",
-            "team_name": "第一执法组",
-            "member_names": ["张三"],
-            "enterprise": enterprise.pk,
-        },
-        content_type="application/json",
+        "/api/inspections/", patrol(enterprise=enterprise.pk), content_type="application/json"
     )
     assert response.status_code == 400
     assert "enterprise" in response.json()
@@ -148,15 +131,12 @@ def test_create_for_an_enterprise_outside_the_area_is_refused(area, client_for):
 def test_bureau_leader_cannot_create_through_the_api(area, client_for):
     response = client_for(area["users"]["leader"]).post(
         "/api/inspections/",
-        {
-            "inspection_type": "patrol",
-            "inspected_on": timezone.localdate().isoformat(),
-            "result": "no_problem",
-            "team_name": "组",
-            "member_names": ["孙涛"],
-            "township": area["township_a1"].code,
-            "place": "仓库",
-        },
+        patrol(
+            team_name="组",
+            member_names=["孙涛"],
+            township=area["township_a1"].code,
+            place="仓库",
+        ),
         content_type="application/json",
     )
     assert response.status_code == 403

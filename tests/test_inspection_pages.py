@@ -108,6 +108,16 @@ def form_data(**overrides):
     return data
 
 
+def look_back_relapse(case, **overrides):
+    """The form of a 回头看 that finds the case's enterprise has relapsed (反弹)."""
+    return form_data(
+        inspection_type=InspectionType.LOOK_BACK,
+        enterprise=case.enterprise.pk,
+        result=InspectionResult.RELAPSE,
+        **overrides,
+    )
+
+
 def test_clerk_records_an_inspection_with_photos_and_gps_in_the_form(area, client_for):
     clerk = area["users"]["clerk"]
     enterprise = EnterpriseFactory(township=area["township_a1"])
@@ -159,11 +169,7 @@ def test_form_shows_the_relapse_refusal_in_chinese_and_saves_nothing(area, clien
     case = in_progress_case(area)
     response = client_for(area["users"]["clerk"]).post(
         "/inspections/new/",
-        form_data(
-            inspection_type=InspectionType.LOOK_BACK,
-            enterprise=case.enterprise.pk,
-            result=InspectionResult.RELAPSE,
-        ),
+        look_back_relapse(case),
     )
     assert response.status_code == 200
     assert "没有已销号的整治案件" in response.content.decode()
@@ -174,12 +180,7 @@ def test_form_look_back_relapse_reopens_the_case(area, client_for):
     case = closed_case(area)
     response = client_for(area["users"]["clerk"]).post(
         "/inspections/new/",
-        form_data(
-            inspection_type=InspectionType.LOOK_BACK,
-            enterprise=case.enterprise.pk,
-            result=InspectionResult.RELAPSE,
-            findings="恢复生产",
-        ),
+        look_back_relapse(case, findings="恢复生产"),
         follow=True,
     )
     assert "重新打开整治案件" in response.content.decode()

@@ -31,6 +31,52 @@ def new_team(*names, name="第一执法组"):
     return {"name": name, "member_users": [], "member_names": list(names) or ["张三"]}
 
 
+def record(by, **fields):
+    """record_inspection as a patrol today that found no problem, by a new team of 张三 unless
+    the test says otherwise."""
+    defaults = {
+        "inspection_type": InspectionType.PATROL,
+        "inspected_on": TODAY(),
+        "result": InspectionResult.NO_PROBLEM,
+    }
+    if "team" not in fields:
+        defaults["new_team"] = new_team("张三")
+    return record_inspection(by=by, **defaults | fields)
+
+
+def a_warehouse(area):
+    """Where an inspection without an enterprise takes place: a warehouse in 甲一镇."""
+    return {"township": area["township_a1"], "place": "某仓库"}
+
+
+def record_new_find(area, by, enterprise, **fields):
+    """A sweep (排查) that finds a small scattered enterprise in 甲一镇, without permits, that is
+    not on the ledger; `enterprise` holds its name and what else the test sets."""
+    return record(
+        by=by,
+        inspection_type=InspectionType.SWEEP,
+        result=InspectionResult.NEW_FIND,
+        new_enterprise={
+            "township": area["township_a1"],
+            "enterprise_type": EnterpriseType.SMALL_SCATTERED,
+            "permits": {},
+            **enterprise,
+        },
+        **fields,
+    )
+
+
+def record_relapse(case, by, **fields):
+    """A 回头看 that finds the enterprise of `case` has relapsed (反弹)."""
+    return record(
+        by=by,
+        inspection_type=InspectionType.LOOK_BACK,
+        result=InspectionResult.RELAPSE,
+        enterprise=case.enterprise,
+        **fields,
+    )
+
+
 def counts():
     return Inspection.objects.count(), Team.objects.count(), Enterprise.objects.count()
 
@@ -38,11 +84,8 @@ def counts():
 def test_clerk_records_a_patrol_with_a_new_team_and_every_member_is_a_row(area):
     clerk = area["users"]["clerk"]
     enterprise = EnterpriseFactory(township=area["township_a1"])
-    inspection = record_inspection(
+    inspection = record(
         by=clerk,
-        inspection_type=InspectionType.PATROL,
-        inspected_on=TODAY(),
-        result=InspectionResult.NO_PROBLEM,
         enterprise=enterprise,
         new_team={
             "name": "第一执法组",
@@ -64,11 +107,9 @@ def test_a_second_inspection_reuses_the_same_team_outing(area):
     clerk = area["users"]["clerk"]
     team = TeamFactory(organisation=area["orgs"]["township_a1"], out_on=TODAY())
     for _ in range(2):
-        record_inspection(
+        record(
             by=clerk,
             inspection_type=InspectionType.SWEEP,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
             team=team,
             township=area["township_a1"],
             place="甲一村北仓库",
@@ -79,19 +120,10 @@ def test_a_second_inspection_reuses_the_same_team_outing(area):
 
 def test_new_find_puts_the_enterprise_on_the_ledger_in_the_same_step(area):
     clerk = area["users"]["clerk"]
-    inspection = record_inspection(
-        by=clerk,
-        inspection_type=InspectionType.SWEEP,
-        inspected_on=TODAY(),
-        result=InspectionResult.NEW_FIND,
-        new_team=new_team("张三"),
-        new_enterprise={
-            "township": area["township_a1"],
-            "name": "甲一村无名喷漆作坊",
-            "enterprise_type": EnterpriseType.SMALL_SCATTERED,
-            "address": "甲一村东",
-            "permits": {},
-        },
+    inspection = record_new_find(
+        area,
+        clerk,
+        {"name": "甲一村无名喷漆作坊", "address": "甲一村东"},
         findings="露天喷漆，无任何手续。",
     )
     enterprise = inspection.enterprise
@@ -107,19 +139,8 @@ def test_new_find_refused_by_the_ledger_saves_nothing(area):
     before = counts()
     existing_code = Enterprise.objects.get().credit_code
     with pytest.raises(Refused) as refusal:
-        record_inspection(
-            by=clerk,
-            inspection_type=InspectionType.SWEEP,
-            inspected_on=TODAY(),
-            result=InspectionResult.NEW_FIND,
-            new_team=new_team("张三"),
-            new_enterprise={
-                "township": area["township_a1"],
-                "name": "另一个名字完全不同的厂",
-                "enterprise_type": EnterpriseType.SMALL_SCATTERED,
-                "credit_code": existing_code,
-                "permits": {},
-            },
+        record_new_find(
+            area, clerk, {"name": "另一个名字完全不同的厂", "credit_code": existing_code}
         )
     assert "统一社会信用代码" in refusal.value.message
     assert counts() == before
@@ -128,15 +149,7 @@ def test_new_find_refused_by_the_ledger_saves_nothing(area):
 def test_look_back_finding_relapse_reopens_the_closed_case_flagged(area):
     case = closed_case(area)
     clerk = area["users"]["clerk"]
-    inspection = record_inspection(
-        by=clerk,
-        inspection_type=InspectionType.LOOK_BACK,
-        inspected_on=TODAY(),
-        result=InspectionResult.RELAPSE,
-        enterprise=case.enterprise,
-        new_team=new_team("张三"),
-        findings="夜间偷偷恢复生产，死灰复燃。",
-    )
+    inspection = record_relapse(case, by=clerk, findings="夜间偷偷恢复生产，死灰复燃。")
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS
     assert case.is_relapse
@@ -149,15 +162,7 @@ def test_relapse_without_a_closed_case_is_refused_and_nothing_is_saved(area):
     case = in_progress_case(area)
     before = counts()
     with pytest.raises(Refused) as refusal:
-        record_inspection(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.LOOK_BACK,
-            inspected_on=TODAY(),
-            result=InspectionResult.RELAPSE,
-            enterprise=case.enterprise,
-            new_team=new_team("张三"),
-            findings="疑似反弹",
-        )
+        record_relapse(case, by=area["users"]["clerk"], findings="疑似反弹")
     assert "已销号" in refusal.value.message
     assert counts() == before
     case.refresh_from_db()
@@ -171,25 +176,16 @@ def test_workflow_refusal_rolls_back_the_inspection(area):
     type(case).objects.filter(pk=case.pk).update(region_path=area["township_b1"].path)
     before = counts()
     with pytest.raises(Refused) as refusal:
-        record_inspection(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.LOOK_BACK,
-            inspected_on=TODAY(),
-            result=InspectionResult.RELAPSE,
-            enterprise=case.enterprise,
-            new_team=new_team("张三"),
-            findings="恢复生产",
-        )
+        record_relapse(case, by=area["users"]["clerk"], findings="恢复生产")
     assert "管辖范围" in refusal.value.message
     assert counts() == before
 
 
 def test_shortfall_on_a_case_in_progress_records_against_it(area):
     case = in_progress_case(area)
-    inspection = record_inspection(
+    inspection = record(
         by=area["users"]["county"],
         inspection_type=InspectionType.SPOT_CHECK,
-        inspected_on=TODAY(),
         result=InspectionResult.SHORTFALL,
         enterprise=case.enterprise,
         new_team=new_team("周丽"),
@@ -204,13 +200,10 @@ def test_shortfall_on_a_case_in_progress_records_against_it(area):
 def test_shortfall_without_an_open_case_is_refused(area):
     enterprise = EnterpriseFactory(township=area["township_a1"])
     with pytest.raises(Refused) as refusal:
-        record_inspection(
+        record(
             by=area["users"]["clerk"],
-            inspection_type=InspectionType.PATROL,
-            inspected_on=TODAY(),
             result=InspectionResult.SHORTFALL,
             enterprise=enterprise,
-            new_team=new_team("张三"),
         )
     assert "正在整治的案件" in refusal.value.message
     assert not Inspection.objects.exists()
@@ -218,13 +211,9 @@ def test_shortfall_without_an_open_case_is_refused(area):
 
 def test_photos_are_stored_with_the_inspection(area):
     enterprise = EnterpriseFactory(township=area["township_a1"])
-    inspection = record_inspection(
+    inspection = record(
         by=area["users"]["clerk"],
-        inspection_type=InspectionType.PATROL,
-        inspected_on=TODAY(),
-        result=InspectionResult.NO_PROBLEM,
         enterprise=enterprise,
-        new_team=new_team("张三"),
         photos=[image_upload(), image_upload("门口.png", "PNG")],
     )
     names = [photo.image.name for photo in inspection.photos.all()]
@@ -236,13 +225,9 @@ def test_photos_are_stored_with_the_inspection(area):
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_saved(area):
     enterprise = EnterpriseFactory(township=area["township_a1"])
     with pytest.raises(Refused) as refusal:
-        record_inspection(
+        record(
             by=area["users"]["clerk"],
-            inspection_type=InspectionType.PATROL,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
             enterprise=enterprise,
-            new_team=new_team("张三"),
             photos=[image_upload(), fake_image_upload()],
         )
     assert "不是有效的图片" in refusal.value.message
@@ -253,40 +238,24 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_saved(area):
 def test_clerk_cannot_record_an_inspection_in_another_township(area):
     enterprise = EnterpriseFactory(township=area["township_a2"])
     with pytest.raises(Http404):
-        record_inspection(
+        record(
             by=area["users"]["clerk"],
-            inspection_type=InspectionType.PATROL,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
             enterprise=enterprise,
-            new_team=new_team("张三"),
         )
     assert not Inspection.objects.exists()
 
 
 def test_bureau_leader_is_read_only(area):
     with pytest.raises(PermissionDenied):
-        record_inspection(
-            by=area["users"]["leader"],
-            inspection_type=InspectionType.PATROL,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
-            township=area["township_a1"],
-            place="某仓库",
-            new_team=new_team("孙涛"),
-        )
+        record(by=area["users"]["leader"], **a_warehouse(area), new_team=new_team("孙涛"))
 
 
 def test_township_clerk_cannot_record_a_supervisory_spot_check(area):
     with pytest.raises(PermissionDenied) as refusal:
-        record_inspection(
+        record(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.SPOT_CHECK,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
-            township=area["township_a1"],
-            place="某仓库",
-            new_team=new_team("张三"),
+            **a_warehouse(area),
         )
     assert "督导抽查" in str(refusal.value)
     assert not Team.objects.exists()
@@ -297,43 +266,23 @@ def test_team_must_have_gone_out_on_the_inspection_day(area):
         organisation=area["orgs"]["township_a1"], out_on=TODAY() - datetime.timedelta(days=3)
     )
     with pytest.raises(Refused) as refusal:
-        record_inspection(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.PATROL,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
-            township=area["township_a1"],
-            place="某仓库",
-            team=team,
-        )
+        record(by=area["users"]["clerk"], **a_warehouse(area), team=team)
     assert refusal.value.field == "team"
 
 
 def test_team_of_another_organisation_cannot_be_used(area):
     team = TeamFactory(organisation=area["orgs"]["township_a2"], out_on=TODAY())
     with pytest.raises(Refused) as refusal:
-        record_inspection(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.PATROL,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
-            township=area["township_a1"],
-            place="某仓库",
-            team=team,
-        )
+        record(by=area["users"]["clerk"], **a_warehouse(area), team=team)
     assert "本单位" in refusal.value.message
 
 
 def test_an_inspection_in_the_future_is_refused(area):
     with pytest.raises(Refused) as refusal:
-        record_inspection(
+        record(
             by=area["users"]["clerk"],
-            inspection_type=InspectionType.PATROL,
             inspected_on=TODAY() + datetime.timedelta(days=1),
-            result=InspectionResult.NO_PROBLEM,
-            township=area["township_a1"],
-            place="某仓库",
-            new_team=new_team("张三"),
+            **a_warehouse(area),
         )
     assert "不能晚于今天" in refusal.value.message
     assert not Team.objects.exists()
@@ -341,13 +290,10 @@ def test_an_inspection_in_the_future_is_refused(area):
 
 def test_a_place_without_enterprise_needs_the_place_written(area):
     with pytest.raises(Refused) as refusal:
-        record_inspection(
+        record(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.SWEEP,
-            inspected_on=TODAY(),
-            result=InspectionResult.NO_PROBLEM,
             township=area["township_a1"],
-            new_team=new_team("张三"),
         )
     assert refusal.value.field == "place"
 
@@ -356,15 +302,8 @@ def test_a_refused_inspection_leaves_no_photo_files_behind(area, settings):
     media = settings.MEDIA_ROOT
     case = in_progress_case(area)
     with pytest.raises(Refused):
-        record_inspection(
-            by=area["users"]["clerk"],
-            inspection_type=InspectionType.LOOK_BACK,
-            inspected_on=TODAY(),
-            result=InspectionResult.RELAPSE,
-            enterprise=case.enterprise,
-            new_team=new_team("张三"),
-            findings="疑似反弹",
-            photos=[image_upload()],
+        record_relapse(
+            case, by=area["users"]["clerk"], findings="疑似反弹", photos=[image_upload()]
         )
     stored = list(media.rglob("*.*")) if media.exists() else []
     assert [path for path in stored if "inspections" in str(path)] == []

@@ -34,6 +34,16 @@ def open_sheet(content):
     return load_workbook(io.BytesIO(content)).worksheets[0]
 
 
+def sheet_of(submission):
+    """The first sheet of the submission's exported workbook."""
+    return open_sheet(report_bytes(submission_report(submission)))
+
+
+def submitted_sheet(area, key):
+    """The county office submits table `key` for March and exports it."""
+    return sheet_of(submit(area, key))
+
+
 def row_values(ws, row, width):
     return [ws.cell(row, column).value for column in range(1, width + 1)]
 
@@ -53,7 +63,7 @@ def assert_government_print_settings(ws, header_rows):
 def test_cleanup_summary_export_cell_by_cell(area):
     mixed_cases(area)
     submission = submit(area, "cleanup_summary")
-    ws = open_sheet(report_bytes(submission_report(submission)))
+    ws = sheet_of(submission)
     assert ws["A1"].value == "甲县“散乱污”问题清理整顿情况汇总表"
     assert ws["A2"].value == "填报单位：甲县整治办（盖章）"
     assert ws["A3"].value.startswith("日期：")
@@ -85,7 +95,7 @@ def test_improvement_summary_export_cell_by_cell_with_the_seal(area):
     mixed_cases(area)
     give_seal(area["orgs"]["county_office"])
     submission = submit(area, "improvement_summary")
-    ws = open_sheet(report_bytes(submission_report(submission)))
+    ws = sheet_of(submission)
     assert ws["A1"].value == "甲县“散乱污”问题整治提升情况汇总表"
     assert row_values(ws, 4, 18) == [
         "序号", "乡镇（街道）", "问题总数", "关停取缔类", None, None,
@@ -107,8 +117,7 @@ def test_improvement_summary_export_cell_by_cell_with_the_seal(area):
 
 def test_monthly_report_export_cell_by_cell(area):
     march_effort(area, mixed_cases(area))
-    submission = submit(area, "monthly_report")
-    ws = open_sheet(report_bytes(submission_report(submission)))
+    ws = submitted_sheet(area, "monthly_report")
     assert ws["A1"].value == "甲县“散乱污”企业整治工作月报"
     assert row_values(ws, 4, 23) == [
         "序号", "县（市、区）", "本月新发现", None, None, None, None,
@@ -130,8 +139,7 @@ def test_monthly_report_export_cell_by_cell(area):
 
 def test_tracking_export_cell_by_cell(area):
     transfers(area)
-    submission = submit(area, "supervision_tracking")
-    ws = open_sheet(report_bytes(submission_report(submission)))
+    ws = submitted_sheet(area, "supervision_tracking")
     assert ws["A1"].value == "甲县小散乱污企业督查跟踪台账"
     assert ws["A2"].value == "填报单位：甲县整治办（盖章）"
     assert row_values(ws, 4, 9) == [
@@ -181,5 +189,5 @@ def test_a_submitted_summary_keeps_its_numbers_when_cases_change_later(area):
     cases = mixed_cases(area)
     submission = submit(area, "cleanup_summary")
     type(cases["c4"]).objects.filter(pk=cases["c4"].pk).update(state="in_progress")
-    ws = open_sheet(report_bytes(submission_report(submission)))
+    ws = sheet_of(submission)
     assert row_values(ws, 6, 19) == CLEANUP_A1

@@ -3,6 +3,8 @@
 
 import datetime
 
+import pytest
+
 from accounts.models import Region
 from reporting.periods import Period
 from reporting.tables import get_table, html_header, tables_submitted_at
@@ -51,11 +53,20 @@ def test_tracking_is_due_by_the_23rd_and_the_summaries_and_monthly_report_by_the
     assert get_table("monthly_report").deadline(Period(2024, 2)) == datetime.date(2024, 2, 29)
 
 
-def test_cleanup_summary_counts_sector_disposal_and_state_per_township(area):
+@pytest.mark.parametrize(
+    "key, rows, totals",
+    [
+        # sector, disposal and state per township
+        ("cleanup_summary", [CLEANUP_A1, CLEANUP_A2], CLEANUP_TOTALS),
+        # each disposal closed, under way and overdue
+        ("improvement_summary", [IMPROVEMENT_A1, IMPROVEMENT_A2], IMPROVEMENT_TOTALS),
+    ],
+)
+def test_a_case_summary_counts_each_township_of_the_county(area, key, rows, totals):
     mixed_cases(area)
-    data = get_table("cleanup_summary").freeze(area["county_a"], MARCH)
-    assert data.rows == [CLEANUP_A1, CLEANUP_A2]
-    assert data.totals == CLEANUP_TOTALS
+    data = get_table(key).freeze(area["county_a"], MARCH)
+    assert data.rows == rows
+    assert data.totals == totals
 
 
 def test_cleanup_summary_at_city_level_has_one_row_per_county(area):
@@ -90,13 +101,6 @@ def test_cleanup_summary_header_groups_sector_disposal_and_progress(area):
         "工业", "农业", "建筑业", "服务业", "关停取缔", "集聚搬迁", "升级改造", "待认定",
         "排查发现", "已认定", "整治中", "待验收", "已销号",
     ]  # fmt: skip
-
-
-def test_improvement_summary_counts_each_disposal_closed_under_way_and_overdue(area):
-    mixed_cases(area)
-    data = get_table("improvement_summary").freeze(area["county_a"], MARCH)
-    assert data.rows == [IMPROVEMENT_A1, IMPROVEMENT_A2]
-    assert data.totals == IMPROVEMENT_TOTALS
 
 
 def test_improvement_summary_at_city_level_has_one_row_per_county(area):

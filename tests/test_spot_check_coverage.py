@@ -10,22 +10,12 @@ from django.utils import timezone
 
 from accounts.refusals import Refused
 from inspections.models import InspectionType, SpotCheckRound
-from inspections.services import plan_spot_check_round
 from inspections.stats import spot_check_coverage
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import InspectionFactory, TeamFactory
+from tests.factories.spot_checks import END, START, ledger, plan
 
 pytestmark = pytest.mark.django_db
-
-START = datetime.date(2024, 5, 1)
-END = datetime.date(2024, 5, 31)
-
-
-def ledger(area, township_key, count):
-    return [
-        EnterpriseFactory(township=area[township_key], reported_on=datetime.date(2024, 3, 1))
-        for _ in range(count)
-    ]
 
 
 def spot_check(area, enterprises, on=datetime.date(2024, 5, 10), **kwargs):
@@ -84,13 +74,7 @@ def test_planning_a_round_draws_at_least_20_percent_of_each_township(area):
     ledger(area, "township_a1", 10)
     ledger(area, "township_a2", 3)
     ledger(area, "township_b1", 5)  # another county
-    spot_check_round = plan_spot_check_round(
-        by=area["users"]["county"],
-        county=area["county_a"],
-        name="五月督导抽查",
-        period_start=START,
-        period_end=END,
-    )
+    spot_check_round = plan(area)
     townships = [target.enterprise.township.code for target in spot_check_round.targets.all()]
     assert townships.count(area["township_a1"].code) == 2
     assert townships.count(area["township_a2"].code) == 1  # ceil(0.6)
@@ -99,23 +83,10 @@ def test_planning_a_round_draws_at_least_20_percent_of_each_township(area):
 
 def test_a_round_below_20_percent_or_by_a_clerk_is_refused(area):
     with pytest.raises(Refused) as refusal:
-        plan_spot_check_round(
-            by=area["users"]["county"],
-            county=area["county_a"],
-            name="x",
-            period_start=START,
-            period_end=END,
-            target_share=Decimal("0.1"),
-        )
+        plan(area, share=Decimal("0.1"))
     assert "20%" in refusal.value.message
     with pytest.raises(PermissionDenied):
-        plan_spot_check_round(
-            by=area["users"]["clerk"],
-            county=area["county_a"],
-            name="x",
-            period_start=START,
-            period_end=END,
-        )
+        plan(area, by="clerk")
     assert not SpotCheckRound.objects.exists()
 
 

@@ -20,39 +20,17 @@ from inspections.sampling import (
     reproduce_draw,
 )
 from inspections.services import (
-    plan_spot_check_round,
     redraw_spot_check_sample,
 )
 from inspections.stats import round_coverage
 from rectification.models import CaseState, Disposal
-from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import InspectionFactory, TeamFactory, TipFactory
 from tests.factories.rectification import CaseFactory
+from tests.factories.spot_checks import END, START, ledger, plan
 
 pytestmark = pytest.mark.django_db
 
-START = datetime.date(2024, 5, 1)
-END = datetime.date(2024, 5, 31)
 TODAY = datetime.date.today()
-
-
-def ledger(area, township_key, count):
-    return [
-        EnterpriseFactory(township=area[township_key], reported_on=datetime.date(2024, 3, 1))
-        for _ in range(count)
-    ]
-
-
-def plan(area, seed=None, share="0.20", by="county"):
-    return plan_spot_check_round(
-        by=area["users"][by],
-        county=area["county_a"],
-        name="五月督导抽查",
-        period_start=START,
-        period_end=END,
-        target_share=share,
-        seed=seed,
-    )
 
 
 def drawn_ids(spot_check_round):

@@ -21,6 +21,14 @@ from tests.factories.reporting import (
 )
 
 
+def submit_survey_on_page(client, signer, confirm=True, **options):
+    """Post the 汇总表 of county 甲 for March 2024 from its page, signed by `signer`."""
+    data = {"period": "2024-03", "region": "110101000000", "signed_by": signer.pk}
+    if confirm:
+        data["confirm"] = "on"
+    return client.post("/reports/tables/survey_summary/submit/", data, **options)
+
+
 def test_the_hub_shows_a_county_which_townships_are_late(client_for, area):
     submitted_on(submit_ledger(area), datetime.date(2024, 3, 20))
     page = client_for(area["users"]["county"]).get("/reports/?period=2024-03").content.decode()
@@ -87,10 +95,7 @@ def test_the_draft_export_downloads_a_workbook(client_for, area):
 def test_submitting_from_the_page_freezes_the_table_and_opens_it(client_for, area):
     mixed_ledger(area)
     county = area["users"]["county"]
-    response = client_for(county).post(
-        "/reports/tables/survey_summary/submit/",
-        {"period": "2024-03", "region": "110101000000", "signed_by": county.pk, "confirm": "on"},
-    )
+    response = submit_survey_on_page(client_for(county), county)
     submission = Submission.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/reports/submissions/{submission.pk}/"
@@ -99,11 +104,7 @@ def test_submitting_from_the_page_freezes_the_table_and_opens_it(client_for, are
 
 def test_submitting_without_confirming_changes_nothing(client_for, area):
     county = area["users"]["county"]
-    response = client_for(county).post(
-        "/reports/tables/survey_summary/submit/",
-        {"period": "2024-03", "region": "110101000000", "signed_by": county.pk},
-        follow=True,
-    )
+    response = submit_survey_on_page(client_for(county), county, confirm=False, follow=True)
     assert "请勾选确认后再报送" in response.content.decode()
     assert not Submission.objects.exists()
 
@@ -111,21 +112,14 @@ def test_submitting_without_confirming_changes_nothing(client_for, area):
 def test_submitting_twice_from_the_page_is_refused_in_chinese(client_for, area):
     submit_survey(area)
     county = area["users"]["county"]
-    response = client_for(county).post(
-        "/reports/tables/survey_summary/submit/",
-        {"period": "2024-03", "region": "110101000000", "signed_by": county.pk, "confirm": "on"},
-        follow=True,
-    )
+    response = submit_survey_on_page(client_for(county), county, follow=True)
     assert "已经报送" in response.content.decode()
     assert Submission.objects.count() == 1
 
 
 def test_a_leader_posting_a_submission_is_forbidden(client_for, area):
     leader = area["users"]["leader"]
-    response = client_for(leader).post(
-        "/reports/tables/survey_summary/submit/",
-        {"period": "2024-03", "region": "110101000000", "signed_by": leader.pk, "confirm": "on"},
-    )
+    response = submit_survey_on_page(client_for(leader), leader)
     assert response.status_code == 403
     assert not Submission.objects.exists()
 

@@ -8,14 +8,12 @@ from openpyxl import load_workbook
 from accounts.sheets import report_bytes
 from reporting.submissions import services
 from reporting.submissions.workbooks import (
-    draft_report,
     submission_report,
     verify_code,
     verify_upload,
 )
-from reporting.tables import get_table
 from tests.factories.reporting import (
-    PERIOD,
+    county_survey_draft,
     enterprises,
     mixed_ledger,
     submit_ledger,
@@ -101,13 +99,7 @@ def test_each_version_verifies_with_its_own_code(area):
 
 
 def test_a_draft_export_has_no_code_to_verify(area):
-    report = draft_report(
-        get_table("survey_summary"),
-        area["county_a"],
-        PERIOD,
-        area["orgs"]["county_office"],
-        area["users"]["county"],
-    )
+    report = county_survey_draft(area)
     verdict = verify_upload(as_upload(report_bytes(report)))
     assert not verdict.ok and "没有找到验证码" in verdict.message
 

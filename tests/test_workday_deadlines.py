@@ -4,7 +4,6 @@ services, the case page and the API, and for tip response times — and stored a
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.deadlines import calendar_warning, resolve_deadline
@@ -21,8 +20,11 @@ from tests.factories.inspections import TipFactory
 from tests.factories.rectification import (
     awaiting_case,
     closed_case,
+    determine_form,
+    extend,
     found_case,
     in_progress_case,
+    post_case_action,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,13 +87,7 @@ def test_determining_with_working_days_skips_the_spring_festival(area, on_day):
 
 def test_an_extension_in_working_days_lands_on_a_makeup_saturday(area, on_day):
     case = in_progress_on(area, AFTER_NATIONAL_DAY, on_day)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        working_days=2,
-        reason="设备拆除需协调",
-        approver=area["users"]["county"],
-    )
+    extend(case, area, reason="设备拆除需协调", working_days=2)
     case.refresh_from_db()
     assert case.deadline == D(2026, 10, 10) and case.deadline.weekday() == 5
     extension = DeadlineExtension.objects.get(case=case)
@@ -102,13 +98,7 @@ def test_an_extension_in_working_days_lands_on_a_makeup_saturday(area, on_day):
 def test_a_date_given_directly_is_stored_without_a_working_day_count(area):
     case = in_progress_case(area)
     new_deadline = case.deadline + datetime.timedelta(days=9)
-    workflow.extend_deadline(
-        case,
-        by=area["users"]["clerk"],
-        new_deadline=new_deadline,
-        reason="雨季",
-        approver=area["users"]["county"],
-    )
+    extend(case, area, reason="雨季", new_deadline=new_deadline)
     case.refresh_from_db()
     assert case.deadline == new_deadline and case.deadline_working_days is None
     assert case.deadline_display == f"{new_deadline:%Y-%m-%d}"
@@ -158,13 +148,7 @@ def test_giving_neither_a_date_nor_working_days_is_refused(area):
 def test_a_working_day_count_out_of_range_is_refused(area):
     case = in_progress_case(area)
     with pytest.raises(Refused, match="工作日天数须在 1 到 365 之间"):
-        workflow.extend_deadline(
-            case,
-            by=area["users"]["clerk"],
-            working_days=0,
-            reason="x",
-            approver=area["users"]["county"],
-        )
+        extend(case, area, reason="x", working_days=0)
     assert not DeadlineExtension.objects.filter(case=case).exists()
 
 
@@ -183,18 +167,8 @@ def test_the_case_page_accepts_working_days_and_shows_the_date(area, client_for,
     on_day(BEFORE_SPRING_FESTIVAL)
     case = found_case(area)
     client = client_for(area["users"]["county"])
-    response = client.post(
-        reverse("rectification:case_action", args=[case.pk, "determine"]),
-        {
-            "version": case.version,
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "working_days": "5",
-        },
-        follow=True,
+    response = post_case_action(
+        client, case, "determine", determine_form(case, area, working_days="5")
     )
     page = response.content.decode()
     assert "案件已认定" in page
@@ -204,19 +178,16 @@ def test_the_case_page_accepts_working_days_and_shows_the_date(area, client_for,
 
 def test_the_case_page_refuses_both_fields_in_chinese(area, client_for):
     case = found_case(area)
-    response = client_for(area["users"]["county"]).post(
-        reverse("rectification:case_action", args=[case.pk, "determine"]),
-        {
-            "version": case.version,
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "deadline": (datetime.date.today() + datetime.timedelta(days=9)).isoformat(),
-            "working_days": "5",
-        },
-        follow=True,
+    response = post_case_action(
+        client_for(area["users"]["county"]),
+        case,
+        "determine",
+        determine_form(
+            case,
+            area,
+            deadline=(datetime.date.today() + datetime.timedelta(days=9)).isoformat(),
+            working_days="5",
+        ),
     )
     assert "请只填写日期或工作日天数其中一项" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == "found"
@@ -225,15 +196,16 @@ def test_the_case_page_refuses_both_fields_in_chinese(area, client_for):
 def test_the_case_page_warns_when_the_count_runs_into_an_unloaded_year(area, client_for, on_day):
     on_day(D(2026, 12, 10))
     case = in_progress_case(area)
-    response = client_for(area["users"]["clerk"]).post(
-        reverse("rectification:case_action", args=[case.pk, "extend"]),
+    response = post_case_action(
+        client_for(area["users"]["clerk"]),
+        case,
+        "extend",
         {
             "version": case.version,
             "working_days": "30",
             "reason": "冬季停工",
             "approver": area["users"]["county"].pk,
         },
-        follow=True,
     )
     page = response.content.decode()
     assert "整治期限已延长" in page
@@ -248,14 +220,7 @@ def test_the_api_determines_with_working_days(area, client_for, on_day):
     case = found_case(area)
     response = client_for(area["users"]["county"]).post(
         f"/api/cases/{case.pk}/determine/",
-        {
-            "disposal": "shutdown",
-            "requirement": "demolish",
-            "measures": "关停",
-            "responsible_unit": area["orgs"]["township_a1"].pk,
-            "responsible_person": "李四",
-            "working_days": 5,
-        },
+        determine_form(case, area, working_days=5),
         content_type="application/json",
     )
     assert response.status_code == 200, response.json()

@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from tests.factories.accounts import TEST_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -49,23 +51,48 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+def phone_context(browser):
+    """A fresh browser session on a phone-sized screen in Chinese."""
+    return browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+
+
+def new_page(context):
     page = context.new_page()
     page.set_default_timeout(15000)
-    yield page
+    return page
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#current-user", state="attached")
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    context = phone_context(browser)
+    yield new_page(context)
     context.close()
 
 
 @pytest.fixture
 def log_in(page, live_server):
-    def sign_in(username, password):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_selector("#current-user", state="attached")
-        return page
+    return lambda username, password: sign_in(page, live_server, username, password)
 
-    return sign_in
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    """A separate signed-in browser per staff member, closed after the test."""
+    contexts = []
+
+    def open_for(username):
+        context = phone_context(browser)
+        contexts.append(context)
+        return sign_in(new_page(context), live_server, username, TEST_PASSWORD)
+
+    yield open_for
+    for context in contexts:
+        context.close()

@@ -5,10 +5,9 @@ import datetime
 
 import pytest
 
-from rectification.models import CaseState, Disposal
 from reporting.models import AccountabilityAction
 from tests.factories.accounts import TEST_PASSWORD
-from tests.factories.rectification import CaseFactory, new_enterprise
+from tests.factories.rectification import shutdown_case_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,14 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_county_office_records_an_interview_in_the_units_history(
     page, log_in, live_server, area, tmp_path
 ):
-    CaseFactory(
-        enterprise=new_enterprise(area),
-        disposal=Disposal.SHUTDOWN,
-        state=CaseState.IN_PROGRESS,
-        responsible_unit=area["orgs"]["township_a1"],
-        responsible_person="王分包",
-        deadline=datetime.date.today() - datetime.timedelta(days=9),
-    )
+    shutdown_case_due(area, -9)
     notice = tmp_path / "约谈通知书.pdf"
     notice.write_bytes(b"%PDF-1.4\n%%EOF\n")
     log_in("county_a", TEST_PASSWORD)

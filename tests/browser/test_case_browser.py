@@ -9,8 +9,10 @@ import pytest
 from notices.models import Notification
 from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
+from tests.browser.case_page import determine_shutdown
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
+    SHUTDOWN_STEPS,
     CampaignFactory,
     CaseFactory,
     found_case,
@@ -54,16 +56,7 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
 
     # 认定: 关停取缔 / 限期拆除, with plan, unit, person and deadline
     deadline = (TODAY + datetime.timedelta(days=30)).isoformat()
-    page.select_option("#form-determine [name=disposal]", "shutdown")
-    page.select_option("#form-determine [name=requirement]", "demolish")
-    page.fill("#form-determine [name=measures]", "依法关停，按两断三清一恢复实施")
-    page.select_option(
-        "#form-determine [name=responsible_unit]", str(area["orgs"]["township_a1"].pk)
-    )
-    page.fill("#form-determine [name=responsible_person]", "王分包")
-    page.fill("#form-determine [name=deadline]", deadline)
-    page.click("#action-determine")
-    page.wait_for_selector("text=案件已认定")
+    determine_shutdown(page, area, "依法关停，按两断三清一恢复实施", deadline=deadline)
     assert "已认定" in state_of(page)
 
     run_action(page, "start")
@@ -71,14 +64,7 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
     assert "整治中" in state_of(page)
 
     steps = list(Case.objects.get(pk=case.pk).steps.order_by("order"))
-    assert [step.name for step in steps] == [
-        "断水",
-        "断电",
-        "清原料",
-        "清设备",
-        "清场地",
-        "恢复原状原貌",
-    ]
+    assert [step.name for step in steps] == SHUTDOWN_STEPS
     # Submitting too early is refused with the missing steps named.
     run_action(page, "submit")
     page.wait_for_selector("text=以下步骤尚未完成或缺少佐证照片")

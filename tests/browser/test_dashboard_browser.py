@@ -7,7 +7,7 @@ import pytest
 
 from rectification.models import CaseState, Disposal
 from tests.factories.accounts import TEST_PASSWORD
-from tests.factories.rectification import CaseFactory, new_enterprise
+from tests.factories.rectification import CaseFactory, new_enterprise, shutdown_case_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,14 +18,7 @@ def test_leader_sees_charts_and_follows_a_figure_to_the_filtered_list(
     today = datetime.date.today()
     # Two of the three open cases are past their deadline.
     for days_left in (-5, -5, 5):
-        CaseFactory(
-            enterprise=new_enterprise(area),
-            disposal=Disposal.SHUTDOWN,
-            state=CaseState.IN_PROGRESS,
-            responsible_unit=area["orgs"]["township_a1"],
-            responsible_person="王分包",
-            deadline=today + datetime.timedelta(days=days_left),
-        )
+        shutdown_case_due(area, days_left)
     CaseFactory(
         enterprise=new_enterprise(area, "township_a2"),
         state=CaseState.CLOSED,

@@ -13,6 +13,14 @@ from tests.factories.enterprises import EnterpriseFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def upload_as_clerk(page, log_in, live_server, path):
+    """The township clerk signs in and uploads the workbook at `path` on the import page."""
+    log_in("clerk_a1", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/enterprises/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-form button[type=submit]")
+
+
 def test_clerk_enters_corrects_and_sees_history_on_a_phone(area, page, log_in, live_server):
     log_in("clerk_a1", TEST_PASSWORD)
     page.goto(f"{live_server.url}/enterprises/new/")
@@ -117,10 +125,7 @@ def test_clerk_imports_last_years_excel(area, page, log_in, live_server, tmp_pat
     workbook.save(output)
     path.write_bytes(output.getvalue())
 
-    log_in("clerk_a1", TEST_PASSWORD)
-    page.goto(f"{live_server.url}/enterprises/import/")
-    page.set_input_files("#id_file", str(path))
-    page.click("#upload-form button[type=submit]")
+    upload_as_clerk(page, log_in, live_server, path)
     page.wait_for_selector("#import-rows")
     assert "新增 2" in page.inner_text("#import-summary")
     page.click("#commit-import")
@@ -133,9 +138,6 @@ def test_clerk_imports_last_years_excel(area, page, log_in, live_server, tmp_pat
 def test_broken_upload_gets_a_clear_message(area, page, log_in, live_server, tmp_path):
     path = tmp_path / "加密台账.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
-    log_in("clerk_a1", TEST_PASSWORD)
-    page.goto(f"{live_server.url}/enterprises/import/")
-    page.set_input_files("#id_file", str(path))
-    page.click("#upload-form button[type=submit]")
+    upload_as_clerk(page, log_in, live_server, path)
     page.wait_for_selector(".invalid-feedback")
     assert "设置了打开密码" in page.inner_text("#upload-form")

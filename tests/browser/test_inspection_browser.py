@@ -94,7 +94,7 @@ def test_county_sees_coverage_and_exports_the_tracking_ledger(area, page, log_in
 
 
 def test_county_plans_a_round_records_a_spot_check_and_transfers_what_it_found(
-    area, page, browser, log_in, live_server
+    area, page, staff_page, log_in, live_server
 ):
     from django.utils import timezone
 
@@ -125,19 +125,10 @@ def test_county_plans_a_round_records_a_spot_check_and_transfers_what_it_found(
     transfer = SupervisionTransfer.objects.get()
     assert transfer.enterprise == enterprise and transfer.inspection is not None
 
-    clerk_context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    try:
-        clerk = clerk_context.new_page()
-        clerk.goto(f"{live_server.url}/accounts/login/")
-        clerk.fill("input[name=username]", "clerk_a1")
-        clerk.fill("input[name=password]", TEST_PASSWORD)
-        clerk.click("button[type=submit]")
-        clerk.wait_for_selector("#current-user", state="attached")
-        clerk.goto(f"{live_server.url}/inspections/supervision/{transfer.pk}/")
-        clerk.fill("#id_note", "已补办环评手续")
-        clerk.click("button:has-text('确认完成')")
-        clerk.wait_for_selector("#transfer-status:has-text('手续补办到位')")
-    finally:
-        clerk_context.close()
+    clerk = staff_page("clerk_a1")
+    clerk.goto(f"{live_server.url}/inspections/supervision/{transfer.pk}/")
+    clerk.fill("#id_note", "已补办环评手续")
+    clerk.click("button:has-text('确认完成')")
+    clerk.wait_for_selector("#transfer-status:has-text('手续补办到位')")
     page.goto(f"{live_server.url}/inspections/spot-checks/coverage/")
     assert "达标" in page.inner_text("#coverage-table")

@@ -7,35 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from inspections.models import Tip, TipState
-from tests.factories.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def staff_page(browser, live_server):
-    """A separate signed-in browser per staff member, closed after the test."""
-    contexts = []
-
-    def open_for(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-        contexts.append(context)
-        return sign_in(context, live_server, username)
-
-    yield open_for
-    for context in contexts:
-        context.close()
-
-
-def sign_in(context, live_server, username):
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#current-user", state="attached")
-    return page
 
 
 def test_public_tip_from_filing_to_published_outcome(area, page, staff_page, live_server):

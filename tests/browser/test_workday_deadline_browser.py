@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from rectification.models import Case
 from rectification.workflow import cases, rules
+from tests.browser.case_page import determine_shutdown
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import found_case
 
@@ -26,15 +27,6 @@ def test_county_sets_a_deadline_in_working_days_over_the_spring_festival(
     case = found_case(area)
     log_in("county_a", TEST_PASSWORD)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.select_option("#form-determine [name=disposal]", "shutdown")
-    page.select_option("#form-determine [name=requirement]", "demolish")
-    page.fill("#form-determine [name=measures]", "依法关停")
-    page.select_option(
-        "#form-determine [name=responsible_unit]", str(area["orgs"]["township_a1"].pk)
-    )
-    page.fill("#form-determine [name=responsible_person]", "王分包")
-    page.fill("#form-determine [name=working_days]", "5")
-    page.click("#action-determine")
-    page.wait_for_selector("text=案件已认定")
+    determine_shutdown(page, area, "依法关停", working_days="5")
     assert page.inner_text("#case-deadline").startswith("2026-02-26（5 个工作日）")
     assert Case.objects.get(pk=case.pk).deadline == datetime.date(2026, 2, 26)

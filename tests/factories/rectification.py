@@ -6,12 +6,16 @@ import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from rectification import workflow
 from rectification.checklists import ensure_checklist
 from rectification.models import Campaign, Case, CaseState, Disposal, Requirement
 from tests.factories.enterprises import EnterpriseFactory
+
+# The steps of the seed checklist 两断三清一恢复, in order: what a shutdown case is handed.
+SHUTDOWN_STEPS = ["断水", "断电", "清原料", "清设备", "清场地", "恢复原状原貌"]
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -35,6 +39,19 @@ class CaseFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"110101-2024-{n + 1:04d}")
     state = CaseState.FOUND
     found_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+def shutdown_case_due(area, days):
+    """A shutdown case in progress in 甲一镇, built directly, with 王分包 of 甲一镇政府
+    responsible and the deadline `days` from today (negative: overdue)."""
+    return CaseFactory(
+        enterprise=new_enterprise(area),
+        disposal=Disposal.SHUTDOWN,
+        state=CaseState.IN_PROGRESS,
+        responsible_unit=area["orgs"]["township_a1"],
+        responsible_person="王分包",
+        deadline=datetime.date.today() + datetime.timedelta(days=days),
+    )
 
 
 def image_bytes(image_format="PNG", size=(8, 8), color=(200, 30, 30)):
@@ -71,6 +88,41 @@ def determined_case(area, disposal=Disposal.SHUTDOWN, requirement=Requirement.DE
         responsible_person="王分包",
         deadline=datetime.date.today() + datetime.timedelta(days=30),
         destination_park="工业园区" if disposal == Disposal.RELOCATION else "",
+    )
+
+
+def determine_form(case, area, **fields):
+    """What a county officer posts (page or API) to determine `case` as shutdown and demolish,
+    李四 of township 甲一 responsible; the deadline, a date or working days, is the caller's."""
+    return {
+        "version": case.version,
+        "disposal": "shutdown",
+        "requirement": "demolish",
+        "measures": "关停",
+        "responsible_unit": area["orgs"]["township_a1"].pk,
+        "responsible_person": "李四",
+    } | fields
+
+
+def post_case_action(client, case, action, data=None):
+    """Post `action` from the case page (by default with only the version shown) and follow
+    the redirect to the page the user sees next."""
+    return client.post(
+        reverse("rectification:case_action", args=[case.pk, action]),
+        {"version": case.version} if data is None else data,
+        follow=True,
+    )
+
+
+def extend(case, area, reason="r", **deadline):
+    """The township clerk extends the deadline of `case` (`new_deadline=` or `working_days=`)
+    with the county office's approval, through the service."""
+    return workflow.extend_deadline(
+        case,
+        by=area["users"]["clerk"],
+        reason=reason,
+        approver=area["users"]["county"],
+        **deadline,
     )
 
 

@@ -10,6 +10,8 @@ from PIL import Image
 from enterprises.models import EnterpriseType, Sector
 from reporting.periods import Period
 from reporting.submissions import services
+from reporting.submissions.workbooks import draft_report
+from reporting.tables import get_table
 from tests.factories.enterprises import EnterpriseFactory
 
 PERIOD = Period(2024, 3)
@@ -62,6 +64,17 @@ def submit_survey(area, period=PERIOD):
     county = area["users"]["county"]
     return services.submit_table(
         "survey_summary", area["county_a"], period, by=county, signed_by=county
+    )
+
+
+def county_survey_draft(area, period=PERIOD):
+    """The county office's unsubmitted 汇总表 export for the period (a draft, not a submission)."""
+    return draft_report(
+        get_table("survey_summary"),
+        area["county_a"],
+        period,
+        area["orgs"]["county_office"],
+        area["users"]["county"],
     )
 
 
