@@ -208,6 +208,48 @@ def test_a_hidden_sheet_is_not_read(area):
     assert "已忽略隐藏的工作表“旧台账”（其中也有台账表头）。" in parsed.columns["notices"]
 
 
+def test_a_header_only_on_a_hidden_sheet_is_refused_with_a_clear_message(area):
+    def build(workbook):
+        stale = workbook.active
+        stale.append(HEADER)
+        stale.append(ledger_row(1, "旧厂"))
+        stale.sheet_state = "hidden"
+        workbook.create_sheet("说明").append(["请按附件1填写"])
+
+    with pytest.raises(LedgerFileError, match="只在隐藏的工作表“Sheet”中找到台账表头"):
+        parse(xlsx_bytes(build), area["township_a1"])
+
+
+def test_a_merged_value_whose_first_row_is_hidden_still_fills_the_visible_rows(area):
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(HEADER)
+        for number, name in enumerate(["旧厂", "甲厂", "乙厂"], start=1):
+            sheet.append(ledger_row(number, name, village=None))
+        sheet.merge_cells(start_row=2, end_row=4, start_column=VILLAGE + 1, end_column=VILLAGE + 1)
+        sheet.cell(row=2, column=VILLAGE + 1, value="甲一村五组")
+        sheet.row_dimensions[2].hidden = True
+
+    parsed = parse(xlsx_bytes(build), area["township_a1"])
+    assert names_and(parsed, "village_group") == [("甲厂", "甲一村五组"), ("乙厂", "甲一村五组")]
+    assert parsed.columns["notices"] == ["已忽略隐藏的第 2 行。"]
+
+
+def test_many_hidden_rows_are_counted_not_all_listed(area):
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(HEADER)
+        for number in range(1, 27):
+            sheet.append(ledger_row(number, f"企业{number}"))
+        for excel_row in range(2, 27):  # a filter leaves only the last row shown
+            sheet.row_dimensions[excel_row].hidden = True
+
+    parsed = parse(xlsx_bytes(build), area["township_a1"])
+    assert [row["data"]["name"] for row in parsed.rows] == ["企业26"]
+    listed = "、".join(str(number) for number in range(2, 22))
+    assert parsed.columns["notices"] == [f"已忽略隐藏的第 {listed} 等共 25 行。"]
+
+
 # --- .xls ------------------------------------------------------------------------------------
 
 
@@ -265,6 +307,7 @@ def test_xls_hidden_rows_and_columns_are_left_out(area):
 
     parsed = parse(xls_bytes(build), area["township_a1"], name="台账.xls")
     assert [row["data"]["name"] for row in parsed.rows] == ["甲厂"]
+    assert parsed.rows[0]["data"]["raw_materials"] == ""
     assert parsed.columns["notices"] == ["已忽略隐藏的第 3 行。", "已忽略隐藏列 F（原辅材料）。"]
 
 
@@ -313,6 +356,14 @@ def test_csv_in_every_encoding_offices_save_goes_through_the_same_preview(area, 
         ("宏达铸造厂", "甲一村三组", "2024-03-15", "废钢"),
         ("兴旺石材厂", "甲一村三组", "2024-03-15", "废钢"),
     ]
+
+
+def test_unicode_text_saved_by_excel_is_read_as_tab_separated(area):
+    # Excel's "Unicode 文本" is UTF-16 with a BOM, separated by tabs.
+    lines = ["\t".join(str(value) for value in line) for line in [HEADER, ledger_row(1, "宏达厂")]]
+    content = "\r\n".join(lines).replace("\n(", "(").encode("utf-16")
+    parsed = parse(content, area["township_a1"], name="台账.txt")
+    assert names_and(parsed, "reported_on", "scale") == [("宏达厂", "2024-03-15", "5人")]
 
 
 def test_gbk_csv_upload_is_previewed_on_the_page(area, client_for):

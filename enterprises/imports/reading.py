@@ -282,12 +282,13 @@ def parse_workbook(upload, township, by=None):
     `by` is the importer: a 镇（办）line naming another township refuses a township clerk's
     file and only warns the county office (or a caller without a user, such as a script)."""
     with open_sheets(upload) as (file_format, sheets):
-        notices, skipped = [], []
+        notices, skipped, hidden_with_header = [], [], []
         for sheet in sheets:
             reader = VisibleRows(sheet)
             header_number, mapping, header_cells, preamble = find_header(reader)
             if sheet.hidden:
                 if mapping:
+                    hidden_with_header.append(sheet.title)
                     notices.append(f"已忽略隐藏的工作表“{sheet.title}”（其中也有台账表头）。")
                 continue
             if not mapping:
@@ -307,6 +308,11 @@ def parse_workbook(upload, township, by=None):
             parsed.columns["notices"] = notices
             parsed.columns["format"] = file_format
             return parsed
+    if hidden_with_header:
+        raise LedgerFileError(
+            f"只在隐藏的工作表“{'”“'.join(hidden_with_header)}”中找到台账表头，隐藏的内容不导入。"
+            "请在 Excel 中取消隐藏该工作表（或把台账复制到显示的工作表）后再上传。"
+        )
     raise LedgerFileError(
         "没有找到台账的表头。表头一行应包含“企业名称”以及“所在村组”“企业类型”“上报时间”等列名"
         "（与附件1一致，列的顺序可以不同）。"

@@ -67,8 +67,8 @@ class Sheet:
 
 @contextlib.contextmanager
 def open_sheets(upload):
-    """Yield (format, [Sheet]) for an uploaded ledger file, or raise LedgerFileError. The
-    sheets' rows are read while the context is open."""
+    """Yield (format, the file's Sheets in order) for an uploaded ledger file, or raise
+    LedgerFileError. The sheets and their rows are read while the context is open."""
     data = read_upload(upload)
     if data.startswith(ZIP_MAGIC):
         with xlsx_sheets(data) as sheets:
@@ -113,22 +113,22 @@ def xlsx_sheets(data):
     except XLSX_ERRORS as exc:
         raise LedgerFileError(CORRUPT_XLSX) from exc
     try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            merges, hidden_rows, hidden_columns = scan_xlsx_sheet(worksheet)
-            sheets.append(
-                Sheet(
-                    title=worksheet.title,
-                    rows=xlsx_rows(worksheet),
-                    merges=merges,
-                    hidden_rows=hidden_rows,
-                    hidden_columns=hidden_columns,
-                    hidden=worksheet.sheet_state != "visible",
-                )
-            )
-        yield sheets
+        # Sheets are scanned as they are asked for: reading stops at the first with a header.
+        yield (xlsx_sheet(worksheet) for worksheet in workbook.worksheets)
     finally:
         workbook.close()
+
+
+def xlsx_sheet(worksheet):
+    merges, hidden_rows, hidden_columns = scan_xlsx_sheet(worksheet)
+    return Sheet(
+        title=worksheet.title,
+        rows=xlsx_rows(worksheet),
+        merges=merges,
+        hidden_rows=hidden_rows,
+        hidden_columns=hidden_columns,
+        hidden=worksheet.sheet_state != "visible",
+    )
 
 
 def xlsx_rows(worksheet):
@@ -217,7 +217,7 @@ def xls_sheets(data):
     if ENCRYPTED_PACKAGE in data:
         raise LedgerFileError(ENCRYPTED)
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except XLS_ERRORS as exc:
         message = str(exc)
         if "encrypted" in message.lower():
