@@ -180,9 +180,10 @@ class LedgerUploadForm(forms.Form):
         },
     )
     file = forms.FileField(
-        label="台账文件（.xlsx）",
+        label="台账文件（.xlsx、.xls 或 .csv）",
+        help_text="Excel 工作簿（.xlsx）、旧版 Excel 工作簿（.xls）或 CSV 文件（UTF-8 或 GBK 编码）均可。",
         error_messages={
-            "required": "请选择要导入的 .xlsx 台账文件。",
+            "required": "请选择要导入的台账文件（.xlsx、.xls 或 .csv）。",
             "empty": "上传的文件是空的。",
         },
     )
@@ -199,6 +200,8 @@ class LedgerUploadForm(forms.Form):
         self.fields["file"].widget.attrs.update(
             {
                 "class": "form-control",
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "accept": ".xlsx,.xls,.csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.ms-excel,text/csv",
             }
         )

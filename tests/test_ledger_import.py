@@ -401,7 +401,7 @@ def no_header_file():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda: "企业名称,上报时间\n宏达,2024-03-15\n".encode(), "这不是 Excel 工作簿"),
+        (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00", "这不是 Excel 工作簿"),
         (lambda: b"PK\x03\x04" + b"\x00garbage" * 200, "文件已损坏"),
         (lambda: workbook_bytes([row(1, "宏达铸造厂", "2024-03-15")])[:600], "文件已损坏"),
         (encrypted_file, "设置了打开密码"),
@@ -411,7 +411,7 @@ def no_header_file():
         (lambda: workbook_bytes([]), "没有任何企业数据行"),
     ],
     ids=[
-        "csv",
+        "not-a-spreadsheet",
         "corrupt-zip",
         "truncated",
         "encrypted",
@@ -455,8 +455,8 @@ def test_stale_unconfirmed_previews_are_purged_but_committed_batches_kept(area):
 
 def test_file_naming_another_township_gets_a_warning(area):
     content = workbook_bytes([row(1, "宏达铸造厂", "2024-03-15")])
-    assert parse(content, area["township_a1"]).columns["warnings"] == []
-    warnings = parse(content, area["township_a2"]).columns["warnings"]
+    assert parse(content, area["township_a1"]).columns["notices"] == []
+    warnings = parse(content, area["township_a2"]).columns["notices"]
     assert warnings == ["文件中填报单位写的是“甲一镇”，而您要导入到甲二乡，请确认没有选错乡镇。"]
 
 

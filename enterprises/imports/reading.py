@@ -1,44 +1,42 @@
-"""Reading a township's own Excel ledger (附件1 as townships really keep it) into a preview.
+"""Reading a township's own 附件1 ledger, as offices send it, into a preview.
 
-Columns are found by header name, not position: a merged title row, a "镇（办）/日期" row,
-wrapped header names ("完成情况\\n(完成日期)"), a 序号 column and extra or reordered columns
-are all expected. Every cell is tidied (full-width → half-width, stray spaces), dates are
-read in every form clerks write them, and each problem is reported with its row number,
-column and a message a clerk understands. Nothing is written to the ledger here: the
-parsed rows go into an ImportBatch, and `services.commit_import` creates them.
+The file may be an .xlsx, an old .xls or a CSV (sources.py turns each into sheets of cell
+values). The header is looked for on the first HEADER_SEARCH_ROWS rows of every sheet in turn;
+the first sheet with a recognisable 附件1 header is read. Columns are found by header name,
+not position: a merged title row, a "镇（办）/日期" row, wrapped header names
+("完成情况\\n(完成日期)"), a 序号 column and extra or reordered columns are all expected.
+The sheet is read as Excel shows it: a value merged over several rows belongs to each of
+them, hidden rows and columns are left out (and named in a notice). Every cell is tidied
+(full-width → half-width, stray spaces), dates are read in every form clerks write them, and
+each problem is reported with its row number, column and a message a clerk understands.
+Nothing is written to the ledger here: the parsed rows go into an ImportBatch, and
+`services.commit_import` creates them.
 
 Limits: files up to MAX_FILE_BYTES (5 MB) and MAX_DATA_ROWS (10,000) data rows.
 """
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 
-from accounts.refusals import Refused
+from accounts.models import Role
 
 from ..duplicates import compact, normalise_text
 from .rows import RowContext
-from .values import (
-    cell_text,
-)
+from .sources import MAX_FILE_BYTES, LedgerFileError, open_sheets
+from .values import cell_text
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+__all__ = ["MAX_DATA_ROWS", "MAX_FILE_BYTES", "LedgerFileError", "ParsedLedger", "parse_workbook"]
+
 # A township ledger rarely passes a few thousand rows; issue 7 benchmarks 10,000 in one file.
 MAX_DATA_ROWS = 10_000
 # The header is looked for among the first rows only (title, 镇（办）, 日期 rows come first).
 HEADER_SEARCH_ROWS = 20
-# Columns read per row: 附件1 has 14, real files a few more; a sheet claiming thousands of
-# formatted-but-empty columns must not make every row that wide.
-MAX_COLUMNS = 60
 # This many blank rows in a row end the table: sheets often carry formatting far below it.
 BLANK_ROWS_END_TABLE = 200
-
-ZIP_MAGIC = b"PK\x03\x04"
-# Password-protected .xlsx files (and old .xls files) are OLE2 compound documents.
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A notice lists this many hidden rows by number; a filtered sheet may hide hundreds.
+LISTED_HIDDEN_ROWS = 20
 
 # Header text (compacted: no spaces, punctuation or line breaks) → what the column holds.
 HEADER_ALIASES = {
@@ -89,13 +87,6 @@ HEADER_ALIASES = {
 }
 
 
-class LedgerFileError(Refused):
-    """The file as a whole cannot be read; the message tells the clerk what to do."""
-
-    def __init__(self, message):
-        super().__init__(message, field="file")
-
-
 @dataclass
 class ParsedLedger:
     sheet_name: str
@@ -143,37 +134,69 @@ def map_header(cells):
     return None
 
 
-def open_workbook(upload):
-    """Check the upload is a readable .xlsx and open it read-only, or raise LedgerFileError."""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    if size == 0:
-        raise LedgerFileError("上传的文件是空的。")
-    if size > MAX_FILE_BYTES:
-        raise LedgerFileError(
-            f"文件太大（{size / 1024 / 1024:.1f} MB），一次最多导入 {MAX_FILE_BYTES // 1024 // 1024} MB，"
-            "请删去图片或分成几个文件。"
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head == CFB_MAGIC:
-        raise LedgerFileError(
-            "这个文件设置了打开密码（已加密），或是旧版 .xls 格式，系统无法读取。"
-            "请在 Excel 中取消密码，并“另存为”Excel 工作簿（.xlsx）后再上传。"
-        )
-    if not head.startswith(ZIP_MAGIC):
-        raise LedgerFileError(
-            "这不是 Excel 工作簿（.xlsx）文件。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传。"
-        )
-    try:
-        return load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise LedgerFileError(
-            "文件已损坏或不是 Excel 工作簿，无法读取。请用 Excel 打开检查后重新保存为 .xlsx 再上传。"
-        ) from exc
+class VisibleRows:
+    """The rows of a sheet as Excel shows them, one (row number, [values]) at a time.
+
+    Hidden rows are skipped and hidden columns read as empty, so a hidden stale column can
+    never be taken for the visible one with the same header. Once `header_row` is set, a value
+    merged over several data rows is given to each row it covers: townships merge a village
+    or a date over the rows of its enterprises, and Excel stores it only in the first. Only
+    the first column of a merge is filled: a value merged across 整治要求 and 整治期限 is one
+    cell, not one per column. What was left out is recorded for the notices.
+    """
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.header_row = None
+        self.hidden_rows_read = []
+        self.hidden_columns_read = set()
+        # The values of hidden columns on the last row read: the header's, when the header
+        # is found, name the hidden columns in the notice.
+        self.last_hidden_values = {}
+        self._rows = self._read()
+
+    def __iter__(self):
+        return self._rows
+
+    def _read(self):
+        sheet = self.sheet
+        starts = {}
+        for first_row, first_column, last_row, _last_column in sheet.merges:
+            if last_row > first_row:
+                starts.setdefault(first_row, []).append((first_column, last_row))
+        carried = {}
+        hidden_rows = sheet.hidden_rows
+        hidden_columns = sorted(sheet.hidden_columns)
+        for number, cells in sheet.rows:
+            if self.header_row is not None and number > self.header_row and (starts or carried):
+                self._fill_merged(number, cells, starts.get(number, ()), carried)
+            if number in hidden_rows:
+                if self.header_row is not None and any(cell_text(value) for value in cells):
+                    self.hidden_rows_read.append(number)
+                continue
+            if hidden_columns:
+                self.last_hidden_values = {}
+                for index in hidden_columns:
+                    if index < len(cells) and cells[index] is not None:
+                        self.last_hidden_values[index] = cells[index]
+                        cells[index] = None
+                if self.header_row is not None:
+                    self.hidden_columns_read.update(self.last_hidden_values)
+            yield number, cells
+
+    @staticmethod
+    def _fill_merged(number, cells, starting, carried):
+        for column, (value, last_row) in list(carried.items()):
+            if number > last_row:
+                del carried[column]
+                continue
+            if column >= len(cells):
+                cells.extend([None] * (column + 1 - len(cells)))
+            if cells[column] is None:
+                cells[column] = value
+        for column, last_row in starting:
+            if column < len(cells) and cells[column] is not None:
+                carried[column] = (cells[column], last_row)
 
 
 def find_header(sheet_rows):
@@ -193,29 +216,59 @@ def find_header(sheet_rows):
 UNIT_PATTERN = re.compile(
     r"^(?:镇[（(]办[)）]|乡镇|填报单位)\s*[:：]\s*(.*?)\s*(?:[（(]盖章[)）])?$"
 )
+# What may follow the unit's name on the same line: the seal mark, the date.
+UNIT_END = re.compile(r"[（(]盖章[)）]|\s{2,}|填报日期|日期|时间")
 
 
-def unit_warnings(preamble, township):
-    """A "镇（办）：…" line naming another township is worth a second look before importing."""
+def other_unit(preamble, township):
+    """The unit a "镇（办）：…" line names when it is not `township`, else None."""
     for text in preamble:
         match = UNIT_PATTERN.match(text)
         if not match:
             continue
-        unit = match.group(1).strip()
+        unit = UNIT_END.split(match.group(1), maxsplit=1)[0].strip()
         if unit and township.name not in unit and unit not in township.name:
-            return [
-                f"文件中填报单位写的是“{unit}”，而您要导入到{township.name}，请确认没有选错乡镇。"
-            ]
-    return []
+            return unit
+    return None
 
 
-def iterate_rows(sheet):
-    try:
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+def imports_own_township_only(by):
+    # A township clerk imports her own township's ledger; a file naming another township is
+    # someone else's ledger. The county office may import on a township's behalf.
+    return by is not None and by.role == Role.TOWNSHIP_CLERK and not by.is_superuser
+
+
+def unit_notices(preamble, township, by):
+    """A 镇（办）line naming another township refuses a clerk's import and warns anyone else."""
+    unit = other_unit(preamble, township)
+    if unit is None:
+        return []
+    if imports_own_township_only(by):
         raise LedgerFileError(
-            "文件内容已损坏，读到一半无法继续。请重新保存为 .xlsx 后再上传。"
-        ) from exc
+            f"文件中填报单位写的是“{unit}”，不是{township.name}。乡镇填报员只能导入本乡镇的台账，"
+            f"请核对是否选错了文件；如确是本乡镇的台账，请把“镇（办）”一行改为{township.name}后再上传。"
+        )
+    return [f"文件中填报单位写的是“{unit}”，而您要导入到{township.name}，请确认没有选错乡镇。"]
+
+
+def hidden_notices(reader, header_hidden):
+    """Sentences naming the hidden rows and columns that held something and were left out."""
+    notices = []
+    rows = reader.hidden_rows_read
+    if len(rows) > LISTED_HIDDEN_ROWS:
+        listed = "、".join(str(number) for number in rows[:LISTED_HIDDEN_ROWS])
+        notices.append(f"已忽略隐藏的第 {listed} 等共 {len(rows)} 行。")
+    elif rows:
+        notices.append(f"已忽略隐藏的第 {'、'.join(str(number) for number in rows)} 行。")
+    names = {index: normalise_text(value) for index, value in header_hidden.items()}
+    columns = sorted(reader.hidden_columns_read | set(names))
+    if columns:
+        listed = "、".join(
+            get_column_letter(index + 1) + (f"（{names[index]}）" if names.get(index) else "")
+            for index in columns
+        )
+        notices.append(f"已忽略隐藏列 {listed}。")
+    return notices
 
 
 def is_note_row(values):
@@ -223,21 +276,43 @@ def is_note_row(values):
     return first.startswith(("注", "备注：", "说明", "填表说明", "填报人", "审核人"))
 
 
-def parse_workbook(upload, township):
-    """Parse an uploaded ledger for `township` into a ParsedLedger, or raise LedgerFileError."""
-    workbook = open_workbook(upload)
-    try:
-        for sheet in workbook.worksheets:
-            rows = iterate_rows(sheet)
-            header_number, mapping, header_cells, preamble = find_header(rows)
-            if mapping:
-                parsed = read_sheet(
-                    sheet.title, rows, header_number, mapping, header_cells, township
+def parse_workbook(upload, township, by=None):
+    """Parse an uploaded ledger for `township` into a ParsedLedger, or raise LedgerFileError.
+
+    `by` is the importer: a 镇（办）line naming another township refuses a township clerk's
+    file and only warns the county office (or a caller without a user, such as a script)."""
+    with open_sheets(upload) as (file_format, sheets):
+        notices, skipped, hidden_with_header = [], [], []
+        for sheet in sheets:
+            reader = VisibleRows(sheet)
+            header_number, mapping, header_cells, preamble = find_header(reader)
+            if sheet.hidden:
+                if mapping:
+                    hidden_with_header.append(sheet.title)
+                    notices.append(f"已忽略隐藏的工作表“{sheet.title}”（其中也有台账表头）。")
+                continue
+            if not mapping:
+                skipped.append(sheet.title)
+                continue
+            # The hidden columns' header texts, before the first data row replaces them.
+            header_hidden = dict(reader.last_hidden_values)
+            reader.header_row = header_number
+            notices.extend(unit_notices(preamble, township, by))
+            if skipped:
+                notices.append(
+                    f"台账表头在工作表“{sheet.title}”的第 {header_number} 行；"
+                    f"前面的工作表“{'”“'.join(skipped)}”中没有台账表头，已跳过。"
                 )
-                parsed.columns["warnings"] = unit_warnings(preamble, township)
-                return parsed
-    finally:
-        workbook.close()
+            parsed = read_sheet(sheet.title, reader, header_number, mapping, header_cells, township)
+            notices.extend(hidden_notices(reader, header_hidden))
+            parsed.columns["notices"] = notices
+            parsed.columns["format"] = file_format
+            return parsed
+    if hidden_with_header:
+        raise LedgerFileError(
+            f"只在隐藏的工作表“{'”“'.join(hidden_with_header)}”中找到台账表头，隐藏的内容不导入。"
+            "请在 Excel 中取消隐藏该工作表（或把台账复制到显示的工作表）后再上传。"
+        )
     raise LedgerFileError(
         "没有找到台账的表头。表头一行应包含“企业名称”以及“所在村组”“企业类型”“上报时间”等列名"
         "（与附件1一致，列的顺序可以不同）。"

@@ -157,7 +157,7 @@ class RowContext:
         key = import_key(code, data["name"], self.township) if data["name"] else None
         if key and key in self.seen:
             problem(
-                "name",
+                "credit_code" if code else "name",
                 f"与第 {self.seen[key]} 行是同一企业（{'信用代码' if code else '名称'}相同），请删去重复行。",
             )
         elif key:

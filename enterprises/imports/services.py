@@ -27,11 +27,11 @@ def check_can_import(user):
 
 
 def stage_import(upload, *, township, by):
-    """Parse an uploaded workbook into a preview batch owned by `by`. Raises
-    importing.LedgerFileError for an unreadable file; nothing touches the ledger."""
+    """Parse an uploaded ledger file (.xlsx, .xls or .csv) into a preview batch owned by `by`.
+    Raises reading.LedgerFileError for an unreadable file; nothing touches the ledger."""
     check_can_import(by)
     check_place({"township": township}, by)
-    parsed = parse_workbook(upload, township)
+    parsed = parse_workbook(upload, township, by=by)
     return ImportBatch.objects.create(
         token=secrets.token_urlsafe(24),
         owner=by,
