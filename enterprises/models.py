@@ -299,3 +299,13 @@ class ImportBatch(AreaScoped):
 
     def place_path(self):
         return self.township.path
+
+    @property
+    def flagged_rows(self):
+        """The rows with problems: never committed, offered back as a file to fix."""
+        return [row for row in self.rows if row["problems"]]
+
+    @property
+    def good_rows_only(self):
+        """Whether the commit took the good rows only (None before the commit)."""
+        return self.columns.get("good_rows_only") if self.state == self.State.COMMITTED else None

@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<str:token>/", views.import_preview, name="import_preview"),
     path("import/<str:token>/commit/", views.import_commit, name="import_commit"),
+    path("import/<str:token>/problems.xlsx", views.import_problems, name="import_problems"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
 ]

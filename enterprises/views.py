@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat
@@ -32,6 +32,7 @@ from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LedgerUploadForm, villages_of
 from .history import history_entries
 from .imports import services as imports
+from .imports.problems import problems_filename, problems_report
 from .ledger import (
     LEDGER_COLUMNS,
     case_columns_provider,
@@ -318,12 +319,7 @@ def import_upload(request):
 
 
 def own_batch(request, token):
-    batch = get_visible_or_404(
-        ImportBatch.objects.select_related("township"), request.user, token=token
-    )
-    if batch.owner_id != request.user.pk:
-        raise Http404("没有找到这个导入批次。")
-    return batch
+    return imports.own_batch(token, request.user)
 
 
 @login_required
@@ -344,14 +340,39 @@ def import_preview(request, token):
 @require_POST
 def import_commit(request, token):
     batch = own_batch(request, token)
+    good_rows_only = request.POST.get("good_rows_only") == "1"
     try:
-        batch = imports.commit_import(batch, by=request.user)
+        batch = imports.commit_import(batch, by=request.user, good_rows_only=good_rows_only)
     except Refused as exc:
         show_refusal(request, exc)
         return redirect("enterprises:import_preview", token=batch.token)
-    messages.success(
-        request,
+    done = (
         f"导入完成：新增 {batch.created_count} 家企业，"
-        f"{batch.existing_count} 行已在台账中、已跳过。",
+        f"{batch.existing_count} 行已在台账中、已跳过。"
     )
+    if batch.error_count:
+        # The flagged rows are still to be fixed: back to the preview, where their file is.
+        messages.success(
+            request, f"{done}{batch.error_count} 行有问题未导入，请下载问题行，改正后重新导入。"
+        )
+        return redirect("enterprises:import_preview", token=batch.token)
+    messages.success(request, done)
     return redirect(reverse("enterprises:list") + f"?township={batch.township.code}")
+
+
+@login_required
+@require_GET
+def import_problems(request, token):
+    """The flagged rows as 附件1 with a 问题说明 column, to fix in Excel and import again."""
+    batch = own_batch(request, token)
+    try:
+        report = problems_report(batch, user=request.user)
+    except Refused as exc:
+        show_refusal(request, exc)
+        return redirect("enterprises:import_preview", token=batch.token)
+    response = FileResponse(report_file(report), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        'attachment; filename="problems.xlsx"; '
+        f"filename*=UTF-8''{quote(problems_filename(batch))}"
+    )
+    return response

@@ -35,3 +35,15 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "full_name", "role", "organisation"]
+
+
+class RefusalSerializer(serializers.Serializer):
+    """The 400 of a refusal (accounts.refusals.Refused): the sentence, and the same sentence
+    under the input at fault (e.g. "township", "file") or under non_field_errors."""
+
+    detail = serializers.CharField(help_text="拒绝的原因（中文）")
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="不针对某一输入项时的原因；针对某一输入项时以该项的名称为键",
+    )

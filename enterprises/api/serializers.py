@@ -1,5 +1,7 @@
-"""The ledger row over the API: the same fields as the form, plus the three case columns."""
+"""The ledger row over the API (the same fields as the form, plus the three case columns), and
+the Excel import's upload, preview and commit."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,7 +10,7 @@ from accounts.models import Region
 from ..credit_code import validate_credit_code
 from ..duplicates import normalise_text
 from ..ledger import case_values
-from ..models import Enterprise, PermitDepartment
+from ..models import Enterprise, ImportBatch, PermitDepartment
 from ..services import EDITABLE_FIELDS
 
 
@@ -127,3 +129,135 @@ class HistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
     reason = serializers.CharField()
     changes = HistoryChangeSerializer(many=True)
+
+
+# --- The Excel import (/api/ledger-imports/) ------------------------------------------------
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="乡镇的附件1 台账文件",
+        error_messages={"required": "请选择要导入的台账文件。", "empty": "上传的文件是空的。"},
+    )
+    township = RegionCodeField(
+        Region.Level.TOWNSHIP,
+        required=False,
+        help_text="导入到哪个乡镇（区划代码）；乡镇用户可省略，即本乡镇。",
+    )
+
+
+class ImportCommitSerializer(serializers.Serializer):
+    good_rows_only = serializers.BooleanField(
+        default=False,
+        help_text="false：全部导入（有错误的行时拒绝）；true：只导入无误的行，有问题的行留待改正。",
+    )
+
+
+class CellMessageSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="所在列（附件1 的列名）")
+    message = serializers.CharField()
+
+
+class RowMessageSerializer(CellMessageSerializer):
+    row = serializers.IntegerField(help_text="Excel 中的行号")
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Excel 中的行号")
+    status = serializers.ChoiceField(
+        choices=[("new", "新增"), ("existing", "已在台账，将跳过"), ("error", "有错误")]
+    )
+    data = serializers.DictField(help_text="解析出的台账字段（企业名称、企业类型、上报时间……）")
+    case = serializers.DictField(help_text="整治要求、整治期限、完成情况，随企业交给整治案件")
+    permits_text = serializers.CharField(help_text="解析出的手续，如“营业执照有、环评无”")
+    notice = serializers.CharField(help_text="与已有企业的比对结果（将跳过 / 名称相近）")
+    problems = CellMessageSerializer(many=True, help_text="错误：有错误的行不导入")
+    warnings = CellMessageSerializer(many=True, help_text="提示：不影响导入")
+    committed = serializers.BooleanField(
+        allow_null=True, help_text="导入后：这一行是否已导入；导入前为 null"
+    )
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    """A previewed (or committed) import: counts, every row, every problem and warning."""
+
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    good_rows_only = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="导入方式：true 为只导入无误的行；导入前为 null"
+    )
+    file_notices = serializers.SerializerMethodField(
+        help_text="整个文件的提示（隐藏的行列、填报单位与所选乡镇不符等）"
+    )
+    ignored_columns = serializers.SerializerMethodField(help_text="未识别、已忽略的列")
+    problems = serializers.SerializerMethodField(help_text="每一处错误：行、列、说明")
+    warnings = serializers.SerializerMethodField(help_text="每一处提示：行、列、说明")
+    rows = serializers.SerializerMethodField()
+    problems_file = serializers.SerializerMethodField(
+        help_text="有问题的行（附件1 格式加“问题说明”列）的下载地址；没有问题行时为 null"
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "token",
+            "township",
+            "township_name",
+            "file_name",
+            "sheet_name",
+            "state",
+            "state_display",
+            "good_rows_only",
+            "row_count",
+            "new_count",
+            "existing_count",
+            "error_count",
+            "created_count",
+            "created_at",
+            "committed_at",
+            "file_notices",
+            "ignored_columns",
+            "problems",
+            "warnings",
+            "rows",
+            "problems_file",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_file_notices(self, batch):
+        columns = batch.columns
+        return [*columns.get("notices", []), *columns.get("warnings", [])]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_ignored_columns(self, batch):
+        return batch.columns.get("ignored", [])
+
+    @extend_schema_field(RowMessageSerializer(many=True))
+    def get_problems(self, batch):
+        return [{"row": row["row"], **item} for row in batch.rows for item in row["problems"]]
+
+    @extend_schema_field(RowMessageSerializer(many=True))
+    def get_warnings(self, batch):
+        return [
+            {"row": row["row"], **item} for row in batch.rows for item in row.get("warnings", [])
+        ]
+
+    @extend_schema_field(ImportRowSerializer(many=True))
+    def get_rows(self, batch):
+        return ImportRowSerializer(
+            [
+                {**row, "warnings": row.get("warnings", []), "committed": row.get("committed")}
+                for row in batch.rows
+            ],
+            many=True,
+        ).data
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_problems_file(self, batch):
+        if not batch.error_count:
+            return None
+        path = reverse("ledger-import-problems", kwargs={"token": batch.token})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path

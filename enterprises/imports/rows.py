@@ -174,6 +174,9 @@ class RowContext:
             "problems": problems,
             "status": "error" if problems else "new",
             "notice": "",
+            # The cells as typed, kept for the rows the clerk must fix: the problem-rows file
+            # (imports.problems) gives them back as they were, not as they were understood.
+            "cells": dict(text) if problems else {},
         }
 
     def match_village(self, village_group):

@@ -1,5 +1,6 @@
 """The Excel import of a township's ledger: stage a preview batch from the uploaded file,
-then commit it all-or-nothing. Nothing touches the ledger before the commit."""
+then commit it all-or-nothing, or only its rows without problems (the flagged rows go back
+to the clerk as a file to fix, imports.problems). Nothing touches the ledger before the commit."""
 
 import datetime
 import secrets
@@ -7,12 +8,13 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.expressions import DatabaseDefault
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert_with_history
 from accounts.models import Region
 from accounts.refusals import Refused
-from accounts.scoping import ensure_in_area
+from accounts.scoping import ensure_in_area, get_visible_or_404
 
 from ..ledger import notify_bulk_change, notify_imported
 from ..models import Enterprise, ImportBatch, derive_permit_status
@@ -24,6 +26,15 @@ from .rows import mark_existing
 def check_can_import(user):
     if not can_import_ledger(user):
         raise PermissionDenied("只有乡镇填报员和县整治办可以导入台账。")
+
+
+def own_batch(token, user):
+    """The batch `token` if `user` uploaded it (and it lies in their area). Anyone else's is
+    a 404, not a 403: a preview holds a township's whole file and is only its uploader's."""
+    batch = get_visible_or_404(ImportBatch.objects.select_related("township"), user, token=token)
+    if batch.owner_id != user.pk:
+        raise Http404("没有找到这个导入批次。")
+    return batch
 
 
 def stage_import(upload, *, township, by):
@@ -134,11 +145,14 @@ def clean_imported(enterprise, verdicts):
         raise ValidationError(errors)
 
 
-def commit_import(batch, *, by):
+def commit_import(batch, *, by, good_rows_only=False):
     """Create every new enterprise of a previewed batch in one transaction, or none.
 
+    Refused while any row has a problem, unless `good_rows_only`: then the rows without
+    problems are created and the flagged ones left for the clerk to fix and import again.
     Rows already on the ledger (checked again now, not only at upload) are skipped, so the
-    same file imported twice adds nothing the second time. Returns the created count.
+    same file imported twice adds nothing the second time. Each row records whether it was
+    committed (row["committed"]). Returns the batch.
     """
     check_can_import(by)
     if batch.owner_id != by.pk:
@@ -153,10 +167,13 @@ def commit_import(batch, *, by):
         ensure_in_area(by, township.path)
         if locked.state != ImportBatch.State.PREVIEW:
             raise Refused("这个文件已经导入过了，不能重复导入。")
-        if locked.error_count:
+        if locked.error_count and not good_rows_only:
             raise Refused(
-                f"还有 {locked.error_count} 行有错误，请在 Excel 中改正后重新上传，再确认导入。"
+                f"还有 {locked.error_count} 行有错误，请在 Excel 中改正后重新上传，再确认导入；"
+                "或选择“只导入无误的行”，再下载问题行改正。"
             )
+        if locked.error_count >= locked.row_count:
+            raise Refused("每一行都有错误，没有可以导入的行。请下载问题行，改正后重新上传。")
         rows = locked.rows
         places = [township.name, township.parent.name if township.parent_id else ""]
         mark_existing(rows, township, places)
@@ -188,6 +205,9 @@ def commit_import(batch, *, by):
                 notify_imported(enterprise, row["case"], by)
         if created:
             notify_bulk_change(township)
+        for row in rows:
+            row["committed"] = row["status"] == "new"
+        locked.columns = {**locked.columns, "good_rows_only": bool(good_rows_only)}
         locked.rows = rows
         locked.state = ImportBatch.State.COMMITTED
         locked.committed_at = timezone.now()
