@@ -164,3 +164,24 @@ def test_the_case_tables_read_a_determination_in_the_month_it_was_made(area, cam
     monthly = compute("monthly_report", area["county_a"], LAST_MONTH).totals
     assert monthly[8] == 0 and monthly[11] == 1  # 累计发现: 关停取缔 0, 待认定 1
     assert monthly[14] == 1 and monthly[15] == 0  # 整治中 1 (排查发现), 待验收 0
+
+
+def test_the_ledger_of_a_past_month_shows_a_later_closure_as_awaiting_verification(area, campaign):
+    enterprise = new_enterprise(area, reported_on=LAST_MONTH.day(2))
+    today = datetime.date.today()
+    CaseFactory(
+        enterprise=enterprise,
+        campaign=campaign,
+        found_on=LAST_MONTH.day(2),
+        determined_on=LAST_MONTH.day(3),
+        disposal=Disposal.SHUTDOWN,
+        requirement=Requirement.DEMOLISH,
+        deadline=LAST_MONTH.day(28),
+        state=CaseState.CLOSED,
+        closed_on=today,
+    )
+    ledger = get_table("ledger")
+    [then] = ledger.freeze(area["township_a1"], LAST_MONTH).rows
+    [now] = ledger.freeze(area["township_a1"], THIS_MONTH).rows
+    assert (then[8], then[12]) == ("限期拆除", "正在拆除（待验收）")
+    assert (now[8], now[12]) == ("限期拆除", f"拆除到位（{today:%Y-%m-%d}）")
