@@ -97,6 +97,22 @@ def test_county_list_offers_a_checkbox_only_on_awaiting_cases(area, client_for):
     assert 'id="bulk-close-form"' in body
 
 
+def test_the_list_with_checkboxes_runs_the_same_queries_at_two_sizes(
+    area, client_for, django_assert_num_queries
+):
+    client = client_for(area["users"]["county"])
+    url = reverse("rectification:case_list")
+    for _ in range(3):
+        CaseFactory(enterprise=new_enterprise(area), state=CaseState.AWAITING_VERIFICATION)
+    with django_assert_num_queries(10) as small:
+        client.get(url)
+    for _ in range(27):
+        CaseFactory(enterprise=new_enterprise(area), state=CaseState.AWAITING_VERIFICATION)
+    with django_assert_num_queries(len(small.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count('class="form-check-input bulk-close-case"') == 30
+
+
 @pytest.mark.parametrize("role", ["clerk", "leader"])
 def test_list_offers_no_bulk_close_to_other_roles(area, client_for, role):
     awaiting_case(area)
