@@ -76,10 +76,12 @@ def case_columns_provider():
     return _case_columns_provider or EmptyCaseColumns()
 
 
-def case_values(provider, enterprise):
-    """The provider's values with every key present, whatever the provider leaves out."""
+def case_values(provider, enterprise, as_of=None):
+    """The provider's values with every key present, whatever the provider leaves out; with
+    `as_of`, as the case stood at the end of that day (a past period's 附件1)."""
     values = dict(EMPTY_CASE_VALUES)
-    values.update(provider.values(enterprise) or {})
+    given = provider.values(enterprise, as_of=as_of) if as_of else provider.values(enterprise)
+    values.update(given or {})
     return values
 
 
@@ -164,9 +166,9 @@ def permit_display(enterprise):
     return label
 
 
-def ledger_values(enterprise, number, provider):
+def ledger_values(enterprise, number, provider, as_of=None):
     """The 14 附件1 values of one enterprise (number is its 序号)."""
-    case = case_values(provider, enterprise)
+    case = case_values(provider, enterprise, as_of)
     return [
         number,
         village_group_display(enterprise),
@@ -185,16 +187,17 @@ def ledger_values(enterprise, number, provider):
     ]
 
 
-def ledger_rows(queryset, *, start=1, chunk_size=ITERATOR_CHUNK_SIZE) -> Iterator[list]:
+def ledger_rows(queryset, *, start=1, chunk_size=ITERATOR_CHUNK_SIZE, as_of=None) -> Iterator[list]:
     """Yield the 14 附件1 values per enterprise, in LEDGER_COLUMNS order.
 
     Dates (上报时间, 整治期限) are datetime.date or None; everything else is int or str.
     The queryset is streamed in chunks, so a county's whole ledger never sits in memory.
+    With `as_of` (a past period's end) the case columns read as they stood on that day.
     """
     provider = case_columns_provider()
     rows = prepare_ledger_queryset(queryset, provider).iterator(chunk_size=chunk_size)
     for number, enterprise in enumerate(rows, start=start):
-        yield ledger_values(enterprise, number, provider)
+        yield ledger_values(enterprise, number, provider, as_of)
 
 
 def ledger_page_rows(enterprises: Iterable, *, start=1, provider=None):

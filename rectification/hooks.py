@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.scoping import in_area
 
-from .models import Campaign, Case, completion_text
+from .models import Campaign, Case, case_as_of, completion_text
 from .workflow import PROPOSERS, propose_case
 
 
@@ -35,6 +35,7 @@ class CaseColumnsProvider:
                     "disposal",
                     "requirement",
                     "deadline",
+                    "determined_on",
                     "closed_on",
                     "campaign_id",
                 ).order_by("-campaign__year", "-id"),
@@ -42,10 +43,12 @@ class CaseColumnsProvider:
             )
         )
 
-    def values(self, enterprise):
+    def values(self, enterprise, as_of=None):
         case = current_case(enterprise)
         if case is None:
             return {"requirement": "", "deadline": None, "completion": ""}
+        if as_of is not None:
+            case = case_as_of(case, as_of)
         return {
             "requirement": case.get_requirement_display() if case.requirement else "",
             "deadline": case.deadline,

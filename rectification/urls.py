@@ -9,6 +9,7 @@ app_name = "rectification"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_propose, name="case_propose"),
+    path("bulk-close/", views.case_bulk_close, name="case_bulk_close"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     # The notices moved to /notices/; old bookmarks and open pages still find them.
     path("notifications/", moved_permanently("notices:notification_list")),

@@ -1,5 +1,6 @@
 """Two people acting on one case at the same moment: neither's work is silently lost. One
-wins, the other is refused with a Chinese message (row lock + version check). PostgreSQL only."""
+wins, the other is refused with a Chinese message (row lock + version check); two overlapping
+bulk closures close each case once. PostgreSQL only."""
 
 import datetime
 
@@ -7,7 +8,7 @@ import pytest
 
 from rectification import workflow
 from rectification.models import Case, CaseEvent, DeadlineExtension
-from tests.factories.rectification import determined_case
+from tests.factories.rectification import awaiting_case, determined_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,3 +64,30 @@ def test_start_and_extension_at_once_keep_the_winner_and_refuse_the_other(area, 
     else:
         assert (stored.state, stored.deadline) == ("determined", new_deadline)
     assert CaseEvent.objects.filter(case=case).count() == 3  # propose, determine, the winner
+
+
+def test_two_overlapping_bulk_closures_close_each_case_once(area, run_together):
+    shared, only_first, only_second = (awaiting_case(area) for _ in range(3))
+    county = area["users"]["county"]
+
+    def close(*cases):
+        fresh = [Case.objects.get(pk=case.pk) for case in cases]
+        return lambda: workflow.close_cases(fresh, by=county, note="集中验收")
+
+    outcomes = run_together(close(shared, only_first), close(shared, only_second))
+
+    # The shared case is closed by one of them; the other is refused on it and closes none.
+    assert outcomes.count("done") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "done")
+    assert refusal.startswith(shared.number) and refusal.endswith("未销号任何案件。")
+    winner_own = only_first if outcomes[0] == "done" else only_second
+    loser_own = only_second if outcomes[0] == "done" else only_first
+    states = {
+        case.pk: Case.objects.get(pk=case.pk).state for case in (shared, winner_own, loser_own)
+    }
+    assert states == {
+        shared.pk: "closed",
+        winner_own.pk: "closed",
+        loser_own.pk: "awaiting_verification",
+    }
+    assert CaseEvent.objects.filter(case=shared, action="close").count() == 1

@@ -169,7 +169,9 @@ def test_the_county_office_names_a_township_in_its_area(area, api_for, mixed_fil
 def test_an_unreadable_file_is_a_400_on_the_file(area, api_for):
     client = api_for(area["users"]["clerk"])
     response = client.post(
-        IMPORTS, {"file": uploaded(b"%PDF-1.4\x00\x01\x02 not a workbook", "台账.xlsx")}, format="multipart"
+        IMPORTS,
+        {"file": uploaded(b"%PDF-1.4\x00\x01\x02 not a workbook", "台账.xlsx")},
+        format="multipart",
     )
     assert response.status_code == 400
     body = response.json()

@@ -149,8 +149,12 @@ def test_the_ledger_freezes_the_cases_requirement_deadline_and_progress(area):
     case = determined_case(area)
     enterprise = case.enterprise
     type(enterprise).objects.filter(pk=enterprise.pk).update(reported_on=datetime.date(2024, 3, 1))
-    [row] = get_table("ledger").freeze(area["township_a1"], PERIOD).rows
+    # The period of the determination (the case was determined today through the workflow).
+    [row] = get_table("ledger").freeze(area["township_a1"], Period.current()).rows
     assert row[2] == enterprise.name
     assert row[8] == "限期拆除"
     assert row[10] == case.deadline.isoformat()
     assert row[12] == "正在拆除"
+    # A period ending before the determination shows the row as it stood then: not yet 认定.
+    [row] = get_table("ledger").freeze(area["township_a1"], PERIOD).rows
+    assert (row[8], row[10], row[12]) == ("", "", "待认定")

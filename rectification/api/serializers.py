@@ -198,3 +198,10 @@ class ProposeSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(label="企业")
     campaign = serializers.IntegerField(label="专项行动")
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+
+
+class BulkCloseSerializer(serializers.Serializer):
+    """The input of /api/cases/bulk-close/ (documentation: the workflow reads the data)."""
+
+    cases = serializers.ListField(child=serializers.IntegerField(), label="案件 id")
+    note = serializers.CharField(label="验收意见", required=False, allow_blank=True, default="")

@@ -6,7 +6,7 @@ and reminders are the notices app's models.
 """
 
 from .campaigns import Campaign, CampaignPhase, CampaignQuerySet, ChecklistStep, ClosureChecklist
-from .case import Case, CaseQuerySet, CaseSequence, completion_text
+from .case import Case, CaseQuerySet, CaseSequence, case_as_of, completion_text
 from .choices import OPEN_STATES, REQUIREMENT_DISPOSAL, CaseState, Disposal, Requirement
 from .steps import CaseStep, EvidencePhoto
 from .timeline import CaseEvent, DeadlineExtension
@@ -29,5 +29,6 @@ __all__ = [
     "Disposal",
     "EvidencePhoto",
     "Requirement",
+    "case_as_of",
     "completion_text",
 ]

@@ -1,6 +1,7 @@
 """一企一策: one case per enterprise per campaign, its 完成情况 as the ledger prints it, and the
 per-county numbering of cases."""
 
+import copy
 import datetime
 
 from django.conf import settings
@@ -50,6 +51,22 @@ def completion_text(case):
     if case.state == CaseState.AWAITING_VERIFICATION:
         return f"{text}（待验收）"
     return text
+
+
+def case_as_of(case, day):
+    """The case as it stood at the end of `day`, read from its recorded dates (a copy, never
+    saved): determined only later, it was 排查发现 with no plan yet; closed only later, it was
+    待验收 (closing requires it). States without a date of their own stay as they are."""
+    if case.determined_on and case.determined_on > day:
+        then = copy.copy(case)
+        then.state, then.disposal, then.requirement = CaseState.FOUND, "", ""
+        then.deadline = then.determined_on = then.closed_on = None
+        return then
+    if case.state == CaseState.CLOSED and case.closed_on and case.closed_on > day:
+        then = copy.copy(case)
+        then.state, then.closed_on = CaseState.AWAITING_VERIFICATION, None
+        return then
+    return case
 
 
 class CaseQuerySet(AreaScopedQuerySet):

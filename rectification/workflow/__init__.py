@@ -5,6 +5,7 @@ and the API share. Callers outside the package use the names exported here.
 
 from .cases import (
     close_case,
+    close_cases,
     county_code,
     determine_case,
     extend_deadline,
@@ -17,7 +18,7 @@ from .cases import (
     start_remediation,
     submit_for_verification,
 )
-from .dispatch import run_step_confirmation, run_step_photos, run_transition
+from .dispatch import run_bulk_close, run_step_confirmation, run_step_photos, run_transition
 from .rules import (
     RELAPSE_DEADLINE_WORKING_DAYS,
     available_transitions,
@@ -66,6 +67,7 @@ __all__ = [
     "can_add_photos",
     "can_confirm_step",
     "close_case",
+    "close_cases",
     "confirm_step",
     "confirming_units",
     "county_code",
@@ -78,6 +80,7 @@ __all__ = [
     "propose_case",
     "record_shortfall",
     "reopen_for_relapse",
+    "run_bulk_close",
     "run_step_confirmation",
     "run_step_photos",
     "run_transition",

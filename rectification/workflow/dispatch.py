@@ -4,9 +4,12 @@ The transition's form checks the input (a bad value is refused with the form's o
 message), then the transition's service checks the rule and makes the change.
 """
 
+from django.http import Http404
+
 from accounts.refusals import Refused, refusal_from_form
 
-from ..forms import ConfirmStepForm, PhotoForm
+from ..forms import ConfirmStepForm, NoteForm, PhotoForm
+from ..models import Case
 from . import cases, steps
 from .transitions import CASE_TRANSITIONS
 
@@ -30,6 +33,32 @@ def run_transition(case, key, data, user):
     read_version(case, data.get("version"))
     service = getattr(cases, transition.service)
     return service(case, by=user, **_checked(transition.form(data, case=case)))
+
+
+def read_case_ids(data):
+    """The ids of `cases` from a page's checkboxes (repeated field) or the API's JSON list."""
+    values = data.getlist("cases") if hasattr(data, "getlist") else data.get("cases")
+    if values in (None, ""):
+        values = []
+    if not isinstance(values, (list, tuple)):
+        raise Refused("cases 必须是案件 id 的列表。", field="cases")
+    try:
+        return list(dict.fromkeys(int(value) for value in values))
+    except (TypeError, ValueError):
+        raise Refused("cases 必须是案件 id 的列表。", field="cases") from None
+
+
+def run_bulk_close(data, user):
+    """验收销号 of the cases named in `data` with one note, for the case list and the API.
+
+    A case that does not exist or lies outside the user's area answers 404, as it would on its
+    own page; the rest is close_cases: all closed, or a refusal naming the case and none."""
+    ids = read_case_ids(data)
+    note = _checked(NoteForm(data))["note"]
+    found = list(Case.objects.visible_to(user).filter(pk__in=ids).select_related("campaign"))
+    if len(found) != len(ids):
+        raise Http404("案件不存在或不在您的管辖范围内。")
+    return cases.close_cases(found, by=user, note=note)
 
 
 def _checked(form):

@@ -3,10 +3,16 @@
 000 and 002).
 
 Every count is a conditional COUNT in one GROUP BY query per table (plus one for the places
-and, for the 月报, two grouped queries of inspection effort and two for its totals). The
-state of a case at the end of a past period is read from its dates: 已销号 means
-`closed_on` on or before the period's end; a case closed after it is counted where it last
-stood, 待验收 (closing requires it), and the other states are the case's current one.
+and, for the 月报, two grouped queries of inspection effort and two for its totals).
+
+A case counts in the period of its recorded dates, never of the day it was typed in:
+- found: the earlier of its 发现日期 and its ledger row's 上报时间, the date 摸底 (附件2)
+  counts the enterprise by — so a backlog imported in December with November's 上报时间 is
+  November's find, not December's 本月新发现, and 摸底 and 清理整顿 agree on every period;
+- determined: `determined_on`; a case determined only after the period's end was 排查发现 and
+  待认定 at that end (no disposal, no deadline yet);
+- closed: `closed_on`; a case closed after the end is counted where it last stood, 待验收
+  (closing requires it). The other states have no date of their own and are the case's current.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,6 +44,24 @@ def completion_rate(closed, total):
     return f"{rate}%"
 
 
+def found_by(day):
+    """Cases found on or before `day` (the earlier of 发现日期 and 上报时间, see above)."""
+    return Q(found_on__lte=day) | Q(enterprise__reported_on__lte=day)
+
+
+def found_since(day):
+    return Q(found_on__gte=day, enterprise__reported_on__gte=day)
+
+
+def determined_after(day):
+    return Q(determined_on__gt=day)
+
+
+def determined_by(day):
+    """Determined on or before `day`, or in a state past 排查发现 with no date recorded."""
+    return Q(determined_on__isnull=True) | Q(determined_on__lte=day)
+
+
 def closed_by(day):
     return Q(state=CaseState.CLOSED, closed_on__lte=day)
 
@@ -46,9 +70,18 @@ def state_at(state, end):
     """Cases standing in `state` at `end` (see the module docstring)."""
     if state == CaseState.CLOSED:
         return closed_by(end)
+    if state == CaseState.FOUND:
+        return Q(state=state) | determined_after(end)
     if state == CaseState.AWAITING_VERIFICATION:
-        return Q(state=state) | Q(state=CaseState.CLOSED, closed_on__gt=end)
-    return Q(state=state)
+        return (Q(state=state) | Q(state=CaseState.CLOSED, closed_on__gt=end)) & determined_by(end)
+    return Q(state=state) & determined_by(end)
+
+
+def disposal_at(disposal, end):
+    """Cases with `disposal` at `end`: a case determined after it was still 待认定."""
+    if not disposal:
+        return Q(disposal="") | determined_after(end)
+    return Q(disposal=disposal) & determined_by(end)
 
 
 def reference_day(period):
@@ -57,7 +90,7 @@ def reference_day(period):
 
 
 def overdue_at(day):
-    return Q(deadline__lt=day) & ~closed_by(day)
+    return Q(deadline__lt=day) & ~closed_by(day) & determined_by(day)
 
 
 class CaseCountingTable(PerUnitTable):
@@ -86,7 +119,7 @@ class CaseCountingTable(PerUnitTable):
             f"measure_{index}": Count("id", filter=condition)
             for index, (_label, _group, condition) in enumerate(measures)
         }
-        queryset = Case.objects.within(region.path).filter(found_on__lte=period.end)
+        queryset = Case.objects.within(region.path).filter(found_by(period.end))
         grouped = self.grouped(region, queryset, aggregates)
         rows = []
         totals = [0] * len(measures)
@@ -135,10 +168,10 @@ class CleanupSummaryTable(CaseCountingTable):
             ("农业", "领域", Q(enterprise__sector="agriculture")),
             ("建筑业", "领域", Q(enterprise__sector="construction")),
             ("服务业", "领域", Q(enterprise__sector="services")),
-            ("关停取缔", "分类处置", Q(disposal=Disposal.SHUTDOWN)),
-            ("集聚搬迁", "分类处置", Q(disposal=Disposal.RELOCATION)),
-            ("升级改造", "分类处置", Q(disposal=Disposal.UPGRADE)),
-            ("待认定", "分类处置", Q(disposal="")),
+            ("关停取缔", "分类处置", disposal_at(Disposal.SHUTDOWN, end)),
+            ("集聚搬迁", "分类处置", disposal_at(Disposal.RELOCATION, end)),
+            ("升级改造", "分类处置", disposal_at(Disposal.UPGRADE, end)),
+            ("待认定", "分类处置", disposal_at("", end)),
             ("排查发现", "整治进度", state_at(CaseState.FOUND, end)),
             ("已认定", "整治进度", state_at(CaseState.DETERMINED, end)),
             ("整治中", "整治进度", state_at(CaseState.IN_PROGRESS, end)),
@@ -177,7 +210,7 @@ class ImprovementSummaryTable(CaseCountingTable):
         day = reference_day(period) if period else None
 
         def with_disposal(disposal, condition):
-            return Q(disposal=disposal) & condition if condition is not None else None
+            return disposal_at(disposal, end) & condition if condition is not None else None
 
         open_at_end = ~closed_by(end) if end else None
         overdue = overdue_at(day) if day else None
@@ -185,18 +218,18 @@ class ImprovementSummaryTable(CaseCountingTable):
         relapsed = Q(is_relapse=True)
         return (
             ("问题总数", "", None),
-            ("小计", "关停取缔类", Q(disposal=Disposal.SHUTDOWN)),
+            ("小计", "关停取缔类", disposal_at(Disposal.SHUTDOWN, end)),
             ("已销号", "关停取缔类", with_disposal(Disposal.SHUTDOWN, closed)),
             ("反弹", "关停取缔类", with_disposal(Disposal.SHUTDOWN, relapsed)),
-            ("小计", "集聚搬迁类", Q(disposal=Disposal.RELOCATION)),
+            ("小计", "集聚搬迁类", disposal_at(Disposal.RELOCATION, end)),
             ("已销号", "集聚搬迁类", with_disposal(Disposal.RELOCATION, closed)),
             ("搬迁中", "集聚搬迁类", with_disposal(Disposal.RELOCATION, open_at_end)),
             ("逾期未完成", "集聚搬迁类", with_disposal(Disposal.RELOCATION, overdue)),
-            ("小计", "升级改造类", Q(disposal=Disposal.UPGRADE)),
+            ("小计", "升级改造类", disposal_at(Disposal.UPGRADE, end)),
             ("已达标销号", "升级改造类", with_disposal(Disposal.UPGRADE, closed)),
             ("整治中", "升级改造类", with_disposal(Disposal.UPGRADE, open_at_end)),
             ("逾期未完成", "升级改造类", with_disposal(Disposal.UPGRADE, overdue)),
-            ("待认定", "", Q(disposal="")),
+            ("待认定", "", disposal_at("", end)),
             ("类散乱污", "", Q(is_quasi=True)),
             ("已销号合计", "", closed),
         )
@@ -241,7 +274,7 @@ class SupervisionTrackingTable(ReportTable):
 MONTHLY_NOTES = (
     "1. 此表由县（市、区）“散乱污”领导小组办公室填报，每月30日前将工作进展情况报上级领导"
     "小组办公室；市级汇总时每县（市、区）一行。",
-    "2. 本月新发现、本月销号按发现日期、销号日期在本月统计；累计为截至本月末数。"
+    "2. 本月新发现按上报时间（发现日期）、本月销号按销号日期在本月统计；累计为截至本月末数。"
     "尚未认定处置方式的计入“待认定”。",
     "3. 整治中含已排查尚未认定、已认定和正在整治的问题；逾期未完成指超过整治期限仍未销号；"
     "反弹指销号后“回头看”发现死灰复燃的问题。完成率＝累计销号÷累计发现。",
@@ -272,10 +305,10 @@ class MonthlyReportTable(PerUnitTable):
     single_row_level = L.COUNTY
 
     DISPOSALS = (
-        ("关停取缔", Q(disposal=Disposal.SHUTDOWN)),
-        ("集聚搬迁", Q(disposal=Disposal.RELOCATION)),
-        ("升级改造", Q(disposal=Disposal.UPGRADE)),
-        ("待认定", Q(disposal="")),
+        ("关停取缔", Disposal.SHUTDOWN),
+        ("集聚搬迁", Disposal.RELOCATION),
+        ("升级改造", Disposal.UPGRADE),
+        ("待认定", ""),
     )
     EFFORT_LABELS = ("执法组", "人次", "检查企业（点位）", "新发现")
 
@@ -309,15 +342,17 @@ class MonthlyReportTable(PerUnitTable):
     def case_conditions(self, period):
         """One filter per MEASURE_LABELS entry (None: every case found by the period's end)."""
         start, end = period.start, period.end
-        this_month = Q(found_on__gte=start)
+        this_month = found_since(start)
+        disposals = [disposal_at(disposal, end) for _label, disposal in self.DISPOSALS]
         return [
             this_month,
-            *(this_month & q for _label, q in self.DISPOSALS),
+            *(this_month & q for q in disposals),
             None,
-            *(q for _label, q in self.DISPOSALS),
+            *disposals,
             closed_by(end) & Q(closed_on__gte=start),
             closed_by(end),
-            Q(state__in=[CaseState.FOUND, CaseState.DETERMINED, CaseState.IN_PROGRESS]),
+            Q(state__in=[CaseState.FOUND, CaseState.DETERMINED, CaseState.IN_PROGRESS])
+            | determined_after(end),
             state_at(CaseState.AWAITING_VERIFICATION, end),
             overdue_at(reference_day(period)),
             Q(is_relapse=True),
@@ -338,7 +373,7 @@ class MonthlyReportTable(PerUnitTable):
             f"measure_{index}": Count("id", filter=condition)
             for index, condition in enumerate(conditions)
         }
-        cases = Case.objects.within(region.path).filter(found_on__lte=period.end)
+        cases = Case.objects.within(region.path).filter(found_by(period.end))
         grouped = self.grouped(region, cases, aggregates)
         inspections = Inspection.objects.within(region.path).filter(
             inspected_on__gte=period.start, inspected_on__lte=period.end

@@ -16,7 +16,8 @@ L = Region.Level
 
 @register
 class LedgerTable(ReportTable):
-    """排查台账 (seed 004 附件1): every enterprise on one township's ledger at the period's end.
+    """排查台账 (seed 004 附件1): every enterprise on one township's ledger at the period's end,
+    its case columns as they stood on that day (a case closed later is still 待验收 there).
     Columns, notes, title and 镇（办） rule are enterprises.ledger_table's, the ledger list's own."""
 
     key = "ledger"
@@ -42,7 +43,8 @@ class LedgerTable(ReportTable):
         queryset = Enterprise.objects.filter(township=region, reported_on__lte=period.end).order_by(
             "reported_on", "id"
         )
-        return TableData(rows=[list(row) for row in ledger_rows(queryset)])
+        rows = ledger_rows(queryset, as_of=period.end)
+        return TableData(rows=[list(row) for row in rows])
 
 
 SURVEY_NOTES = (

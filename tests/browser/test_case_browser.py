@@ -1,6 +1,7 @@
 """In headless Chromium on a phone-sized screen: the county takes a case from 排查发现 through
 every "两断三清一恢复" step with a photo to 已销号, sees a failed verification send it back with a
-new deadline, reopens it as 反弹 on look-back; and a reminder reaches the bell exactly once."""
+new deadline, reopens it as 反弹 on look-back; closes two ticked cases at once from the list;
+and a reminder reaches the bell exactly once."""
 
 import datetime
 
@@ -15,6 +16,7 @@ from tests.factories.rectification import (
     SHUTDOWN_STEPS,
     CampaignFactory,
     CaseFactory,
+    awaiting_case,
     found_case,
     image_bytes,
     new_enterprise,
@@ -125,6 +127,29 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
     assert stored.state == CaseState.IN_PROGRESS and stored.is_relapse
     assert stored.extensions.count() == 2
     assert all(step.photos.count() == 1 for step in stored.steps.all())
+
+
+def test_county_ticks_two_awaiting_cases_and_closes_them_with_one_note(
+    area, page, log_in, live_server
+):
+    first, second, third = (awaiting_case(area) for _ in range(3))
+    log_in("county_a", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/cases/?state=awaiting_verification")
+    page.check(f"#select-case-{first.pk}")
+    page.check(f"#select-case-{second.pk}")
+    page.fill("#bulk-close-note", "集中验收合格")
+    page.click("#bulk-close-submit")
+    page.wait_for_selector("text=已验收销号 2 件案件")
+    # Back on the same filtered list: the two closed cases have left it, the third stays.
+    assert "state=awaiting_verification" in page.url
+    table = page.inner_text("#case-table")
+    assert third.number in table
+    assert first.number not in table and second.number not in table
+    for case in (first, second):
+        stored = Case.objects.get(pk=case.pk)
+        assert stored.state == CaseState.CLOSED
+        assert stored.events.get(action="close").comment == "集中验收合格"
+    assert Case.objects.get(pk=third.pk).state == CaseState.AWAITING_VERIFICATION
 
 
 def test_leader_sees_the_case_without_buttons(area, page, log_in, live_server):
