@@ -10,11 +10,11 @@ from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert_with_history
-from accounts.models import Region
+from accounts.models import Region, Role
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
-from ..ledger import notify_bulk_change, notify_imported
+from ..ledger import import_campaigns, notify_bulk_change, notify_imported
 from ..models import Enterprise, ImportBatch, derive_permit_status
 from ..services import can_import_ledger, check_place
 from .reading import parse_workbook
@@ -26,13 +26,43 @@ def check_can_import(user):
         raise PermissionDenied("只有乡镇填报员和县整治办可以导入台账。")
 
 
-def stage_import(upload, *, township, by):
+# Who may choose 按台账建档: the cases then take the state the ledger states.
+ESTABLISH_ROLES = (Role.COUNTY_OFFICE, Role.ADMINISTRATOR)
+
+
+def can_establish(user):
+    return user.is_authenticated and user.has_role(*ESTABLISH_ROLES) and not user.is_read_only
+
+
+def import_campaign(campaign, by, township):
+    """(pk, name) of the campaign the import's cases go into: the one chosen, checked to cover
+    the township in the importer's area (Refused otherwise), else the default for the township."""
+    campaigns = import_campaigns()
+    campaign = getattr(campaign, "pk", campaign)
+    if campaign in (None, ""):
+        campaign = campaigns.default(by, township)
+    else:
+        campaign = int(campaign)
+        campaigns.check(campaign, by, township)
+    names = dict(campaigns.choices(by, township))
+    return campaign, names.get(campaign, "") if campaign else ""
+
+
+def stage_import(upload, *, township, by, campaign=None, establish=False):
     """Parse an uploaded workbook into a preview batch owned by `by`. Raises
-    importing.LedgerFileError for an unreadable file; nothing touches the ledger."""
+    importing.LedgerFileError for an unreadable file; nothing touches the ledger.
+    `campaign` (a pk) is where the rows' cases go, by default the township's active one;
+    `establish` (按台账建档) is the county office's choice only."""
     check_can_import(by)
     check_place({"township": township}, by)
+    if establish and not can_establish(by):
+        raise Refused("只有县整治办或系统管理员可以按台账建档。", field="establish")
+    campaign_id, campaign_name = import_campaign(campaign, by, township)
     parsed = parse_workbook(upload, township)
     return ImportBatch.objects.create(
+        campaign_id=campaign_id,
+        campaign_name=campaign_name[:200],
+        establish=bool(establish),
         token=secrets.token_urlsafe(24),
         owner=by,
         township=township,
@@ -80,6 +110,7 @@ def enterprise_from_import(data, township, by, villages=None):
         involves_water=bool(data.get("involves_water")),
         involves_air=bool(data.get("involves_air")),
         permits=data.get("permits") or {},
+        permits_stated=data.get("permits_stated") or "",
     )
     if villages is None:
         villages = {
@@ -88,7 +119,7 @@ def enterprise_from_import(data, township, by, villages=None):
         }
     enterprise.village = villages.get(enterprise.village_id) if enterprise.village_id else None
     enterprise.region_path = (enterprise.village or township).path
-    enterprise.permit_status = derive_permit_status(enterprise.permits)
+    enterprise.permit_status = derive_permit_status(enterprise.permits, enterprise.permits_stated)
     return enterprise
 
 
@@ -157,6 +188,8 @@ def commit_import(batch, *, by):
             raise Refused(
                 f"还有 {locked.error_count} 行有错误，请在 Excel 中改正后重新上传，再确认导入。"
             )
+        if locked.campaign_id:
+            import_campaigns().check(locked.campaign_id, by, township)
         rows = locked.rows
         places = [township.name, township.parent.name if township.parent_id else ""]
         mark_existing(rows, township, places)
@@ -183,9 +216,25 @@ def commit_import(batch, *, by):
             raise Refused(
                 "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
             ) from None
+        source = {
+            "file_name": locked.file_name,
+            "campaign": locked.campaign_id,
+            "establish": locked.establish,
+        }
         for row, enterprise in zip(fresh, created, strict=True):
-            if any(row["case"].values()):
-                notify_imported(enterprise, row["case"], by)
+            columns = row["case"]
+            if any(columns.get(key) for key in ("requirement", "deadline", "completion")):
+                notify_imported(
+                    enterprise,
+                    {
+                        **columns,
+                        "found_on": row["data"]["reported_on"],
+                        "responsible_person": row["data"].get("responsible_person", ""),
+                        "row": row["row"],
+                        **source,
+                    },
+                    by,
+                )
         if created:
             notify_bulk_change(township)
         locked.rows = rows
