@@ -14,7 +14,7 @@ from accounts.scoping import in_area
 
 from .imported import read_import
 from .models import Campaign, Case, completion_text
-from .workflow import PROPOSERS, establish_from_ledger, propose_case
+from .workflow import ESTABLISHERS, PROPOSERS, establish_from_ledger, propose_case
 
 
 def current_case(enterprise):
@@ -147,7 +147,8 @@ def open_case_for_imported_row(enterprise, columns, by):
     it. A county office's 按台账建档 (columns["establish"]) opens it in the state the ledger
     states (workflow.establish_from_ledger). A campaign outside the importer's area or not
     covering the enterprise is refused, which undoes the whole import."""
-    if not any(columns.get(key) for key in CASE_TEXT_KEYS) or not by.has_role(*PROPOSERS):
+    roles = ESTABLISHERS if columns.get("establish") else PROPOSERS
+    if not any(columns.get(key) for key in CASE_TEXT_KEYS) or not by.has_role(*roles):
         return None
     township = enterprise.township
     campaigns = ImportCampaigns()

@@ -309,3 +309,13 @@ def test_without_a_choice_the_cases_go_into_the_campaign_covering_the_township(a
     CampaignFactory(name="甲二乡专项行动", region=area["township_a2"], year=2024)
     imported(area, [row(1, "宏达铸造厂", "2024-03-15")], by="county")
     assert Case.objects.get().campaign == own
+
+
+def test_an_administrator_may_establish_cases_too(area):
+    CampaignFactory()
+    imported(
+        area, [row(1, "甲厂", "2024-03-15", completion="正在拆除")], by="admin", establish=True
+    )
+    case = Case.objects.get()
+    assert case.state == CaseState.IN_PROGRESS
+    assert case.events.get().actor == area["users"]["admin"]

@@ -89,6 +89,7 @@ class RowContext:
         self._villages_found = {}
         self._dates = {}
         self._permits = {}
+        self._cases = {}
 
     def parse_row(self, number, values, text=None):
         problems = []
@@ -166,12 +167,10 @@ class RowContext:
         if data["industry"] == Industry.OTHER and not data.get("industry_other"):
             data["industry_other"] = ""
         data.setdefault("industry_other", "")
-        case, case_warnings = read_case_columns(
-            {
-                "requirement": text.get("requirement", ""),
-                "deadline": deadline.isoformat() if deadline else None,
-                "completion": text.get("completion", ""),
-            }
+        case, case_warnings = self.read_case_columns(
+            text.get("requirement", ""),
+            deadline.isoformat() if deadline else None,
+            text.get("completion", ""),
         )
         for column, message in case_warnings:
             warning(column, message)
@@ -216,6 +215,15 @@ class RowContext:
         if key not in self._dates:
             self._dates[key] = parse_date(value)
         return self._dates[key]
+
+    def read_case_columns(self, requirement, deadline, completion):
+        key = (requirement, deadline, completion)
+        if key not in self._cases:
+            self._cases[key] = read_case_columns(
+                {"requirement": requirement, "deadline": deadline, "completion": completion}
+            )
+        values, warnings = self._cases[key]
+        return dict(values), warnings
 
     def parse_permits(self, text):
         if text not in self._permits:

@@ -4,6 +4,7 @@ and the API share. Callers outside the package use the names exported here.
 """
 
 from .cases import (
+    ESTABLISHERS,
     close_case,
     county_code,
     determine_case,
@@ -50,6 +51,7 @@ from .transitions import (
 __all__ = [
     "CASE_TRANSITIONS",
     "DETERMINERS",
+    "ESTABLISHERS",
     "EXTENSION_APPROVERS",
     "INSPECTORS",
     "PROPOSERS",
