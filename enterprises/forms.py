@@ -13,6 +13,8 @@ from accounts.models import Region
 
 from .credit_code import validate_credit_code
 from .duplicates import normalise_text
+from .imports.services import can_establish
+from .ledger import import_campaigns
 from .models import Enterprise, EnterpriseType, PermitDepartment
 from .services import EDITABLE_FIELDS
 from .services import SECTIONS as LEDGER_SECTIONS
@@ -170,6 +172,9 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class LedgerUploadForm(forms.Form):
+    """The file, the township and the campaign its cases go into; 按台账建档 for a county
+    office or an administrator only."""
+
     township = forms.ModelChoiceField(
         queryset=Region.objects.none(),
         label="导入到乡镇",
@@ -188,6 +193,22 @@ class LedgerUploadForm(forms.Form):
         },
     )
 
+    campaign = forms.TypedChoiceField(
+        label="案件登记到专项行动",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="有整治要求、整治期限或完成情况的行，按所选专项行动登记整治案件；"
+        "默认是覆盖该乡镇、正在进行的专项行动。",
+        error_messages={"invalid_choice": "所选专项行动不在您的辖区范围内。"},
+    )
+    establish = forms.BooleanField(
+        label="按台账建档",
+        required=False,
+        help_text="导入历史台账时，案件按台账所填完成情况建档（已认定、整治中，"
+        "拆除到位并注明日期的为待验收）；销号仍须县整治办验收。",
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["township"]
@@ -197,6 +218,11 @@ class LedgerUploadForm(forms.Form):
             field.initial = own_region.pk
             field.disabled = True
         field.widget.attrs["class"] = "form-select"
+        self.setup_campaign(user, own_region)
+        if not can_establish(user):
+            del self.fields["establish"]
+        else:
+            self.fields["establish"].widget.attrs["class"] = "form-check-input"
         self.fields["file"].widget.attrs.update(
             {
                 "class": "form-control",
@@ -205,3 +231,13 @@ class LedgerUploadForm(forms.Form):
                 "application/vnd.ms-excel,text/csv",
             }
         )
+
+    def setup_campaign(self, user, own_region):
+        """Every active campaign the user sees; the township's (a clerk's own) by default.
+        Whether it covers the chosen township is checked on upload (stage_import)."""
+        campaigns = import_campaigns()
+        field = self.fields["campaign"]
+        field.choices = [("", "（按乡镇默认）"), *campaigns.choices(user)]
+        if own_region is not None and own_region.level == Region.Level.TOWNSHIP:
+            field.initial = campaigns.default(user, own_region)
+        field.widget.attrs["class"] = "form-select"

@@ -8,6 +8,7 @@ here in their AppConfig.ready():
     register_case_columns(provider)   # provider.prepare(queryset), provider.values(enterprise)
     register_detail_links(func)       # func(enterprise, user) -> [(label, url), ...]
     register_long_export(func)        # func(row_count, query) -> URL of a background export
+    register_import_campaigns(p)      # the campaigns an import may open its cases in
 
 `ledger_rows(queryset)` yields the 14 附件1 values per enterprise in `LEDGER_COLUMNS` order;
 the browser list, the .xlsx export, the API and the reporting app's frozen submissions all
@@ -64,6 +65,7 @@ _detail_link_functions: list[Callable] = []
 _import_listeners: list[Callable] = []
 _bulk_change_listeners: list[Callable] = []
 _long_export_route: Callable | None = None
+_import_campaigns = None
 
 
 def register_case_columns(provider):
@@ -85,6 +87,41 @@ def case_values(provider, enterprise, as_of=None):
     return values
 
 
+def read_case_columns(texts):
+    """One imported row's 整治要求 / 整治期限 / 完成情况: (values, warnings), where warnings are
+    (column key, Chinese message) for a value the provider cannot map. Without a provider
+    reading them (provider.read_import), the texts are kept as typed."""
+    reader = getattr(case_columns_provider(), "read_import", None)
+    if reader is None:
+        return dict(texts), []
+    return reader(texts)
+
+
+class NoImportCampaigns:
+    """Until rectification registers its campaigns, an import opens no case in any."""
+
+    def choices(self, user, township=None):
+        return []
+
+    def default(self, user, township):
+        return None
+
+    def check(self, campaign_id, user, township):
+        return None
+
+
+def register_import_campaigns(provider):
+    """Register the campaigns an Excel import may open its cases in: provider.choices(user,
+    township=None) -> [(pk, label)], provider.default(user, township) -> pk or None, and
+    provider.check(pk, user, township), which raises Refused for one outside the area."""
+    global _import_campaigns
+    _import_campaigns = provider
+
+
+def import_campaigns():
+    return _import_campaigns or NoImportCampaigns()
+
+
 def register_detail_links(func):
     """Register func(enterprise, user) -> [(label, url)] shown on the enterprise detail page."""
     if func not in _detail_link_functions:
@@ -101,7 +138,11 @@ def detail_links(enterprise, user):
 def register_import_listener(func):
     """Register func(enterprise, case_columns: dict, by) called, inside the import transaction,
     for each enterprise created from an Excel ledger whose row also carried 整治要求 / 整治期限 /
-    完成情况 — so the rectification app can open the case the old ledger describes."""
+    完成情况 — so the rectification app can open the case the old ledger describes.
+
+    case_columns holds the row's texts and what read_case_columns made of them, the row's
+    上报时间 (found_on) and 分包责任人, and the import's "file_name", "row", "campaign" (pk or
+    None) and "establish" (按台账建档, chosen by a county office)."""
     if func not in _import_listeners:
         _import_listeners.append(func)
 
@@ -161,7 +202,7 @@ def scale_display(enterprise):
 def permit_display(enterprise):
     """有无手续, naming the missing departments when only some are held: "不全（缺环保、规划）"."""
     label = enterprise.get_permit_status_display()
-    if enterprise.permit_status == "partial":
+    if enterprise.permit_status == "partial" and enterprise.missing_permits:
         return f"{label}（缺{'、'.join(enterprise.missing_permits)}）"
     return label
 

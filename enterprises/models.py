@@ -167,6 +167,11 @@ class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
         default=PermitStatus.NONE,
         editable=False,
     )
+    # What an imported ledger said without naming departments ("有", "不全"): kept so the
+    # status is the township's, not invented permits (derive_permit_status).
+    permits_stated = models.CharField(
+        "有无手续（台账原填）", max_length=10, choices=PermitStatus.choices, blank=True
+    )
 
     # Reporting — 上报时间, 分包责任人, 来源, 备注
     reported_on = models.DateField("上报时间")
@@ -223,7 +228,7 @@ class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
         return (self.village or self.township).path
 
     def save(self, *args, **kwargs):
-        self.permit_status = derive_permit_status(self.permits)
+        self.permit_status = derive_permit_status(self.permits, self.permits_stated)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "region_path", "permit_status"}
@@ -243,14 +248,24 @@ class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
         return [PermitDepartment(code).label for code, held in self.permits.items() if not held]
 
 
-def derive_permit_status(permits):
-    """有 when every recorded permit is held, 无 when none is (or none recorded), else 不全."""
-    held = [bool(value) for value in (permits or {}).values()]
-    if held and all(held):
-        return PermitStatus.COMPLETE
+# The permits every enterprise must hold (营业执照 and 环评, seed 004's 有无手续): only a row
+# holding each of them, and missing none recorded, is 有.
+REQUIRED_PERMITS = (PermitDepartment.BUSINESS_LICENCE, PermitDepartment.ENVIRONMENT)
+
+
+def derive_permit_status(permits, stated=""):
+    """有 when every required permit is held and none recorded is missing; 不全 when some are
+    held; 无 when none is. `stated` is the status a ledger gave without naming departments
+    ("有", "不全"): it stands only while no held permit is recorded, so nothing is invented."""
+    permits = permits or {}
+    held = [bool(value) for value in permits.values()]
     if any(held):
+        if all(held) and all(permits.get(str(code)) for code in REQUIRED_PERMITS):
+            return PermitStatus.COMPLETE
         return PermitStatus.PARTIAL
-    return PermitStatus.NONE
+    if stated == PermitStatus.COMPLETE and held:
+        return PermitStatus.PARTIAL  # stated 有, yet a named permit is missing
+    return PermitStatus(stated) if stated else PermitStatus.NONE
 
 
 class ImportBatch(AreaScoped):
@@ -288,6 +303,15 @@ class ImportBatch(AreaScoped):
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created_count = models.PositiveIntegerField("实际新增数", default=0)
+    # The campaign the imported rows' cases go into (rectification's, so kept by its id: this
+    # app must not import that one), checked against the township at upload and at commit.
+    campaign_id = models.PositiveBigIntegerField("专项行动编号", null=True, blank=True)
+    campaign_name = models.CharField("专项行动", max_length=200, blank=True)
+    establish = models.BooleanField(
+        "按台账建档",
+        default=False,
+        help_text="县整治办导入历史台账时，案件按台账所填完成情况建档（销号仍须验收）",
+    )
 
     class Meta:
         verbose_name = "台账导入批次"

@@ -158,7 +158,7 @@ def check_duplicates(enterprise, user, *, confirm_similar, check_similar=True):
 def validate_row(enterprise):
     """Model validation (field choices, checksum, ranges); derived fields are set first."""
     enterprise.region_path = (enterprise.village or enterprise.township).path
-    enterprise.permit_status = derive_permit_status(enterprise.permits)
+    enterprise.permit_status = derive_permit_status(enterprise.permits, enterprise.permits_stated)
     enterprise.full_clean(exclude=["created_by"], validate_constraints=False)
 
 
@@ -215,6 +215,8 @@ def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=No
         }
         check_place(place, by)
         before = (locked.name, locked.address, locked.township_id)
+        if "permits" in data and data["permits"] != locked.permits:
+            locked.permits_stated = ""  # the departments now say it, not the old ledger's word
         for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])

@@ -42,7 +42,7 @@ from .ledger import (
     prepare_ledger_queryset,
 )
 from .ledger_table import export_name, ledger_region, ledger_report
-from .models import Enterprise, ImportBatch, PermitDepartment
+from .models import Enterprise, EnterpriseType, ImportBatch, Industry, PermitDepartment, Source
 
 PAGE_SIZE = 50
 PREVIEW_PAGE_SIZE = 200
@@ -303,7 +303,11 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         try:
             batch = imports.stage_import(
-                form.cleaned_data["file"], township=form.cleaned_data["township"], by=request.user
+                form.cleaned_data["file"],
+                township=form.cleaned_data["township"],
+                by=request.user,
+                campaign=form.cleaned_data.get("campaign"),
+                establish=form.cleaned_data.get("establish", False),
             )
         except Refused as exc:
             show_refusal(request, exc, form)
@@ -327,13 +331,84 @@ def own_batch(request, token):
 def import_preview(request, token):
     batch = own_batch(request, token)
     problems = [{"row": row["row"], **problem} for row in batch.rows for problem in row["problems"]]
+    warnings = [
+        {"row": row["row"], **warning} for row in batch.rows for warning in row.get("warnings", [])
+    ]
     notices = [row for row in batch.rows if row["notice"]]
     page = Paginator(batch.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(row, preview_cells(row)) for row in page.object_list]
     return render(
         request,
         "enterprises/import_preview.html",
-        {"batch": batch, "problems": problems, "notices": notices, "page": page},
+        {
+            "batch": batch,
+            "problems": problems,
+            "warnings": warnings,
+            "notices": notices,
+            "page": page,
+            "rows": rows,
+            "headers": PREVIEW_HEADERS,
+        },
     )
+
+
+# The preview's columns: (header, the column label messages name, the row's value).
+PREVIEW_COLUMNS = (
+    ("所在村组", "所在村组", lambda row: row["data"]["village_group"]),
+    ("企业名称", "企业名称", lambda row: row["data"]["name"]),
+    (
+        "企业类型",
+        "企业类型",
+        lambda row: EnterpriseType(t).label if (t := row["data"]["enterprise_type"]) else "",
+    ),
+    ("企业规模", "企业规模(人员等)", lambda row: row["data"]["scale"]),
+    ("人数", "企业规模(人员等)", lambda row: row["data"]["employee_count"]),
+    ("原辅材料", "原辅材料", lambda row: row["data"]["raw_materials"]),
+    (
+        "涉水涉气",
+        "涉水涉气",
+        lambda row: (
+            "、".join(
+                label
+                for key, label in (("involves_water", "涉水"), ("involves_air", "涉气"))
+                if row["data"][key]
+            )
+            or "否"
+        ),
+    ),
+    ("手续", "有无手续", lambda row: row["permits_text"]),
+    ("上报时间", "上报时间", lambda row: row["data"]["reported_on"]),
+    ("整治要求", "整治要求", lambda row: row["case"].get("requirement")),
+    ("整治期限", "整治期限", lambda row: row["case"].get("deadline")),
+    ("完成情况", "完成情况(完成日期)", lambda row: row["case"].get("completion")),
+    ("信用代码", "统一社会信用代码", lambda row: row["data"]["credit_code"]),
+    ("分包责任人", "分包责任人", lambda row: row["data"]["responsible_person"]),
+    ("备注", "备注", lambda row: row["data"]["remarks"]),
+    (
+        "行业",
+        "行业",
+        lambda row: Industry(row["data"]["industry"]).label if row["data"].get("industry") else "",
+    ),
+    (
+        "来源",
+        "来源",
+        lambda row: Source(row["data"]["source"]).label if row["data"].get("source") else "",
+    ),
+)
+PREVIEW_HEADERS = [header for header, _, _ in PREVIEW_COLUMNS]
+
+
+def preview_cells(row):
+    """(value, errors, warnings) per preview column: each message stands on its own cell."""
+    cells = []
+    for index, (_, label, value) in enumerate(PREVIEW_COLUMNS):
+        # 人数 repeats 企业规模's messages only once: on 企业规模.
+        own = index != 4
+        errors = [p["message"] for p in row["problems"] if own and p["column"] == label]
+        warnings = [w["message"] for w in row.get("warnings", []) if own and w["column"] == label]
+        shown = value(row)
+        cells.append(("" if shown is None else shown, errors, warnings))
+    return cells
 
 
 @login_required

@@ -23,8 +23,14 @@ class RectificationConfig(AppConfig):
         # offers the hooks because it must not import this app.
         from enterprises import ledger
 
-        from .hooks import CaseColumnsProvider, case_detail_links, open_case_for_imported_row
+        from .hooks import (
+            CaseColumnsProvider,
+            ImportCampaigns,
+            case_detail_links,
+            open_case_for_imported_row,
+        )
 
         ledger.register_case_columns(CaseColumnsProvider())
         ledger.register_detail_links(case_detail_links)
         ledger.register_import_listener(open_case_for_imported_row)
+        ledger.register_import_campaigns(ImportCampaigns())

@@ -108,7 +108,9 @@ def test_detail_links_point_to_visible_cases(area):
     assert case_detail_links(enterprise, area["users"]["clerk_b1"]) == []
 
 
-def test_imported_row_with_case_columns_opens_a_found_case(area):
+def test_imported_row_with_case_columns_proposes_the_townships_values(area):
+    # Replaces the old behaviour (values only quoted on the timeline, the ledger showing
+    # 待认定): the proposal records them and the ledger shows them as reported.
     from rectification.hooks import open_case_for_imported_row
 
     enterprise = new_enterprise(area)
@@ -119,7 +121,11 @@ def test_imported_row_with_case_columns_opens_a_found_case(area):
     assert (
         "整治要求：限期拆除；整治期限：2024-05-31；完成情况：正在拆除" in case.events.get().comment
     )
-    assert ledger.case_columns_provider().values(enterprise)["completion"] == "待认定"
+    assert ledger.case_columns_provider().values(enterprise) == {
+        "requirement": "限期拆除",
+        "deadline": datetime.date(2024, 5, 31),
+        "completion": "正在拆除",
+    }
 
 
 def test_imported_row_without_case_columns_opens_nothing(area):

@@ -93,7 +93,9 @@ def assert_taken(case, transition, events_before):
 
 
 def test_table_covers_every_timeline_action_a_user_takes():
-    taken_by_users = set(CaseEvent.Action.values) - {"confirm_step", "add_photo"}
+    # 按台账建档 opens a case from an imported ledger (workflow.establish_from_ledger): it has
+    # no state to move from, so it is not a transition of the table.
+    taken_by_users = set(CaseEvent.Action.values) - {"confirm_step", "add_photo", "establish"}
     assert {transition.event for transition in TRANSITIONS.values()} == taken_by_users
 
 

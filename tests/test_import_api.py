@@ -66,6 +66,11 @@ def test_upload_preview_commit_good_rows_problem_file_and_reimport(area, api_for
         "requirement": "限期拆除",
         "deadline": "2024-05-31",
         "completion": "正在拆除",
+        "requirement_code": "demolish",
+        "disposal": "shutdown",
+        "progress": "正在拆除",
+        "completed_on": None,
+        "state": "in_progress",
     }
     assert bad["status"] == "error" and bad["committed"] is None
     assert {"row": 6, "column": "企业名称", "message": "缺少企业名称。"} in preview["problems"]

@@ -315,16 +315,26 @@ def test_import_listener_receives_the_old_ledger_case_columns(area, monkeypatch)
     )
     batch = imports.stage_import(upload(content), township=area["township_a1"], by=clerk)
     imports.commit_import(batch, by=clerk)
-    assert received == [
-        (
-            "宏达铸造厂",
-            {
-                "requirement": "限期拆除",
-                "deadline": "2024-05-31",
-                "completion": "拆除到位（2024-05-20）",
-            },
-        )
-    ]
+    # The listener gets the texts and what they map to, with the row's 上报时间 and
+    # 分包责任人 and where it came from (it once had the three texts only, to quote them).
+    ((name, columns),) = received
+    assert name == "宏达铸造厂"
+    assert columns == {
+        "requirement": "限期拆除",
+        "deadline": "2024-05-31",
+        "completion": "拆除到位（2024-05-20）",
+        "requirement_code": "demolish",
+        "disposal": "shutdown",
+        "progress": "拆除到位",
+        "completed_on": "2024-05-20",
+        "state": "awaiting_verification",
+        "found_on": "2024-03-15",
+        "responsible_person": "王分包",
+        "row": 5,
+        "file_name": "台账.xlsx",
+        "campaign": None,
+        "establish": False,
+    }
 
 
 def test_a_committed_batch_cannot_be_committed_again(area):

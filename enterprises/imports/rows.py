@@ -6,7 +6,8 @@ from accounts.models import Region
 
 from ..credit_code import validate_credit_code
 from ..duplicates import compact, compacted_places, core_of, import_key
-from ..models import Enterprise, Industry, PermitDepartment, Sector, Source
+from ..ledger import read_case_columns
+from ..models import Enterprise, Industry, PermitDepartment, PermitStatus, Sector, Source
 from .values import (
     TYPE_VALUES,
     cell_text,
@@ -40,6 +41,9 @@ COLUMN_LABELS = {
     "source": "来源",
 }
 
+
+# 涉水涉气 cells that say "neither".
+NOT_INVOLVED = {"否", "无", "不涉及", "均不涉及", "不涉水不涉气", "/", "-"}
 
 # Choice columns: (field, its choices, the default for an empty cell). Read once: an enum's
 # .choices is rebuilt on every access.
@@ -85,12 +89,17 @@ class RowContext:
         self._villages_found = {}
         self._dates = {}
         self._permits = {}
+        self._cases = {}
 
     def parse_row(self, number, values, text=None):
         problems = []
+        warnings = []
 
         def problem(column, message):
             problems.append({"column": COLUMN_LABELS.get(column, column), "message": message})
+
+        def warning(column, message):
+            warnings.append({"column": COLUMN_LABELS.get(column, column), "message": message})
 
         if text is None:
             text = {name: cell_text(value) for name, value in values.items()}
@@ -108,10 +117,18 @@ class RowContext:
         data["village"] = self.match_village(data["village_group"])
         data["scale"] = text.get("scale", "")
         data["employee_count"] = parse_headcount(data["scale"])
+        if data["scale"] and data["employee_count"] is None:
+            warning("scale", f"未能从“{data['scale']}”读出人数，按原文保存，人数留空。")
         data["raw_materials"] = text.get("raw_materials", "")
-        data["involves_water"], data["involves_air"] = parse_water_air(text.get("water_air", ""))
-        permits, message = self.parse_permits(text.get("permits", ""))
+        water_air = text.get("water_air", "")
+        data["involves_water"], data["involves_air"] = parse_water_air(water_air)
+        if water_air and not (
+            data["involves_water"] or data["involves_air"] or compact(water_air) in NOT_INVOLVED
+        ):
+            warning("water_air", f"涉水涉气“{water_air}”无法识别，按不涉水、不涉气导入。")
+        permits, stated, message = self.parse_permits(text.get("permits", ""))
         data["permits"] = dict(permits) if permits else {}
+        data["permits_stated"] = stated
         if message:
             problem("permits", message)
         reported_on, message = self.parse_date(values.get("reported_on"))
@@ -144,15 +161,19 @@ class RowContext:
                 chosen = default
                 if name == "industry":
                     data["industry_other"] = raw
+                label = dict(choices)[default]
+                warning(name, f"{COLUMN_LABELS[name]}“{raw}”无法识别，按“{label}”导入。")
             data[name] = chosen
         if data["industry"] == Industry.OTHER and not data.get("industry_other"):
             data["industry_other"] = ""
         data.setdefault("industry_other", "")
-        case = {
-            "requirement": text.get("requirement", ""),
-            "deadline": deadline.isoformat() if deadline else None,
-            "completion": text.get("completion", ""),
-        }
+        case, case_warnings = self.read_case_columns(
+            text.get("requirement", ""),
+            deadline.isoformat() if deadline else None,
+            text.get("completion", ""),
+        )
+        for column, message in case_warnings:
+            warning(column, message)
         self.check_lengths(data, problem)
         key = import_key(code, data["name"], self.township) if data["name"] else None
         if key and key in self.seen:
@@ -166,12 +187,16 @@ class RowContext:
             "row": number,
             "data": data,
             "permits_text": "、".join(
-                f"{PermitDepartment(code).label}{'有' if held else '无'}"
-                for code, held in data["permits"].items()
+                ([PermitStatus(stated).label] if stated else [])
+                + [
+                    f"{PermitDepartment(code).label}{'有' if held else '无'}"
+                    for code, held in data["permits"].items()
+                ]
             ),
             "case": case,
             "key": key,
             "problems": problems,
+            "warnings": warnings,
             "status": "error" if problems else "new",
             "notice": "",
             # The cells as typed, kept for the rows the clerk must fix: the problem-rows file
@@ -193,6 +218,15 @@ class RowContext:
         if key not in self._dates:
             self._dates[key] = parse_date(value)
         return self._dates[key]
+
+    def read_case_columns(self, requirement, deadline, completion):
+        key = (requirement, deadline, completion)
+        if key not in self._cases:
+            self._cases[key] = read_case_columns(
+                {"requirement": requirement, "deadline": deadline, "completion": completion}
+            )
+        values, warnings = self._cases[key]
+        return dict(values), warnings
 
     def parse_permits(self, text):
         if text not in self._permits:

@@ -12,11 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.bulk import bulk_insert_with_history
-from accounts.models import Region
+from accounts.models import Region, Role
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area, get_visible_or_404
 
-from ..ledger import notify_bulk_change, notify_imported
+from ..ledger import import_campaigns, notify_bulk_change, notify_imported
 from ..models import Enterprise, ImportBatch, derive_permit_status
 from ..services import can_import_ledger, check_place
 from .reading import parse_workbook
@@ -37,13 +37,43 @@ def own_batch(token, user):
     return batch
 
 
-def stage_import(upload, *, township, by):
+# Who may choose 按台账建档: the cases then take the state the ledger states.
+ESTABLISH_ROLES = (Role.COUNTY_OFFICE, Role.ADMINISTRATOR)
+
+
+def can_establish(user):
+    return user.is_authenticated and user.has_role(*ESTABLISH_ROLES) and not user.is_read_only
+
+
+def import_campaign(campaign, by, township):
+    """(pk, name) of the campaign the import's cases go into: the one chosen, checked to cover
+    the township in the importer's area (Refused otherwise), else the default for the township."""
+    campaigns = import_campaigns()
+    campaign = getattr(campaign, "pk", campaign)
+    if campaign in (None, ""):
+        campaign = campaigns.default(by, township)
+    else:
+        campaign = int(campaign)
+        campaigns.check(campaign, by, township)
+    names = dict(campaigns.choices(by, township))
+    return campaign, names.get(campaign, "") if campaign else ""
+
+
+def stage_import(upload, *, township, by, campaign=None, establish=False):
     """Parse an uploaded ledger file (.xlsx, .xls or .csv) into a preview batch owned by `by`.
-    Raises reading.LedgerFileError for an unreadable file; nothing touches the ledger."""
+    Raises reading.LedgerFileError for an unreadable file; nothing touches the ledger.
+    `campaign` (a pk) is where the rows' cases go, by default the township's active one;
+    `establish` (按台账建档) is the county office's choice only."""
     check_can_import(by)
     check_place({"township": township}, by)
+    if establish and not can_establish(by):
+        raise Refused("只有县整治办或系统管理员可以按台账建档。", field="establish")
+    campaign_id, campaign_name = import_campaign(campaign, by, township)
     parsed = parse_workbook(upload, township, by=by)
     return ImportBatch.objects.create(
+        campaign_id=campaign_id,
+        campaign_name=campaign_name[:200],
+        establish=bool(establish),
         token=secrets.token_urlsafe(24),
         owner=by,
         township=township,
@@ -91,6 +121,7 @@ def enterprise_from_import(data, township, by, villages=None):
         involves_water=bool(data.get("involves_water")),
         involves_air=bool(data.get("involves_air")),
         permits=data.get("permits") or {},
+        permits_stated=data.get("permits_stated") or "",
     )
     if villages is None:
         villages = {
@@ -99,7 +130,7 @@ def enterprise_from_import(data, township, by, villages=None):
         }
     enterprise.village = villages.get(enterprise.village_id) if enterprise.village_id else None
     enterprise.region_path = (enterprise.village or township).path
-    enterprise.permit_status = derive_permit_status(enterprise.permits)
+    enterprise.permit_status = derive_permit_status(enterprise.permits, enterprise.permits_stated)
     return enterprise
 
 
@@ -174,6 +205,8 @@ def commit_import(batch, *, by, good_rows_only=False):
             )
         if locked.error_count >= locked.row_count:
             raise Refused("每一行都有错误，没有可以导入的行。请下载问题行，改正后重新上传。")
+        if locked.campaign_id:
+            import_campaigns().check(locked.campaign_id, by, township)
         rows = locked.rows
         places = [township.name, township.parent.name if township.parent_id else ""]
         mark_existing(rows, township, places)
@@ -200,9 +233,25 @@ def commit_import(batch, *, by, good_rows_only=False):
             raise Refused(
                 "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
             ) from None
+        source = {
+            "file_name": locked.file_name,
+            "campaign": locked.campaign_id,
+            "establish": locked.establish,
+        }
         for row, enterprise in zip(fresh, created, strict=True):
-            if any(row["case"].values()):
-                notify_imported(enterprise, row["case"], by)
+            columns = row["case"]
+            if any(columns.get(key) for key in ("requirement", "deadline", "completion")):
+                notify_imported(
+                    enterprise,
+                    {
+                        **columns,
+                        "found_on": row["data"]["reported_on"],
+                        "responsible_person": row["data"].get("responsible_person", ""),
+                        "row": row["row"],
+                        **source,
+                    },
+                    by,
+                )
         if created:
             notify_bulk_change(township)
         for row in rows:

@@ -79,33 +79,56 @@ def parse_serial(number):
     return from_excel(number).date(), None
 
 
+NONE_WORDS = {"无", "没有", "无手续", "均无", "手续均无", "否"}
+PARTIAL_WORDS = {"不全", "部分", "不齐全", "手续不全", "部分有"}
+COMPLETE_WORDS = {"有", "齐全", "全", "手续齐全", "有手续", "是"}
+# A segment whose polarity follows the name ("营业执照有，环评无").
+TRAILING_NEGATIONS = ("无", "缺", "未办", "没有")
+TRAILING_AFFIRMATIONS = ("有", "已办", "齐全")
+
+
 def parse_permits(text):
-    """有无手续 as free text → {department: held}. Named departments take the polarity of the
-    nearest 有/无 before them; without names, 有 is recorded as the business licence held
-    and 不全 as business licence held but environmental approval missing."""
+    """有无手续 as free text → ({department: held}, stated status, message).
+
+    Only the departments the text names are recorded, each with the polarity of the nearest
+    有/无 before it (or right after it); the others stay unknown. Without names the text states
+    the status alone (有/不全/无: PermitStatus values), so "不全" never becomes "缺环保"; a
+    leading 不全 is kept as stated beside the names it lists ("不全（缺环保、规划）")."""
     key = compact(text)
     if not key:
-        return {}, None
+        return {}, "", None
     permits = {}
     polarity = not key.startswith(NEGATIONS)
     for segment in PERMIT_SEPARATORS.split(normalise_text(text)):
-        segment = compact(segment)
+        segment = compact(segment).strip("()（）")
+        own = None
         if segment.startswith(NEGATIONS):
             polarity = False
-        elif segment.startswith(AFFIRMATIONS):
+        elif segment.startswith(AFFIRMATIONS) or segment.startswith(("仅有", "只有")):
             polarity = True
+        elif segment.endswith(TRAILING_NEGATIONS):
+            own = False
+        elif segment.endswith(TRAILING_AFFIRMATIONS):
+            own = True
         for department, words in PERMIT_KEYWORDS.items():
             if any(word in segment for word in words):
-                permits[str(department)] = polarity
+                permits[str(department)] = polarity if own is None else own
+    stated = ""
+    if key.startswith(tuple(PARTIAL_WORDS)) or key.startswith(("仅有", "只有")):
+        stated = "partial"
     if permits:
-        return permits, None
-    if key in {"无", "没有", "无手续", "均无", "手续均无", "否"}:
-        return {}, None
-    if key in {"不全", "部分", "不齐全", "手续不全", "部分有"}:
-        return {"business_licence": True, "environment": False}, None
-    if key in {"有", "齐全", "全", "手续齐全", "有手续", "是"}:
-        return {"business_licence": True}, None
-    return None, f"有无手续“{normalise_text(text)}”无法识别，请填写“有”“无”“不全”或写明缺少的手续。"
+        return permits, stated, None
+    if key in NONE_WORDS:
+        return {}, "none", None
+    if key in PARTIAL_WORDS:
+        return {}, "partial", None
+    if key in COMPLETE_WORDS:
+        return {}, "complete", None
+    return (
+        None,
+        "",
+        f"有无手续“{normalise_text(text)}”无法识别，请填写“有”“无”“不全”或写明缺少的手续。",
+    )
 
 
 def parse_water_air(text):
@@ -113,12 +136,36 @@ def parse_water_air(text):
     return "水" in key and "不涉水" not in key, "气" in key and "不涉气" not in key
 
 
+CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+CHINESE_DIGITS |= {"七": 7, "八": 8, "九": 9}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_HEADCOUNT_PATTERN = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(?:人|名|个人)")
+
+
+def chinese_number(text):
+    """十二 → 12, 二十 → 20, 一百零五 → 105; None when `text` is not a Chinese numeral."""
+    total, digit = 0, None
+    for char in text:
+        if char in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[char]
+        elif char in CHINESE_UNITS:
+            total += (1 if digit is None else digit) * CHINESE_UNITS[char]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
 def parse_headcount(text):
+    """The head count in 企业规模 ("约12人", "五人", "十二人", "约二十人"), or None."""
     text = normalise_text(text)
     match = HEADCOUNT_PATTERN.search(text)
     if match:
         return int(match.group(1))
-    return int(text) if text.isdigit() else None
+    if text.isdigit():
+        return int(text)
+    match = CHINESE_HEADCOUNT_PATTERN.search(text)
+    return chinese_number(match.group(1)) if match else None
 
 
 def parse_choice(text, choices):

@@ -39,7 +39,14 @@ DISPOSAL_DONE_TEXT = {
 
 
 def completion_text(case):
-    """完成情况(完成日期) for one case, e.g. "正在拆除" or "拆除到位（2024-05-20）"."""
+    """完成情况(完成日期) for one case, e.g. "正在拆除" or "拆除到位（2024-05-20）". A case
+    opened from a township's ledger shows what the township reported until the workflow
+    moves it (finish_transition clears `reported_state`)."""
+    if case.reported_state and case.state == case.reported_state and case.reported_completion:
+        done = case.reported_completed_on
+        return (
+            f"{case.reported_completion}（{done:%Y-%m-%d}）" if done else case.reported_completion
+        )
     if case.state == CaseState.FOUND:
         return "待认定"
     if case.state == CaseState.CLOSED:
@@ -136,6 +143,13 @@ class Case(AreaScoped, recorded_by("发现人", "创建时间")):
     determined_on = models.DateField("认定日期", null=True, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
     look_back_due = models.DateField("回头看日期", null=True, blank=True)
+    # 完成情况（完成日期） as an imported ledger reported it; shown while the case stays in
+    # `reported_state`, the state it was opened in (the record stays when the case moves on).
+    reported_completion = models.CharField("完成情况（台账填报）", max_length=100, blank=True)
+    reported_completed_on = models.DateField("完成日期（台账填报）", null=True, blank=True)
+    reported_state = models.CharField(
+        "台账填报时状态", max_length=30, choices=CaseState.choices, blank=True
+    )
     version = models.PositiveIntegerField("版本", default=1)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

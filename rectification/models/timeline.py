@@ -53,6 +53,7 @@ class CaseEvent(models.Model):
 
     class Action(models.TextChoices):
         PROPOSE = "propose", "排查上报"
+        ESTABLISH = "establish", "按台账建档"
         DETERMINE = "determine", "认定"
         START = "start", "开始整治"
         CONFIRM_STEP = "confirm_step", "确认步骤"

@@ -4,10 +4,12 @@ and the API share. Callers outside the package use the names exported here.
 """
 
 from .cases import (
+    ESTABLISHERS,
     close_case,
     close_cases,
     county_code,
     determine_case,
+    establish_from_ledger,
     extend_deadline,
     fail_verification,
     flag_quasi,
@@ -50,6 +52,7 @@ from .transitions import (
 __all__ = [
     "CASE_TRANSITIONS",
     "DETERMINERS",
+    "ESTABLISHERS",
     "EXTENSION_APPROVERS",
     "INSPECTORS",
     "PROPOSERS",
@@ -72,6 +75,7 @@ __all__ = [
     "confirming_units",
     "county_code",
     "determine_case",
+    "establish_from_ledger",
     "extend_deadline",
     "fail_verification",
     "flag_quasi",

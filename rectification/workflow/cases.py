@@ -14,7 +14,7 @@ import datetime
 from django.db import IntegrityError, transaction
 
 from accounts.deadlines import resolve_deadline
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from accounts.refusals import Refused
 from accounts.scoping import in_area
 from accounts.workdays import add_working_days
@@ -23,6 +23,7 @@ from ..models import (
     REQUIREMENT_DISPOSAL,
     Campaign,
     Case,
+    CaseEvent,
     CaseSequence,
     CaseState,
     DeadlineExtension,
@@ -66,18 +67,17 @@ def next_case_number(region_path, year):
 # --- transitions -------------------------------------------------------------------------
 
 
-@transaction.atomic
-def propose_case(enterprise, *, campaign, by, note=""):
-    """排查发现: open a case for an enterprise in a campaign."""
-    propose = TRANSITIONS["propose"]
-    check_role(by, propose.roles, propose.role_verb)
-    check_area(by, enterprise.region_path)
+def _check_campaign(campaign, by):
     if campaign is None:
         raise Refused("请选择专项行动。")
     if not Campaign.objects.visible_to(by).filter(pk=campaign.pk).exists():
         raise Refused("该专项行动不适用于您的辖区。")
     if not campaign.is_active:
         raise Refused(f"专项行动“{campaign.name}”已结束，不能再上报案件。")
+
+
+def _new_case(enterprise, campaign, by, *, found_on=None, reported=None):
+    """An unsaved case of `enterprise` in `campaign`, with what a ledger row reported."""
     existing = Case.objects.filter(enterprise=enterprise, campaign=campaign).first()
     if existing is not None:
         raise Refused(f"该企业在本专项行动中已有整治案件（{existing.number}），不能重复上报。")
@@ -93,19 +93,97 @@ def propose_case(enterprise, *, campaign, by, note=""):
         campaign=campaign,
         number=next_case_number(enterprise.region_path, campaign.year),
         state=CaseState.FOUND,
-        found_on=today(),
+        found_on=found_on or today(),
         region_path=enterprise.region_path,
         responsible_unit=township_government,
         responsible_person=enterprise.responsible_person,
         created_by=by,
     )
+    if reported:
+        requirement = reported.get("requirement_code") or ""
+        deadline = reported.get("deadline")
+        deadline = datetime.date.fromisoformat(deadline) if deadline else None
+        completed_on = reported.get("completed_on")
+        case.requirement = requirement
+        case.disposal = REQUIREMENT_DISPOSAL[requirement] if requirement else ""
+        case.deadline = case.original_deadline = deadline
+        case.responsible_person = (
+            reported.get("responsible_person") or enterprise.responsible_person
+        )[:60]
+        case.reported_completion = (reported.get("progress") or "")[:100]
+        case.reported_completed_on = (
+            datetime.date.fromisoformat(completed_on) if completed_on else None
+        )
+        case.reported_state = CaseState.FOUND
+    return case
+
+
+def _save_new(case):
     try:
         with transaction.atomic():
             case.save()
     except IntegrityError as error:
         raise Refused("该企业在本专项行动中已有整治案件，不能重复上报。") from error
+
+
+@transaction.atomic
+def propose_case(enterprise, *, campaign, by, note="", found_on=None, reported=None):
+    """排查发现: open a case for an enterprise in a campaign. A township's imported ledger row
+    gives `found_on` (its 上报时间) and `reported` (hooks: its 整治要求, 整治期限, 分包责任人
+    and 完成情况), recorded on the case as the township's proposal."""
+    propose = TRANSITIONS["propose"]
+    check_role(by, propose.roles, propose.role_verb)
+    check_area(by, enterprise.region_path)
+    _check_campaign(campaign, by)
+    case = _new_case(enterprise, campaign, by, found_on=found_on, reported=reported)
+    _save_new(case)
     record(case, propose.event, by, "", case.state, note)
     return case
+
+
+# Who may open cases in the state a historical ledger states (按台账建档).
+ESTABLISHERS = frozenset({Role.COUNTY_OFFICE, Role.ADMINISTRATOR})
+
+
+@transaction.atomic
+def establish_from_ledger(enterprise, *, campaign, by, reported, file_name, row):
+    """按台账建档: a county office imports a historical ledger and each case takes the state its
+    完成情况 states — 已认定, 整治中, or 待验收 for work done with its date — with one timeline
+    record naming the importer, the file and the row. Never 已销号: 销号 stays the county's
+    act of verification. A row without a mappable 整治要求 cannot be determined and stays
+    排查发现."""
+    check_role(by, ESTABLISHERS, "按台账建档")
+    check_area(by, enterprise.region_path)
+    _check_campaign(campaign, by)
+    case = _new_case(enterprise, campaign, by, found_on=found_on_of(reported), reported=reported)
+    state = reported.get("state") or CaseState.DETERMINED
+    if state == CaseState.AWAITING_VERIFICATION and not case.reported_completed_on:
+        state = CaseState.IN_PROGRESS
+    if not case.requirement:
+        state = CaseState.FOUND
+    case.state = case.reported_state = state
+    if state != CaseState.FOUND:
+        case.determined_on = case.found_on
+        case.measures = f"按台账：{case.get_requirement_display()}"
+    _save_new(case)
+    if state != CaseState.FOUND:
+        plan_steps(case)
+    progress = case.completion or "（未填）"
+    record(
+        case,
+        CaseEvent.Action.ESTABLISH,
+        by,
+        "",
+        state,
+        f"{by.display_name}按台账建档：文件“{file_name}”第 {row} 行，完成情况“{progress}”。"
+        + ("" if case.requirement else "整治要求未能识别，待认定。"),
+    )
+    return case
+
+
+def found_on_of(reported):
+    found_on = reported.get("found_on")
+    return datetime.date.fromisoformat(found_on) if found_on else None
 
 
 @transaction.atomic

@@ -100,6 +100,10 @@ def finish_transition(case, current, key, by, *fields, note="", inspection=None)
     if transition.changes_state:
         current.state = transition.to_state
         fields = ("state", *fields)
+        if current.reported_state:
+            # The ledger's 完成情况 described the state it was imported in, not this one.
+            current.reported_state = ""
+            fields = (*fields, "reported_state")
     save(current, *fields)
     record(current, transition.event, by, from_state, current.state, note, inspection)
     case.refresh_from_db()

@@ -46,7 +46,14 @@ def enterprises(township, count, **fields):
 def mixed_ledger(area):
     """A known spread over 甲一镇 and 甲二乡 (county A), and one in 乙一镇 (county B)."""
     a1, a2, b1 = area["township_a1"], area["township_a2"], area["township_b1"]
-    enterprises(a1, 2, sector=Sector.INDUSTRY, is_scattered=True, permits={"environment": True})
+    # 有 (手续齐全) holds every required permit: 环评 alone no longer counts as 有.
+    enterprises(
+        a1,
+        2,
+        sector=Sector.INDUSTRY,
+        is_scattered=True,
+        permits={"environment": True, "business_licence": True},
+    )
     enterprises(a1, 1, sector=Sector.SERVICES, enterprise_type=EnterpriseType.EIGHT_SMALL)
     enterprises(a2, 1, sector=Sector.AGRICULTURE, is_disorderly=True, permits={})
     enterprises(a2, 1, sector=Sector.CONSTRUCTION, reported_on=datetime.date(2024, 4, 2))
