@@ -223,6 +223,38 @@ def test_a_county_office_establishes_cases_in_the_state_their_completion_states(
     assert not Case.objects.filter(state=CaseState.CLOSED).exists()
 
 
+def test_cases_established_as_done_are_closed_in_bulk_on_the_ledgers_proof(area):
+    CampaignFactory()
+    county = area["users"]["county"]
+    imported(
+        area,
+        [
+            row(1, "丙厂", "2024-03-15", completion="拆除到位（2024年5月10日）"),
+            row(2, "丁厂", "2024-03-15", completion="拆除到位（2024年5月12日）"),
+        ],
+        by="county",
+        establish=True,
+    )
+    cases = list(Case.objects.order_by("id"))
+    for case in cases:
+        assert {step.done_on for step in case.steps.all()} == {case.reported_completed_on}
+        assert all(step.evidence_in_ledger for step in case.steps.all())
+        assert workflow.missing_evidence(case)[0] == []
+
+    workflow.close_cases(cases, by=county, note="按台账核验，已拆除到位")
+
+    assert set(Case.objects.values_list("state", flat=True)) == {CaseState.CLOSED}
+
+
+def test_a_case_carried_out_in_the_app_still_needs_its_photos(area):
+    from tests.factories.rectification import in_progress_case
+
+    case = in_progress_case(area)
+    case.steps.update(done_on=datetime.date.today())
+    missing, count = workflow.missing_evidence(case)
+    assert count and all("照片" in entry for entry in missing)
+
+
 def test_a_clerk_cannot_establish_cases_from_her_ledger(area):
     CampaignFactory()
     with pytest.raises(Refused, match="只有县整治办或系统管理员可以按台账建档"):

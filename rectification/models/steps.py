@@ -46,6 +46,9 @@ class CaseStep(models.Model):
     deadline = models.DateField("节点期限", null=True, blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+    # A step of a case established from a historical ledger (按台账建档) was done before the
+    # app existed: its proof is the township's paper ledger, not a photo uploaded here.
+    evidence_in_ledger = models.BooleanField("佐证见原台账", default=False)
 
     class Meta:
         verbose_name = "整治步骤"

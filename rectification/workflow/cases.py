@@ -168,6 +168,14 @@ def establish_from_ledger(enterprise, *, campaign, by, reported, file_name, row)
     _save_new(case)
     if state != CaseState.FOUND:
         plan_steps(case)
+    if state == CaseState.AWAITING_VERIFICATION:
+        # Done before the app: every step is dated by the ledger's 完成日期, its proof the ledger.
+        case.steps.update(
+            done_on=case.reported_completed_on,
+            confirming_person="按台账",
+            note=f"按台账建档：见“{file_name}”第 {row} 行"[:200],
+            evidence_in_ledger=True,
+        )
     progress = case.completion or "（未填）"
     record(
         case,

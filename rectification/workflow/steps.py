@@ -112,14 +112,15 @@ def plan_steps(case):
 
 
 def missing_evidence(case):
-    """Names of steps still lacking a done date or a photo, e.g. ["断水（缺完成日期）"]."""
+    """Names of steps still lacking a done date or a photo, e.g. ["断水（缺完成日期）"]. A step
+    whose proof is the historical ledger (按台账建档) needs no photo."""
     missing = []
     steps = case.steps.annotate(photo_count=Count("photos")).order_by("order", "id")
     for step in steps:
         lacks = []
         if step.done_on is None:
             lacks.append("完成日期")
-        if step.photo_count == 0:
+        if step.photo_count == 0 and not step.evidence_in_ledger:
             lacks.append("照片")
         if lacks:
             missing.append(f"{step.name}（缺{'、'.join(lacks)}）")
