@@ -8,6 +8,7 @@ workbook's default font (Calibri 11, seven pixels a digit at 96 dpi), a row's he
 points, and fit-to-width scales the whole sheet by a whole percentage.
 """
 
+import datetime
 import math
 from dataclasses import dataclass, field
 
@@ -20,19 +21,25 @@ PRINTABLE_WIDTH_PT = PAGE_WIDTH_PT - 2 * 72 * MARGIN_SIDE_IN
 PRINTABLE_HEIGHT_PT = PAGE_HEIGHT_PT - 2 * 72 * MARGIN_TOP_BOTTOM_IN
 # Rows are broken a little short of the page, so a renderer measuring a hair larger than
 # this model (LibreOffice, WPS) never has to add a break of its own.
-PAGE_FILL = 0.96
+PAGE_FILL = 0.97
 
 DIGIT_PX = 7  # Calibri 11's widest digit, the unit of a column's width
 PT_PER_PX = 72 / 96
 BODY_PT = 11
-# Widths are chosen so the body prints at 10 pt or more; 9 pt is the floor the tests hold.
-TARGET_PRINTED_PT = 10
+# Widths are chosen so the sheet fits the page unscaled: the body prints at its own 11 pt and
+# the seal at its true size. LibreOffice measures a column about 6 % wider than Excel (it does
+# not round the digit width to whole pixels), so the widths leave it that much room. Where
+# numbers and dates cannot wrap enough for that, the sheet is scaled, never so far that the
+# body falls below MIN_PRINTED_PT (the tests hold every table to it).
+RENDERER_ALLOWANCE = 1.07
 MIN_PRINTED_PT = 9
 # 宋体 draws a Chinese character one em wide and a Latin letter or digit half an em.
 HALF_EM_PX = BODY_PT / 2 / PT_PER_PX
 CELL_PADDING_PX = 6
 LINE_PT = 15
-NOTE_LINE_PT = 16
+LINE_GAP_PT = 1.5
+NOTE_LINE_PT = 15
+LINE_GAP_PT = 1.5
 MAX_COLUMN_WIDTH = 40
 MIN_COLUMN_WIDTH = 5
 MAX_ROW_LINES = 8
@@ -77,19 +84,35 @@ def lines_for(value, width):
     """Wrapped lines a value takes in a column of `width` (at least one)."""
     if value in (None, ""):
         return 1
-    capacity = per_line(width)
+    return lines_for_capacity(value, per_line(width))
+
+
+def lines_for_capacity(value, capacity):
     return max(
         sum(max(math.ceil(display_width(part) / capacity), 1) for part in str(value).split("\n")),
         1,
     )
 
 
-def row_lines(values, widths):
+def row_lines(values, widths, capacities=None):
+    """The lines the row's tallest cell wraps to. `capacities` (per_line of each width) may be
+    given once for a whole sheet: a streamed ledger measures every row."""
+    capacities = capacities or [per_line(width) for width in widths]
     lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if value not in (None, ""):
-            lines = max(lines, lines_for(value, width))
+    for value, capacity in zip(values, capacities, strict=False):
+        if value.__class__ is str:
+            # One line is the common case: the UTF-8 length bounds the width from above.
+            if (len(value) * 3 > capacity and display_width(value) > capacity) or "\n" in value:
+                lines = max(lines, lines_for_capacity(value, capacity))
+        elif value not in (None, "") and not isinstance(value, int | float | datetime.date):
+            lines = max(lines, lines_for_capacity(str(value), capacity))
     return min(lines, MAX_ROW_LINES)
+
+
+def lines_height(lines):
+    """A row's height for `lines` of wrapped body text, with room for a CJK font whose line
+    is a little taller than 宋体's (what LibreOffice draws where 宋体 is missing)."""
+    return LINE_PT * lines + LINE_GAP_PT * (lines - 1)
 
 
 def fit_scale(widths):
@@ -101,27 +124,30 @@ def fit_scale(widths):
 
 
 def fit_widths(natural, minimum):
-    """Widths no wider than `natural`, narrowed widest-first (their text wraps) until the
-    sheet prints at TARGET_PRINTED_PT or more; never below `minimum` (a number or a date
-    does not wrap)."""
-    budget = PRINTABLE_WIDTH_PT * BODY_PT / TARGET_PRINTED_PT
+    """Widths between `minimum` (a number or a date does not wrap) and `natural`, each column
+    giving up the same share of its slack, so the sheet fits the page unscaled in Excel and
+    LibreOffice alike while a wide column (企业名称) stays the widest."""
+    budget = PRINTABLE_WIDTH_PT / RENDERER_ALLOWANCE
 
-    def capped(cap):
-        return [max(low, min(high, cap)) for high, low in zip(natural, minimum, strict=True)]
+    def shared(share):
+        return [
+            low + math.floor((high - low) * share / 100)
+            for high, low in zip(natural, minimum, strict=True)
+        ]
 
     def fits(widths):
         return sum(column_points(width) for width in widths) <= budget
 
     if fits(natural):
         return list(natural)
-    low, high = 0, max(natural)
-    while low < high:  # the widest cap that still fits
+    low, high = 0, 100
+    while low < high:  # the largest share (per cent of each column's slack) that fits
         middle = (low + high + 1) // 2
-        if fits(capped(middle)):
+        if fits(shared(middle)):
             low = middle
         else:
             high = middle - 1
-    return capped(low)
+    return shared(low)
 
 
 @dataclass
@@ -180,7 +206,7 @@ class SealPlace:
 
 def seal_row_height(scale):
     """The 填报单位 row is kept tall enough for the seal at its printed size, plus a margin."""
-    return SEAL_CM * PT_PER_CM / scale + 6
+    return SEAL_CM * PT_PER_CM / scale + 3
 
 
 def seal_place(unit_text, widths, row, scale, ratio=1.0):

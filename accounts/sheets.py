@@ -46,6 +46,8 @@ from .sheet_layout import (
     fit_scale,
     fit_widths,
     lines_for,
+    lines_height,
+    per_line,
     row_lines,
     seal_place,
     seal_row_height,
@@ -68,7 +70,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TITLE_ROW, UNIT_ROW, DATE_ROW, FIRST_HEADER_ROW = 1, 2, 3, 4
-TITLE_HEIGHT, DATE_HEIGHT, SIGNATURE_HEIGHT = 36, 20, 30
+TITLE_HEIGHT, DATE_HEIGHT, SIGNATURE_HEIGHT = 30, 18, 24
 PAPER_SIZE_A4 = "9"  # ECMA-376 paper size code
 BLANK_SIGNATURE = "__________"
 DEFAULT_UNIT_LABEL = "填报单位"
@@ -160,7 +162,7 @@ def column_widths(columns, rows, sample=500):
         if column.date:
             rigid = max(rigid, 10)
         if not column.numeric and not column.date:
-            rigid = max(rigid, min(widest, 8))
+            rigid = max(rigid, min(widest, 6))  # three characters a line at the least
         wanted = max(column.width + 2, width_for(min(widest, MAX_COLUMN_WIDTH)))
         natural.append(max(min(wanted, MAX_COLUMN_WIDTH + 2), 6))
         minimum.append(max(width_for(rigid), MIN_COLUMN_WIDTH))
@@ -228,7 +230,7 @@ def header_heights(columns, widths):
     ungrouped label across both rows of a two-level header."""
     labels, merges = header_rows(columns)
     if len(labels) == 1:
-        return [LINE_PT * row_lines(labels[0], widths)]
+        return [lines_height(row_lines(labels[0], widths))]
     upper = lower = 1
     for top, left, bottom, right in merges:
         label = labels[0][left]
@@ -240,7 +242,7 @@ def header_heights(columns, widths):
     for top, left, bottom, _right in merges:
         if bottom > top:
             upper = max(upper, lines_for(labels[0][left], widths[left]) - lower)
-    return [LINE_PT * min(upper, MAX_ROW_LINES), LINE_PT * lower]
+    return [lines_height(min(upper, MAX_ROW_LINES)), lines_height(lower)]
 
 
 def add_seal(ws, seal, unit_text, widths, scale):
@@ -267,6 +269,10 @@ def set_up_page(ws, first_data_row, code_text):
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
+    # Rows without a height of their own are one line tall, in Excel and LibreOffice alike
+    # (customHeight: not re-fitted on opening), so the page breaks fall where they were set.
+    ws.sheet_format.defaultRowHeight = LINE_PT
+    ws.sheet_format.customHeight = True
     ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
     ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_BOTTOM_IN
     ws.print_title_rows = f"{FIRST_HEADER_ROW}:{first_data_row - 1}"
@@ -324,13 +330,15 @@ def write_data_rows(ws, columns, rows, widths, first_row, pages):
     plain_cells = column_cells(ws, columns)
     date_cells = column_cells(ws, columns, number_format=DATE_FORMAT)
     heights = ws.row_dimensions
+    capacities = [per_line(width) for width in widths]
     row_number = first_row
     # If openpyxl ever renames the hook, rows still go through its own path: slower, same file.
     ws._values_to_row = placed_cells(ws)
     try:
         for values in rows:
-            height = LINE_PT * row_lines(values, widths)
-            heights[row_number].height = height
+            height = lines_height(row_lines(values, widths, capacities))
+            if height != LINE_PT:  # a one-line row takes the sheet's default height
+                heights[row_number].height = height
             pages.data(row_number, height)
             row = []
             for value, plain, dated in zip(values, plain_cells, date_cells, strict=False):
@@ -423,7 +431,7 @@ def write_report(report, stream):
 
     row_number = write_data_rows(ws, columns, report.rows, widths, first_data_row, pages)
     if report.totals:
-        height = LINE_PT * row_lines(report.totals, widths)
+        height = lines_height(row_lines(report.totals, widths))
         ws.row_dimensions[row_number].height = height
         pages.data(row_number, height)
         ws.append([styled(ws, value, HEADER_FONT) for value in report.totals])

@@ -77,7 +77,7 @@ def effective_font_pt(content):
 
 
 def row_height(ws, row):
-    return ws.row_dimensions[row].height or DEFAULT_ROW_PT
+    return ws.row_dimensions[row].height or ws.sheet_format.defaultRowHeight or DEFAULT_ROW_PT
 
 
 def title_rows(ws):
