@@ -133,7 +133,17 @@ def test_a_short_ledger_is_one_page(area):
     assert len(pages(content)) == 1
 
 
-@pytest.mark.parametrize("count", range(10, 61, 2))
+def test_when_the_notes_no_longer_fit_under_a_full_first_page_two_rows_move_over_with_them():
+    count = next(n for n in range(1, 60) if len(pages(report_bytes(ledger_of(n)))) == 2)
+    first, last = pages(report_bytes(ledger_of(count)))
+    last_data = 4 + count
+    # Every data row would fit on page 1; the page breaks two rows early instead.
+    assert first[-1] == last_data - 2
+    assert last[:2] == [last_data - 1, last_data]
+    assert len(pages(report_bytes(ledger_of(count - 1)))) == 1
+
+
+@pytest.mark.parametrize("count", range(5, 61, 3))
 def test_notes_and_signature_stay_with_the_last_rows_and_no_page_holds_only_the_header(count):
     content = report_bytes(ledger_of(count))
     ws = open_sheet(content)
