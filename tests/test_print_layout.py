@@ -2,6 +2,10 @@
 prints at 9 pt or more, 注 and the signature stay on the page of the last rows, no page holds
 only the repeated header, and the seal sits over （盖章） at 4.2 cm in a row kept for it."""
 
+import re
+import shutil
+import subprocess
+
 import pytest
 
 from accounts.sheets import Column, ExcelReport, report_bytes
@@ -193,3 +197,38 @@ def test_without_a_seal_the_unit_row_still_keeps_the_space_for_a_wet_stamp(area)
     ws = open_sheet(report_bytes(submission_report(submit_survey(area))))
     assert ws._images == []
     assert ws.row_dimensions[2].height * print_scale(ws) >= 4.2 / 2.54 * 72
+
+
+def calibri_metrics_installed():
+    """LibreOffice measures columns in the workbook's font (Calibri); without Calibri or its
+    metric twin Carlito it substitutes a wider font and scales the whole sheet down."""
+    if shutil.which("fc-match") is None:
+        return False
+    found = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout
+    return "Carlito" in found or "Calibri" in found
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdfinfo") and calibri_metrics_installed()),
+    reason="需要 LibreOffice、poppler-utils 与 Carlito（或 Calibri）字体",
+)
+def test_libreoffice_prints_a_short_ledger_on_one_page_at_full_size(area, tmp_path):
+    for _ in range(6):
+        EnterpriseFactory(township=area["township_a1"])
+    give_seal(area["orgs"]["township_a1"])
+    source = tmp_path / "ledger.xlsx"
+    source.write_bytes(report_bytes(submission_report(submit_ledger(area))))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    pdf = tmp_path / "ledger.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    # The unit line's glyph box is about 1.3 em tall: 11 pt text, unscaled.
+    unit = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">镇（办）', words)
+    assert unit and float(unit.group(2)) - float(unit.group(1)) >= 1.25 * 9
