@@ -16,7 +16,7 @@ the same layout back for /verify/.
 
 import datetime
 import io
-import math
+import re
 import tempfile
 from copy import copy
 from dataclasses import dataclass, field
@@ -24,28 +24,54 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.drawing.image import Image as SheetImage
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .sheet_layout import (
+    BODY_PT,
+    EMU_PER_PX,
+    LINE_PT,
+    MARGIN_SIDE_IN,
+    MARGIN_TOP_BOTTOM_IN,
+    MAX_COLUMN_WIDTH,
+    MAX_ROW_LINES,
+    MIN_COLUMN_WIDTH,
+    NOTE_LINE_PT,
+    Pages,
+    display_width,
+    fit_scale,
+    fit_widths,
+    lines_for,
+    lines_height,
+    per_line,
+    row_lines,
+    seal_place,
+    seal_row_height,
+    width_for,
+)
+
 TITLE_FONT = Font(name="黑体", size=18)
-HEADER_FONT = Font(name="黑体", size=11)
-BODY_FONT = Font(name="宋体", size=11)
-NOTE_FONT = Font(name="仿宋", size=11)
-CODE_FONT = Font(name="宋体", size=9)
+HEADER_FONT = Font(name="黑体", size=BODY_PT)
+BODY_FONT = Font(name="宋体", size=BODY_PT)
+NOTE_FONT = Font(name="仿宋", size=BODY_PT)
+# The code line and footer stay readable too once fit-to-width has scaled the sheet.
+CODE_PT = 10
+CODE_FONT = Font(name="宋体", size=CODE_PT)
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NOTE_ALIGNMENT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 DATE_FORMAT = "yyyy-mm-dd"
+DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TITLE_ROW, UNIT_ROW, DATE_ROW, FIRST_HEADER_ROW = 1, 2, 3, 4
-MAX_COLUMN_WIDTH = 40
-MAX_ROW_LINES = 8
+TITLE_HEIGHT, DATE_HEIGHT, SIGNATURE_HEIGHT = 30, 18, 24
 PAPER_SIZE_A4 = "9"  # ECMA-376 paper size code
-SEAL_SIZE_CM = 4.0
-PIXELS_PER_CM = 96 / 2.54
 BLANK_SIGNATURE = "__________"
 DEFAULT_UNIT_LABEL = "填报单位"
 TOTALS_LABEL = "合计"
@@ -61,6 +87,7 @@ class Column:
     group: str = ""  # upper header cell shared by adjacent columns with the same group
     width: int = 0  # minimum width in Excel character units; 0 = fit the text
     numeric: bool = False  # centred; everything else aligns left
+    date: bool = False  # holds dates: never narrower than one, even before its rows are seen
 
 
 @dataclass
@@ -111,36 +138,36 @@ def header_depth(columns):
     return 2 if any(column.group for column in columns) else 1
 
 
-def display_width(text):
-    """Excel width units: a Chinese character is about two digits wide."""
-    return sum(2 if ord(character) > 0x2E7F else 1 for character in str(text))
-
-
 def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日" if day else "    年  月  日"
 
 
 def column_widths(columns, rows, sample=500):
-    """Widths from the labels and the first rows; streamed rows (not a list) cannot be looked
-    ahead at, so their columns fit the label and the column's declared minimum width."""
+    """Widths that fit the labels and the first rows, narrowed to fit the printed page
+    (sheet_layout.fit_widths). Streamed rows (not a list) cannot be looked ahead at, so their
+    columns fit the label and the column's declared width."""
     sampled = rows[:sample] if isinstance(rows, list | tuple) else ()
-    widths = []
+    natural, minimum = [], []
     for index, column in enumerate(columns):
         widest = display_width(column.label)
+        rigid = 4  # the label wraps down to two characters a line
         for row in sampled:
-            if index < len(row) and row[index] not in (None, ""):
-                widest = max(widest, display_width(row[index]))
-        width = max(column.width, min(widest, MAX_COLUMN_WIDTH)) + 2
-        widths.append(max(width, 6))
-    return widths
-
-
-def line_count(values, widths):
-    lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if value not in (None, ""):
-            lines = max(lines, math.ceil(display_width(value) / max(width - 1, 1)))
-    return lines
+            value = row[index] if index < len(row) else None
+            if value in (None, ""):
+                continue
+            width = display_width(value)
+            widest = max(widest, width)
+            if isinstance(value, int | float | datetime.date) or DATE_TEXT.fullmatch(str(value)):
+                rigid = max(rigid, width)  # numbers and dates never wrap
+        if column.date:
+            rigid = max(rigid, 10)
+        if not column.numeric and not column.date:
+            rigid = max(rigid, min(widest, 6))  # three characters a line at the least
+        wanted = max(column.width + 2, width_for(min(widest, MAX_COLUMN_WIDTH)))
+        natural.append(max(min(wanted, MAX_COLUMN_WIDTH + 2), 6))
+        minimum.append(max(width_for(rigid), MIN_COLUMN_WIDTH))
+    minimum = [min(low, high) for low, high in zip(minimum, natural, strict=True)]
+    return fit_widths(natural, minimum)
 
 
 def styled(ws, value, font=BODY_FONT, alignment=CENTRE, border=BOX, number_format=None):
@@ -198,14 +225,41 @@ def header_rows(columns):
     return [upper, lower], merges
 
 
-def seal_image(seal):
+def header_heights(columns, widths):
+    """The height of each header row: a group label wraps across the columns it spans, an
+    ungrouped label across both rows of a two-level header."""
+    labels, merges = header_rows(columns)
+    if len(labels) == 1:
+        return [lines_height(row_lines(labels[0], widths))]
+    upper = lower = 1
+    for top, left, bottom, right in merges:
+        label = labels[0][left]
+        span = sum(widths[left : right + 1])
+        lines = min(lines_for(label, span), MAX_ROW_LINES)
+        if bottom == top:
+            upper = max(upper, lines)
+    lower = row_lines(labels[1], widths)
+    for top, left, bottom, _right in merges:
+        if bottom > top:
+            upper = max(upper, lines_for(labels[0][left], widths[left]) - lower)
+    return [lines_height(min(upper, MAX_ROW_LINES)), lines_height(lower)]
+
+
+def add_seal(ws, seal, unit_text, widths, scale):
+    """The seal image over （盖章） in the tall 填报单位 row kept for it, at SEAL_CM printed."""
     seal.seek(0)
     image = SheetImage(io.BytesIO(seal.read()))
-    target = SEAL_SIZE_CM * PIXELS_PER_CM
     ratio = image.height / image.width if image.width else 1
-    image.width = round(target)
-    image.height = round(target * ratio)
-    return image
+    place = seal_place(unit_text, widths, UNIT_ROW - 1, scale, ratio)
+    image.width = round(place.width / EMU_PER_PX)
+    image.height = round(place.height / EMU_PER_PX)
+    image.anchor = OneCellAnchor(
+        _from=AnchorMarker(
+            col=place.column, colOff=place.column_offset, row=place.row, rowOff=place.row_offset
+        ),
+        ext=XDRPositiveSize2D(place.width, place.height),
+    )
+    ws.add_image(image)
 
 
 def set_up_page(ws, first_data_row, code_text):
@@ -215,14 +269,18 @@ def set_up_page(ws, first_data_row, code_text):
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # Rows without a height of their own are one line tall, in Excel and LibreOffice alike
+    # (customHeight: not re-fitted on opening), so the page breaks fall where they were set.
+    ws.sheet_format.defaultRowHeight = LINE_PT
+    ws.sheet_format.customHeight = True
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_BOTTOM_IN
     ws.print_title_rows = f"{FIRST_HEADER_ROW}:{first_data_row - 1}"
     ws.oddFooter.center.text = f"{CODE_LABEL}{code_text}"
     ws.oddFooter.center.font = "宋体"
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = CODE_PT
     ws.oddFooter.right.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.right.size = 9
+    ws.oddFooter.right.size = CODE_PT
 
 
 def write_line(ws, row_number, count, value, font=BODY_FONT, alignment=LEFT, height=None):
@@ -245,36 +303,43 @@ def column_cells(ws, columns, number_format=None):
     return cells
 
 
-def placed_cells(cells, row_index):
+def placed_cells(ws):
     # Stands in for WriteOnlyWorksheet._values_to_row, which takes a styled cell only after
     # failing to store it as a value (a ValueError and the cell's repr per value) and then
     # builds a fresh cell to replace it: most of what styling cost over bare openpyxl.
-    for cell in cells:
-        cell.row = row_index
-        yield cell
+    # The row before has been written by now, so its height entry is dropped: a streamed
+    # ledger keeps no per-row object in memory.
+    heights = ws.row_dimensions
+
+    def place(cells, row_index):
+        heights.pop(row_index - 1, None)
+        for cell in cells:
+            cell.row = row_index
+            yield cell
+
+    return place
 
 
-def write_data_rows(ws, columns, rows, widths, first_row):
-    """Append the data rows with their column styles; return the row number after the last.
-
-    Rows given as a list are few (a report's): each gets the height its wrapped text needs.
-    Streamed rows (a ledger from the database) are not measured, as their widths are not:
-    that would cost a third more than writing them, and Excel fits an unset row on opening.
-    """
+def write_data_rows(ws, columns, rows, widths, first_row, pages):
+    """Append the data rows with their column styles and the height their wrapped text
+    needs (measured as they stream, so the page breaks are known when the last is written);
+    return the row number after the last."""
     # Write-only mode serialises a row as soon as it is appended, so the same two styled cells
     # per column carry every row: no cell objects or style copies are made per value. Dates get
     # the column's date-formatted cell, so an empty date stays a plain bordered cell.
     plain_cells = column_cells(ws, columns)
     date_cells = column_cells(ws, columns, number_format=DATE_FORMAT)
-    measured = isinstance(rows, list | tuple)
     heights = ws.row_dimensions
+    capacities = [per_line(width) for width in widths]
     row_number = first_row
     # If openpyxl ever renames the hook, rows still go through its own path: slower, same file.
-    ws._values_to_row = placed_cells
+    ws._values_to_row = placed_cells(ws)
     try:
         for values in rows:
-            if measured:
-                heights[row_number].height = 15 * min(line_count(values, widths), MAX_ROW_LINES)
+            height = lines_height(row_lines(values, widths, capacities))
+            if height != LINE_PT:  # a one-line row takes the sheet's default height
+                heights[row_number].height = height
+            pages.data(row_number, height)
             row = []
             for value, plain, dated in zip(values, plain_cells, date_cells, strict=False):
                 cell = dated if isinstance(value, datetime.date) else plain
@@ -287,6 +352,49 @@ def write_data_rows(ws, columns, rows, widths, first_row):
     return row_number
 
 
+def unit_line(report):
+    return f"{report.unit_label}：{report.unit_name}（盖章）"
+
+
+def date_line(report):
+    return f"日期：{chinese_date(report.report_date)}"
+
+
+def note_lines(report):
+    return [
+        f"{NOTES_PREFIX}{note}" if index == 0 else f"{'　' * 2}{note}"
+        for index, note in enumerate(report.notes)
+    ]
+
+
+def signature_line(report):
+    return (
+        f"主要负责同志签字：{BLANK_SIGNATURE}　　　"
+        f"填表人：{report.filled_by or BLANK_SIGNATURE}　　　"
+        f"联系电话：{report.phone or BLANK_SIGNATURE}"
+    )
+
+
+def code_line(report):
+    line = f"{CODE_LABEL}{report.verification_code or DRAFT_CODE}"
+    if report.verification_code:
+        line += "（可在系统“验证报表”页面 /verify/ 核验本表数字是否与报送一致）"
+        if report.signer_name:
+            line += f"　签字负责人：{report.signer_name}"
+    return line
+
+
+def top_lines(report):
+    """The cells above the data, row by row, as written: title, unit, date, header rows."""
+    labels, _merges = header_rows(list(report.columns))
+    return [[report.title], [unit_line(report)], [date_line(report)], *labels]
+
+
+def bottom_lines(report):
+    """The cells below the data (and 合计), row by row, as written: 注, signature, code."""
+    return [*([line] for line in note_lines(report)), [signature_line(report)], [code_line(report)]]
+
+
 def write_report(report, stream):
     """Write the workbook to a binary stream (a file, an HttpResponse, a BytesIO)."""
     workbook = Workbook(write_only=True)
@@ -296,51 +404,54 @@ def write_report(report, stream):
     widths = column_widths(columns, report.rows)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    scale = fit_scale(widths)
     first_data_row = FIRST_HEADER_ROW + header_depth(columns)
-    code_text = report.verification_code or DRAFT_CODE
-    set_up_page(ws, first_data_row, code_text)
+    set_up_page(ws, first_data_row, report.verification_code or DRAFT_CODE)
+    header_height = header_heights(columns, widths)
+    pages = Pages(scale=scale, title_height=sum(header_height))
 
-    write_line(ws, TITLE_ROW, count, report.title, TITLE_FONT, CENTRE, height=36)
-    write_line(ws, UNIT_ROW, count, f"{report.unit_label}：{report.unit_name}（盖章）", height=24)
-    write_line(ws, DATE_ROW, count, f"日期：{chinese_date(report.report_date)}", height=20)
+    unit_text = unit_line(report)
+    unit_height = seal_row_height(scale)
+    for height in (TITLE_HEIGHT, unit_height, DATE_HEIGHT, *header_height):
+        pages.top(height)
+    write_line(ws, TITLE_ROW, count, report.title, TITLE_FONT, CENTRE, height=TITLE_HEIGHT)
+    # The 填报单位 row is as tall as the seal, so a seal (or a wet stamp) pressed over （盖章）
+    # covers neither the date line nor the header below it.
+    write_line(ws, UNIT_ROW, count, unit_text, height=unit_height)
+    write_line(ws, DATE_ROW, count, date_line(report), height=DATE_HEIGHT)
     if report.seal is not None:
-        # Anchored over the 填报单位 line, where the official seal is pressed on paper.
-        ws.add_image(seal_image(report.seal), f"B{UNIT_ROW}" if count > 1 else f"A{UNIT_ROW}")
+        add_seal(ws, report.seal, unit_text, widths, scale)
 
     labels, merges = header_rows(columns)
     for offset, labels_row in enumerate(labels):
-        ws.row_dimensions[FIRST_HEADER_ROW + offset].height = 15 * line_count(labels_row, widths)
+        ws.row_dimensions[FIRST_HEADER_ROW + offset].height = header_height[offset]
         ws.append([styled(ws, label, HEADER_FONT) for label in labels_row])
     for top, left, bottom, right in merges:
         merge(ws, FIRST_HEADER_ROW + top, left + 1, FIRST_HEADER_ROW + bottom, right + 1)
 
-    row_number = write_data_rows(ws, columns, report.rows, widths, first_data_row)
+    row_number = write_data_rows(ws, columns, report.rows, widths, first_data_row, pages)
     if report.totals:
+        height = lines_height(row_lines(report.totals, widths))
+        ws.row_dimensions[row_number].height = height
+        pages.data(row_number, height)
         ws.append([styled(ws, value, HEADER_FONT) for value in report.totals])
         if count > 1 and report.totals[1] in ("", None):
             merge(ws, row_number, 1, row_number, 2)
         row_number += 1
 
     total_width = sum(widths)
-    for index, note in enumerate(report.notes):
-        text = f"{NOTES_PREFIX}{note}" if index == 0 else f"{'　' * 2}{note}"
-        height = 16 * math.ceil(display_width(text) / max(total_width - 4, 1))
-        write_line(ws, row_number, count, text, NOTE_FONT, NOTE_ALIGNMENT, height=height)
-        row_number += 1
-
-    signature = (
-        f"主要负责同志签字：{BLANK_SIGNATURE}　　　"
-        f"填表人：{report.filled_by or BLANK_SIGNATURE}　　　"
-        f"联系电话：{report.phone or BLANK_SIGNATURE}"
+    tail = []
+    for text in note_lines(report):
+        tail.append((text, NOTE_FONT, NOTE_ALIGNMENT, NOTE_LINE_PT * lines_for(text, total_width)))
+    tail.append((signature_line(report), BODY_FONT, LEFT, SIGNATURE_HEIGHT))
+    tail.append(
+        (code_line(report), CODE_FONT, LEFT, LINE_PT * lines_for(code_line(report), total_width))
     )
-    write_line(ws, row_number, count, signature, height=30)
-    row_number += 1
-    code_line = f"{CODE_LABEL}{code_text}"
-    if report.verification_code:
-        code_line += "（可在系统“验证报表”页面 /verify/ 核验本表数字是否与报送一致）"
-        if report.signer_name:
-            code_line += f"　签字负责人：{report.signer_name}"
-    write_line(ws, row_number, count, code_line, CODE_FONT)
+    for brk in pages.finish(sum(height for *_, height in tail)):
+        ws.row_breaks.append(Break(id=brk))
+    for text, font, alignment, height in tail:
+        write_line(ws, row_number, count, text, font, alignment, height=height)
+        row_number += 1
     workbook.save(stream)
 
 

@@ -21,13 +21,21 @@ WIDTHS = {
     "所在村组": 12,
     "企业名称": 24,
     "原辅材料": 14,
+    "有无手续": 12,
     "上报时间": 10,
     "整治期限": 10,
     "完成情况(完成日期)": 18,
     "备注": 16,
 }
+DATE_COLUMNS = {"上报时间", "整治期限"}
 COLUMNS = tuple(
-    Column(label, width=WIDTHS.get(label, 0), numeric=label == "序号") for label in LEDGER_COLUMNS
+    Column(
+        label,
+        width=WIDTHS.get(label, 0),
+        numeric=label == "序号",
+        date=label in DATE_COLUMNS,
+    )
+    for label in LEDGER_COLUMNS
 )
 # Seed 004's notes as the ledger keeps them; the writer adds the 注： prefix itself.
 NOTES = tuple(note.removeprefix("注：") for note in LEDGER_NOTES)

@@ -34,7 +34,12 @@ TRACKING_NOTES = [
 
 WIDTHS = {"企业名称": 24, "地址": 24, "完成情况(完成日期)": 20}
 COLUMNS = tuple(
-    Column(label, width=WIDTHS.get(label, 0), numeric=key == "serial")
+    Column(
+        label,
+        width=WIDTHS.get(label, 0),
+        numeric=key == "serial",
+        date=key == "transferred_on",
+    )
     for key, label in TRACKING_COLUMNS
 )
 # The writer adds the 注： prefix itself.

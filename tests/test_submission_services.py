@@ -11,7 +11,8 @@ from accounts.refusals import Refused
 from reporting.models import Submission
 from reporting.periods import Period
 from reporting.submissions import services
-from reporting.submissions.digest import compute_digest
+from reporting.submissions.digest import sheet_digest
+from reporting.submissions.printed import expected_sheet
 from reporting.submissions.status import own_status, status_board
 from tests.factories.accounts import UserFactory
 from tests.factories.reporting import (
@@ -40,16 +41,24 @@ def test_a_clerk_submits_the_township_ledger_signed_by_the_head(area):
     assert code.replace("-", "").lower() == submission.digest[:16]
 
 
-def test_the_digest_covers_the_numbers_and_the_identifying_fields(area):
+def test_the_digest_covers_the_whole_printed_sheet_and_the_identifying_fields(area):
     mixed_ledger(area)
     submission = submit_survey(area)
-    identity = services.snapshot_identity(submission.snapshot)
-    rows, totals = submission.snapshot["rows"], submission.snapshot["totals"]
-    assert compute_digest(identity, rows, totals) == submission.digest
-    changed = [list(row) for row in rows]
-    changed[0][2] += 1
-    assert compute_digest(identity, changed, totals) != submission.digest
-    assert compute_digest({**identity, "version": 2}, rows, totals) != submission.digest
+    snapshot = submission.snapshot
+    identity = services.snapshot_identity(snapshot)
+    sheet = expected_sheet(snapshot)
+    assert snapshot["digest_version"] == 2
+    assert sheet_digest(identity, sheet) == submission.digest
+    assert sheet[0] == ["甲县“散乱污”问题摸底情况汇总表"] and sheet[1] == [
+        "填报单位：甲县整治办（盖章）"
+    ]
+    assert sheet[-1][0].startswith("验证码：####-####-####-####")
+    changed = [list(row) for row in sheet]
+    changed[5][2] = str(int(changed[5][2]) + 1)
+    assert sheet_digest(identity, changed) != submission.digest
+    retitled = [["别的标题"], *sheet[1:]]
+    assert sheet_digest(identity, retitled) != submission.digest
+    assert sheet_digest({**identity, "version": 2}, sheet) != submission.digest
 
 
 def test_later_ledger_edits_do_not_change_a_submitted_table(area):

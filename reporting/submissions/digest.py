@@ -1,9 +1,11 @@
 """The digest of a frozen table and the short verification code printed on its export.
 
-The digest is SHA-256 over a canonical JSON of the identifying fields and every cell
-value. Cell values are normalised the same way when the table is frozen and when an
-uploaded spreadsheet is read back, so an unchanged file recomputes to the same digest
-and a file with one number changed does not.
+Version 2 (sheet_digest) is SHA-256 over a canonical JSON of every cell of the printed
+sheet, row by row (reporting.submissions.printed builds that sheet). Version 1
+(compute_digest), which submissions made before it keep, is SHA-256 over the identifying
+fields and the data cells only. Cell values are normalised the same way when the table is
+frozen and when an uploaded spreadsheet is read back, so an unchanged file recomputes to
+the same digest and a file with one number changed does not.
 """
 
 import datetime
@@ -44,6 +46,14 @@ def compute_digest(identity, rows, totals):
         "rows": [canonical_row(row) for row in rows],
         "totals": canonical_row(totals) if totals else None,
     }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sheet_digest(identity, sheet):
+    """SHA-256 (hex) of the identifying fields (which a period or version not printed on the
+    sheet still tells apart) and the printed sheet, a list of rows of cell texts (version 2)."""
+    payload = {"digest_version": 2, "identity": identity, "sheet": sheet}
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -1,5 +1,7 @@
 """Reading back a workbook written in the government layout (accounts.sheets), for /verify/:
-the verification code from the page footer (or the code line) and the table's numbers.
+the verification code from the page footer (or the code line), every cell of the sheet
+(read_sheet, for whole-sheet digests) and the table's numbers (read_report, for version-1
+submissions).
 """
 
 import re
@@ -28,11 +30,7 @@ class ReadBack:
     title: str
 
 
-def read_report(upload, column_count, depth):
-    """Read the code and the table's numbers back from a workbook written by write_report.
-
-    Data rows run from below the header to the 合计 row, the 注 notes or a blank row.
-    """
+def check_size(upload):
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
@@ -41,6 +39,50 @@ def read_report(upload, column_count, depth):
         raise UnreadableWorkbook("无法读取该文件，请上传系统导出的 .xlsx 报表原件。") from error
     if unpacked > MAX_UNPACKED_BYTES:
         raise UnreadableWorkbook("文件内容过大，不是系统导出的报表。")
+
+
+@dataclass
+class Sheet:
+    code: str | None
+    rows: list  # every row of the first sheet from row 1, as its cell values
+    other_sheets: list  # names of any further sheet holding something
+
+
+def read_sheet(upload):
+    """Every cell of the first sheet, the code, and which other sheets hold anything."""
+    check_size(upload)
+    try:
+        upload.seek(0)
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+        ws = workbook.worksheets[0]
+        code = footer_code(upload, ws._worksheet_path)
+        rows = [list(values) for values in ws.iter_rows(values_only=True)]
+        if code is None:
+            for values in rows:
+                first = values[0] if values else None
+                if isinstance(first, str) and first.startswith(CODE_LABEL):
+                    code = find_code(first)
+        other_sheets = [
+            other.title
+            for other in workbook.worksheets[1:]
+            if any(
+                value not in (None, "")
+                for row in other.iter_rows(values_only=True)
+                for value in row
+            )
+        ]
+        workbook.close()
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise UnreadableWorkbook("无法读取该文件，请上传系统导出的 .xlsx 报表原件。") from error
+    return Sheet(code=code, rows=rows, other_sheets=other_sheets)
+
+
+def read_report(upload, column_count, depth):
+    """Read the code and the table's numbers back from a workbook written by write_report.
+
+    Data rows run from below the header to the 合计 row, the 注 notes or a blank row.
+    """
+    check_size(upload)
     try:
         upload.seek(0)
         # Read-only mode streams the cells without building every style: fast on a long ledger.

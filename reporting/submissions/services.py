@@ -18,7 +18,15 @@ from accounts.refusals import Refused
 
 from ..models import Submission
 from ..tables import get_table
-from .digest import compute_digest, verification_code
+from .digest import sheet_digest, verification_code
+from .printed import (
+    CODE_MASK,
+    DIGEST_VERSION,
+    expected_sheet,
+    frame,
+    printed_details,
+    snapshot_report,
+)
 
 SUBMITTER_ROLES = {
     Region.Level.TOWNSHIP: (Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD),
@@ -69,7 +77,9 @@ def check_signer(organisation, signed_by):
         raise Refused("签字负责人必须是本单位的主要负责同志（乡镇负责人或县整治办负责人）。")
 
 
-def build_snapshot(table, region, organisation, period, version):
+def build_snapshot(table, region, organisation, period, version, *, by, signed_by, now):
+    """The frozen table and everything printed with it, and the digest of the whole sheet
+    (reporting.submissions.printed)."""
     data = table.freeze(region, period)
     columns = table.columns_for(region)
     snapshot = {
@@ -88,12 +98,20 @@ def build_snapshot(table, region, organisation, period, version):
         "notes": list(table.notes),
         "rows": data.rows,
         "totals": data.totals,
+        "digest_version": DIGEST_VERSION,
+        "printed": printed_details(
+            timezone.localdate(now),
+            by.display_name,
+            by.phone or organisation.contact_phone,
+            signed_by.display_name,
+        ),
     }
-    return snapshot, compute_digest(snapshot_identity(snapshot), data.rows, data.totals)
+    snapshot["frame"] = frame(snapshot_report(snapshot, verification_code=CODE_MASK))
+    return snapshot, sheet_digest(snapshot_identity(snapshot), expected_sheet(snapshot))
 
 
 def snapshot_identity(snapshot):
-    """The identifying fields the digest covers besides the numbers themselves."""
+    """The identifying fields a version-1 digest covers besides the numbers themselves."""
     return {
         "table": snapshot["table"],
         "title": snapshot["title"],
@@ -106,8 +124,10 @@ def snapshot_identity(snapshot):
 
 
 def _create_version(table, region, organisation, period, version, *, by, signed_by, previous):
-    snapshot, digest = build_snapshot(table, region, organisation, period, version)
     now = timezone.now()
+    snapshot, digest = build_snapshot(
+        table, region, organisation, period, version, by=by, signed_by=signed_by, now=now
+    )
     try:
         with transaction.atomic():
             return Submission.objects.create(

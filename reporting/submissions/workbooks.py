@@ -2,6 +2,8 @@
 
 A submission's export is built only from its frozen snapshot, so later ledger edits
 never change it. A draft export (before submitting) is computed live and carries no code.
+/verify/ compares an uploaded file with the sheet the submission's digest covers: the whole
+printed sheet for version 2, the data cells for version 1 (printed.py says which is which).
 """
 
 from dataclasses import dataclass
@@ -10,16 +12,23 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 
-from accounts.sheets import XLSX_CONTENT_TYPE, Column, ExcelReport, header_depth
+from accounts.sheets import FIRST_HEADER_ROW, XLSX_CONTENT_TYPE, ExcelReport, header_depth
 
 from ..models import Submission
-from .digest import compute_digest, normalise_code
-from .reading import UnreadableWorkbook, read_report
+from .digest import compute_digest, normalise_code, sheet_digest
+from .printed import (
+    DIGEST_VERSION,
+    expected_sheet,
+    first_difference,
+    printed_details,
+    snapshot_columns,
+    snapshot_report,
+    text_row,
+)
+from .reading import UnreadableWorkbook, read_report, read_sheet
 from .services import snapshot_identity
 
-
-def snapshot_columns(snapshot):
-    return [Column(**column) for column in snapshot["columns"]]
+__all__ = ["snapshot_columns"]  # re-exported for the submission pages
 
 
 def open_seal(organisation):
@@ -33,23 +42,22 @@ def open_seal(organisation):
 
 
 def submission_report(submission):
-    snapshot = submission.snapshot
+    """The stamped export, from the snapshot; a version-1 snapshot, which records nothing
+    printed beside the table, takes the date, filler, phone and signer from the submission."""
     organisation = submission.organisation
-    return ExcelReport(
-        title=snapshot["title"],
-        columns=snapshot_columns(snapshot),
-        rows=snapshot["rows"],
-        totals=snapshot["totals"],
-        notes=tuple(snapshot["notes"]),
-        unit_label=snapshot["unit_label"],
-        unit_name=snapshot["unit_name"],
-        report_date=timezone.localdate(submission.submitted_at),
-        seal=open_seal(organisation),
+    fallback = None
+    if "printed" not in submission.snapshot:
+        fallback = printed_details(
+            timezone.localdate(submission.submitted_at),
+            submission.submitted_by.display_name,
+            submission.submitted_by.phone or organisation.contact_phone,
+            submission.signed_by.display_name,
+        )
+    return snapshot_report(
+        submission.snapshot,
         verification_code=submission.verification_code,
-        signer_name=submission.signed_by.display_name,
-        filled_by=submission.submitted_by.display_name,
-        phone=submission.submitted_by.phone or organisation.contact_phone,
-        sheet_title=snapshot["region_name"],
+        seal=open_seal(organisation),
+        fallback=fallback,
     )
 
 
@@ -134,31 +142,63 @@ def verify_code(text):
     return verdict(True, "验证码有效，对应以下已报送的报表。", submission)
 
 
+CHANGED = (
+    "文件与报送时冻结的报表不一致（{where}）：该文件在报送后被改动过，请以系统中的报送件为准。"
+)
+
+
 def verify_upload(upload):
-    """Read the code from the file's footer, then recompute the digest from the file's own numbers."""
+    """Read the code from the file's footer, then compare the file with what the
+    submission's digest covers, naming the first cell that differs."""
     if not upload.name.lower().endswith(".xlsx"):
         return Verdict(False, "请上传 .xlsx 格式的报表文件。")
     try:
-        first = read_report(upload, column_count=64, depth=1)
+        sheet = read_sheet(upload)
     except UnreadableWorkbook as error:
         return Verdict(False, str(error))
-    if first.code is None:
+    if sheet.code is None:
         return Verdict(
             False, "文件中没有找到验证码，该文件不是系统导出的报送件（或是未报送的草稿）。"
         )
-    submission = find_submission(first.code)
+    submission = find_submission(sheet.code)
     if submission is None:
         return Verdict(
-            False, f"文件中的验证码 {first.code} 不对应任何已报送的报表，该文件可能被改动过。"
+            False, f"文件中的验证码 {sheet.code} 不对应任何已报送的报表，该文件可能被改动过。"
         )
+    if submission.snapshot.get("digest_version", 1) < DIGEST_VERSION:
+        return verify_numbers(upload, submission)
+    snapshot = submission.snapshot
+    expected = expected_sheet(snapshot)
+    if sheet_digest(snapshot_identity(snapshot), expected) != submission.digest:
+        # The stored snapshot no longer hashes to its own digest: nothing to compare against.
+        return Verdict(False, "系统中该报送件的冻结数据校验失败，请联系系统管理员。", submission)
+    where = first_difference(expected, sheet.rows, code=submission.verification_code)
+    if where is None and sheet.other_sheets:
+        where = f"此文件多了工作表“{sheet.other_sheets[0]}”"
+    if where is not None:
+        return Verdict(False, CHANGED.format(where=where), submission, file_checked=True)
+    return verdict(True, "文件与报送的报表完全一致。", submission, file_checked=True)
+
+
+def verify_numbers(upload, submission):
+    """Version 1: the digest covers the identifying fields (from the snapshot) and the data
+    cells read from the file, as it always has."""
     snapshot = submission.snapshot
     columns = snapshot_columns(snapshot)
-    content = read_report(upload, column_count=len(columns), depth=header_depth(columns))
+    depth = header_depth(columns)
+    try:
+        content = read_report(upload, column_count=len(columns), depth=depth)
+    except UnreadableWorkbook as error:
+        return Verdict(False, str(error))
     digest = compute_digest(snapshot_identity(snapshot), content.rows, content.totals)
     if digest != submission.digest:
+        frozen = snapshot["rows"] + ([snapshot["totals"]] if snapshot["totals"] else [])
+        expected = [text_row(row) for row in frozen]
+        actual = content.rows + ([content.totals] if content.totals else [])
+        where = first_difference(expected, actual, first_row=FIRST_HEADER_ROW + depth)
         return Verdict(
             False,
-            "文件中的数字与报送时冻结的数据不一致：该文件在报送后被改动过，请以系统中的报送件为准。",
+            CHANGED.format(where=where or "数字与冻结数据不符"),
             submission,
             file_checked=True,
         )
