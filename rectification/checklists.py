@@ -1,5 +1,11 @@
 """The closure-checklist variants and campaigns the seeds describe, as data to load (demo,
-tests). Administrators edit them in the admin afterwards; nothing in the workflow names a step."""
+tests), and the demo's own current campaigns. Administrators edit them in the admin afterwards;
+nothing in the workflow names a step.
+
+Each seed campaign is bound to the region that ran it (忻州市, 桦川县, 临夏市) and loaded only where
+that region exists: a campaign without region applies everywhere, so another city's action stored
+that way would be offered to every user (and receive their cases). The checklist variants are
+loaded always: they are data any campaign may use."""
 
 import datetime
 
@@ -70,7 +76,7 @@ CAMPAIGNS = [
         "000",
         "忻州市取缔“散乱污”企业专项行动",
         2024,
-        None,
+        "140900000000",  # 山西省忻州市
         SEED_000_SCOPE,
         "两断三清一恢复",
         [
@@ -96,7 +102,7 @@ CAMPAIGNS = [
         "003",
         "临夏市“散乱污”问题清理整治专项行动",
         2024,
-        None,
+        "622901000000",  # 甘肃省临夏回族自治州临夏市
         [],
         "断电断水停气停产",
         [
@@ -123,34 +129,81 @@ def ensure_checklist(name):
     return checklist
 
 
+def ensure_campaign(name, year, region, scope, checklist_name, phases, is_active=True):
+    """The campaign of that name with its phases, created once (idempotent)."""
+    campaign, created = Campaign.objects.get_or_create(
+        name=name,
+        defaults={
+            "year": year,
+            "region": region,
+            "scope": [str(code) for code in scope],
+            "closure_checklist": ensure_checklist(checklist_name),
+            "is_active": is_active,
+        },
+    )
+    if created:
+        CampaignPhase.objects.bulk_create(
+            [
+                CampaignPhase(
+                    campaign=campaign, order=order, name=phase, starts_on=start, ends_on=end
+                )
+                for order, (phase, start, end) in enumerate(phases, start=1)
+            ]
+        )
+    return campaign
+
+
 def ensure_campaigns(regions_by_code=None):
-    """The campaigns of seeds 000, 001 and 003, keyed "000"/"001"/"003"; idempotent."""
+    """The campaigns of seeds 000, 001 and 003 whose region exists, keyed "000"/"001"/"003";
+    every checklist variant; idempotent. `regions_by_code` maps a seed's region code to the
+    region standing for it (the demo's own, or a test's)."""
     from accounts.models import Region
 
+    for checklist_name in CHECKLISTS:
+        ensure_checklist(checklist_name)
     campaigns = {}
     for key, name, year, region_code, scope, checklist_name, phases in CAMPAIGNS:
-        region = None
-        if region_code:
-            region = (regions_by_code or {}).get(region_code) or Region.objects.filter(
-                code=region_code
-            ).first()
-        campaign, created = Campaign.objects.get_or_create(
-            name=name,
-            defaults={
-                "year": year,
-                "region": region,
-                "scope": [str(code) for code in scope],
-                "closure_checklist": ensure_checklist(checklist_name),
-            },
+        region = (regions_by_code or {}).get(region_code) or Region.objects.filter(
+            code=region_code
+        ).first()
+        if region is None:
+            continue
+        # The seeds' actions are past: their phases ended years ago.
+        campaigns[key] = ensure_campaign(
+            name, year, region, scope, checklist_name, phases, is_active=False
         )
-        if created:
-            CampaignPhase.objects.bulk_create(
-                [
-                    CampaignPhase(
-                        campaign=campaign, order=order, name=phase, starts_on=start, ends_on=end
-                    )
-                    for order, (phase, start, end) in enumerate(phases, start=1)
-                ]
-            )
-        campaigns[key] = campaign
+    return campaigns
+
+
+DEMO_YEAR = 2026
+DEMO_PHASES = [
+    ("摸底排查、建立台账", None, d(DEMO_YEAR, 3, 31)),
+    ("分类整治", d(DEMO_YEAR, 4, 1), d(DEMO_YEAR, 10, 31)),
+    ("验收销号", d(DEMO_YEAR, 11, 1), d(DEMO_YEAR, 12, 31)),
+]
+
+
+def ensure_demo_campaigns(county, province=None):
+    """The demo's current campaigns: the demo county's own (its cases go there, its users'
+    imports default to it) and, when a province is given, one for the rest of the province
+    (the other counties' demo cases), so no case sits in a campaign outside its area."""
+    campaigns = {
+        "county": ensure_campaign(
+            f"{county.name}{DEMO_YEAR}年“散乱污”企业综合整治专项行动",
+            DEMO_YEAR,
+            county,
+            [],
+            "两断三清一恢复",
+            DEMO_PHASES,
+        )
+    }
+    if province is not None:
+        campaigns["province"] = ensure_campaign(
+            f"{province.name}{DEMO_YEAR}年“散乱污”企业排查整治专项行动",
+            DEMO_YEAR,
+            province,
+            [],
+            "两断三清一恢复",
+            DEMO_PHASES,
+        )
     return campaigns

@@ -1,4 +1,5 @@
-"""Demo data for rectification: the campaigns of seeds 000/001/003 with their checklist variants,
+"""Demo data for rectification: the seeds' checklist variants (and their campaigns where their
+regions exist), the demo county's own current campaign — which holds the demo county's cases —
 and a case for most demo enterprises in every state — found, determined, in progress (some
 overdue, some extended, some due within a week), awaiting verification, closed (some due for
 回头看), relapsed (反弹) and 类散乱污 — with steps, confirmation dates and the timeline.
@@ -16,7 +17,7 @@ from accounts.models import Organisation, Region, Role, User
 from accounts.paths import path_at_level
 from enterprises.models import Enterprise
 
-from .checklists import ensure_campaigns
+from .checklists import ensure_campaigns, ensure_demo_campaigns
 from .models import (
     Case,
     CaseEvent,
@@ -59,6 +60,11 @@ def seed(context):
     county = context["county"]
     rng = context["random"]
     campaigns = ensure_campaigns({county.code: county})
+    # The rest of the province (its synthetic counties, at province scale) runs a province-wide
+    # campaign, so no case is ever filed in a campaign outside its area.
+    province = context.get("province") if context.get("synthetic_townships") else None
+    demo_campaigns = ensure_demo_campaigns(county, province)
+    campaigns.update(demo_campaigns)
     context["campaigns"] = campaigns
     if Case.objects.within(county.path).exists():
         context["case_ids"] = list(Case.objects.within(county.path).values_list("id", flat=True))
@@ -73,7 +79,7 @@ def seed(context):
         context["case_ids"] = []
         return
 
-    plan = CasePlan(context, campaigns["000"], rng)
+    plan = CasePlan(context, demo_campaigns["county"], rng, demo_campaigns.get("province"))
     case_ids = []
     # In chunks of enterprises, so a province's million rows never sit in memory at once.
     for start in range(0, len(ids), CHUNK):
@@ -90,9 +96,10 @@ def seed(context):
 class CasePlan:
     """Who acts on the generated cases, and the case numbers handed out so far per county."""
 
-    def __init__(self, context, campaign, rng):
+    def __init__(self, context, campaign, rng, elsewhere=None):
         county = context["county"]
         self.campaign = campaign
+        self.elsewhere = elsewhere or campaign
         self.rng = rng
         self.today = datetime.date.today()
         self.checklist_steps = list(campaign.closure_checklist.steps.all())
@@ -150,7 +157,8 @@ class CasePlan:
         county_path = path_at_level(enterprise.region_path, Region.Level.COUNTY)
         in_demo_county = county_path == self.demo_county_path
         county_user = self.county_users.get(county_path)
-        prefix = f"{county_code(enterprise.region_path)}-{self.campaign.year}-"
+        campaign = self.campaign if in_demo_county else self.elsewhere
+        prefix = f"{county_code(enterprise.region_path)}-{campaign.year}-"
         sequence = self.sequences[prefix] = self.sequences.get(prefix, 0) + 1
         slot = STATE_CYCLE[index % len(STATE_CYCLE)]
         state = S.IN_PROGRESS if slot == "relapse" else slot
@@ -167,7 +175,7 @@ class CasePlan:
         clerk = self.clerks.get(enterprise.township_id)
         case = {
             "enterprise_id": enterprise.pk,
-            "campaign_id": self.campaign.pk,
+            "campaign_id": campaign.pk,
             "number": f"{prefix}{sequence:04d}",
             "state": state,
             "found_on": found_on,
@@ -194,7 +202,7 @@ class CasePlan:
             closed_on = today - datetime.timedelta(days=rng.randint(20, 220))
             original_deadline = closed_on + datetime.timedelta(days=rng.randint(0, 20))
             deadline = original_deadline
-            look_back_due = closed_on + datetime.timedelta(days=self.campaign.look_back_after_days)
+            look_back_due = closed_on + datetime.timedelta(days=campaign.look_back_after_days)
         relocation_deadline = deadline if disposal == Disposal.RELOCATION and deadline else None
         # An extension needs its approver, so only counties with an office user have them.
         extended = state == S.IN_PROGRESS and index % 7 == 3 and county_user is not None

@@ -10,6 +10,11 @@ from tests.factories.rectification import SHUTDOWN_STEPS, CampaignFactory
 pytestmark = pytest.mark.django_db
 
 
+def xinzhou_is(area):
+    """The test city stands for 忻州市, so seed 000's campaign is loaded there."""
+    return {"140900000000": area["city"]}
+
+
 def test_the_three_seed_checklists_are_loaded_as_data():
     ensure_campaigns()
     steps = {
@@ -24,11 +29,31 @@ def test_the_three_seed_checklists_are_loaded_as_data():
     assert set(CHECKLISTS) == set(steps)
 
 
-def test_loading_campaigns_twice_duplicates_nothing():
-    ensure_campaigns()
-    ensure_campaigns()
-    assert Campaign.objects.count() == 3
+def test_loading_campaigns_twice_duplicates_nothing(area):
+    ensure_campaigns(xinzhou_is(area))
+    ensure_campaigns(xinzhou_is(area))
+    assert Campaign.objects.count() == 1
     assert ChecklistStep.objects.count() == 15
+
+
+def test_a_seed_campaign_is_loaded_only_where_its_region_exists_and_bound_to_it(area):
+    from accounts.models import Region
+
+    assert ensure_campaigns() == {}
+    assert Campaign.objects.count() == 0
+    linxia = Region.objects.create(
+        code="622901000000", name="临夏市", level=Region.Level.COUNTY, parent=area["city"]
+    )
+    campaigns = ensure_campaigns()
+    assert list(campaigns) == ["003"]
+    assert campaigns["003"].region == linxia
+    assert not Campaign.objects.filter(region__isnull=True).exists()
+
+
+def test_another_citys_seed_campaign_is_not_offered_outside_it(area, client_for):
+    ensure_campaigns({"140900000000": area["county_b"]})  # 乙县 stands for 忻州市
+    data = client_for(area["users"]["clerk"]).get("/api/campaigns/").json()
+    assert data["count"] == 0
 
 
 def test_an_edited_checklist_is_what_new_cases_use(area):
@@ -52,7 +77,7 @@ def test_an_edited_checklist_is_what_new_cases_use(area):
 
 
 def test_api_shows_phases_checklist_and_only_applicable_campaigns(area, client_for):
-    ensure_campaigns()
+    ensure_campaigns(xinzhou_is(area))
     CampaignFactory(name="乙县专项行动", region=area["county_b"])
     CampaignFactory(name="甲县专项行动", region=area["county_a"])
     data = client_for(area["users"]["clerk"]).get("/api/campaigns/").json()
@@ -73,14 +98,14 @@ def test_anonymous_gets_no_campaigns(client):
 def test_campaign_api_runs_a_fixed_number_of_queries(
     area, client_for, django_assert_num_queries, extra
 ):
-    ensure_campaigns()
+    ensure_campaigns(xinzhou_is(area))
     for _ in range(extra):
         CampaignFactory()
     client = client_for(area["users"]["county"])
     # session, user, organisation, region, count, page, phases, checklist steps
     with django_assert_num_queries(8):
         response = client.get("/api/campaigns/")
-    assert response.json()["count"] == 3 + extra
+    assert response.json()["count"] == 1 + extra
 
 
 def test_a_campaign_is_seen_in_its_area_and_above_it_never_by_a_sibling(area, client_for):

@@ -217,7 +217,7 @@ def test_clerk_proposes_from_the_page(area, client_for):
 def test_campaign_page_lists_phases_and_checklist(area, client_for):
     from rectification.checklists import ensure_campaigns
 
-    ensure_campaigns()
+    ensure_campaigns({"140900000000": area["city"]})  # the test city stands for 忻州市
     CampaignFactory(name="乙县专项行动", region=area["county_b"])
     body = (
         client_for(area["users"]["county"])

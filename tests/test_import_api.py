@@ -227,3 +227,61 @@ def test_schema_documents_the_import_endpoints(area, api_for):
     assert XLSX_CONTENT_TYPE in problems["responses"]["200"]["content"]
     batch = schema["components"]["schemas"]["ImportBatch"]["properties"]
     assert {"rows", "problems", "warnings", "error_count", "problems_file"} <= set(batch)
+    assert {"campaign_id", "campaign_name", "establish"} <= set(batch)
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][form.rsplit("/", 1)[1]]["properties"]
+    assert {"file", "township", "campaign", "establish"} <= set(fields)
+    assert "按台账建档" in fields["establish"]["description"]
+
+
+def test_the_cases_go_into_the_chosen_campaign_else_the_townships_active_one(area, api_for):
+    from rectification.models import Case
+    from tests.factories.rectification import CampaignFactory
+
+    county_campaign = CampaignFactory(name="甲县专项行动", region=area["county_a"], year=2024)
+    chosen = CampaignFactory(name="甲一镇专项行动", region=area["township_a1"], year=2023)
+    client = api_for(area["users"]["clerk"])
+    default = post_file(client, ledger_file([ledger_row(1, "宏达铸造厂")])).json()
+    assert (default["campaign_id"], default["establish"]) == (chosen.pk, False)
+    assert default["campaign_name"] == "甲一镇专项行动（2023年）"
+    picked = post_file(
+        client, ledger_file([ledger_row(2, "顺发塑料厂")]), campaign=county_campaign.pk
+    ).json()
+    assert picked["campaign_id"] == county_campaign.pk
+    assert picked["campaign_name"] == "甲县专项行动（2024年）"
+    assert client.post(f"{IMPORTS}{picked['token']}/commit/", {}, format="json").status_code == 200
+    assert Case.objects.get(enterprise__name="顺发塑料厂").campaign == county_campaign
+
+
+def test_a_campaign_outside_the_area_is_a_400_on_campaign(area, api_for, mixed_file):
+    from tests.factories.rectification import CampaignFactory
+
+    other = CampaignFactory(name="乙县专项行动", region=area["county_b"])
+    response = post_file(api_for(area["users"]["clerk"]), mixed_file, campaign=other.pk)
+    assert response.status_code == 400
+    assert response.json()["campaign"] == ["所选专项行动不在您的辖区范围内，不能把案件登记到其中。"]
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_clerk_asking_for_establish_is_a_400_on_establish(area, api_for, mixed_file):
+    response = post_file(api_for(area["users"]["clerk"]), mixed_file, establish="true")
+    assert response.status_code == 400
+    assert response.json()["establish"] == ["只有县整治办或系统管理员可以按台账建档。"]
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_county_office_imports_by_establishing_from_the_ledger(area, api_for):
+    from rectification.models import Case, CaseState
+    from tests.factories.rectification import CampaignFactory
+
+    CampaignFactory(name="甲县专项行动", region=area["county_a"])
+    client = api_for(area["users"]["county"])
+    preview = post_file(
+        client,
+        ledger_file([ledger_row(1, "宏达铸造厂")]),
+        township=area["township_a1"].code,
+        establish="true",
+    ).json()
+    assert preview["establish"] is True
+    assert client.post(f"{IMPORTS}{preview['token']}/commit/", {}, format="json").status_code == 200
+    assert Case.objects.get().state == CaseState.IN_PROGRESS  # 正在拆除, as the ledger states

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from accounts.demo import DEMO_PASSWORD, TOWNSHIPS
 from accounts.models import Organisation, Region, User
@@ -131,6 +132,12 @@ def test_province_scale_spreads_the_ledger_and_cases_over_every_county(monkeypat
     prefix = numbers[0].rsplit("-", 1)[0] + "-"
     assert CaseSequence.objects.get(prefix=prefix).last == len(numbers)
     assert set(xiangyang.values_list("state", flat=True)) >= {"found", "closed", "in_progress"}
+    # No case sits in a campaign outside its area: the demo county's in its own, the rest of
+    # the province's in the province-wide one.
+    demo_county = Case.objects.within(Region.objects.get(code="230826000000").path)
+    assert set(demo_county.values_list("campaign__region__code", flat=True)) == {"230826000000"}
+    assert set(xiangyang.values_list("campaign__region__code", flat=True)) == {"230000000000"}
+    assert not Case.objects.exclude(region_path__startswith=F("campaign__region__path")).exists()
     # Its units have people: a clerk per township and a county office user, who act on cases.
     clerk = User.objects.get(username="p230803100000")
     assert clerk.role == "township_clerk" and clerk.organisation.region.code == "230803100000"

@@ -144,6 +144,18 @@ class ImportUploadSerializer(serializers.Serializer):
         required=False,
         help_text="导入到哪个乡镇（区划代码）；乡镇用户可省略，即本乡镇。",
     )
+    campaign = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="案件登记到哪个专项行动（id，见 /api/campaigns/）；省略即覆盖该乡镇的进行中的"
+        "专项行动。不在您辖区内、不覆盖该乡镇或已结束的专项行动会被拒绝。",
+        error_messages={"invalid": "请填写专项行动的编号（整数）。"},
+    )
+    establish = serializers.BooleanField(
+        default=False,
+        help_text="按台账建档：每个案件按完成情况直接进入所述状态（已认定 / 整治中 / 待验收）；"
+        "仅县整治办或系统管理员可选。",
+    )
 
 
 class ImportCommitSerializer(serializers.Serializer):
@@ -209,6 +221,9 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "state",
             "state_display",
             "good_rows_only",
+            "campaign_id",
+            "campaign_name",
+            "establish",
             "row_count",
             "new_count",
             "existing_count",

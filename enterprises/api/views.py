@@ -141,7 +141,9 @@ class LedgerImportViewSet(viewsets.GenericViewSet):
         responses={201: ImportBatchSerializer, 400: RefusalSerializer, 403: FORBIDDEN},
     )
     def create(self, request):
-        """Upload a ledger file: nothing is written to the ledger until the commit."""
+        """Upload a ledger file: nothing is written to the ledger until the commit. As on the
+        page, choose the campaign the cases go into (default: the active one covering the
+        township) and, as the county office, 按台账建档."""
         imports.check_can_import(request.user)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -153,7 +155,11 @@ class LedgerImportViewSet(viewsets.GenericViewSet):
                 raise Refused("乡镇用户只能导入本乡镇的台账。", field="township")
             township = own_region
         batch = imports.stage_import(
-            upload.validated_data["file"], township=township, by=request.user
+            upload.validated_data["file"],
+            township=township,
+            by=request.user,
+            campaign=upload.validated_data.get("campaign"),
+            establish=upload.validated_data["establish"],
         )
         return self.preview(batch, status.HTTP_201_CREATED)
 
