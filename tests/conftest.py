@@ -108,6 +108,19 @@ def users(area):
 
 
 @pytest.fixture
+def api_for():
+    """A DRF client authenticated as a given user."""
+    from rest_framework.test import APIClient
+
+    def login(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def client_for(client):
     """Log the test client in as a given user and return it."""
 

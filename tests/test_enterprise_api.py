@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/enterprises/"
 
 
-@pytest.fixture
-def api_for():
-    def login(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return login
-
-
 def payload(area, **overrides):
     data = {
         "township": area["township_a1"].code,

@@ -2,7 +2,6 @@
 preview (every row, problem and warning) → commit all or the good rows → the problem rows."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.sheets import XLSX_CONTENT_TYPE
 from enterprises.ledger import LEDGER_COLUMNS
@@ -19,16 +18,6 @@ from tests.factories.ledger_files import (
 pytestmark = pytest.mark.django_db
 
 IMPORTS = "/api/ledger-imports/"
-
-
-@pytest.fixture
-def api_for():
-    def login(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return login
 
 
 @pytest.fixture
