@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 from accounts.sheets import Column, ExcelReport, report_bytes
 from inspections.models import TipState
 from rectification.models import CaseState
+from reporting.models import ExportJob
 from reporting.tables import all_tables
 from tests.factories.enterprises import EnterpriseFactory
-from tests.factories.inspections import TipFactory
+from tests.factories.inspections import SupervisionTransferFactory, TipFactory
 from tests.factories.ledger_files import ledger_file, ledger_row, response_bytes, uploaded
 from tests.factories.rectification import CaseFactory
 from tests.factories.reporting import submit_ledger
@@ -141,3 +142,43 @@ def test_the_writer_escapes_title_notes_totals_and_rows_and_drops_control_charac
     texts = workbook_texts(report_bytes(report))
     assert {"=标题", "=A1*2", "\tTAB", "坏字\n符", "注：=注"} <= set(texts)
     assert "\n回车" in texts
+
+
+def test_the_supervision_list_as_attachment_2_writes_a_formula_like_person_as_text(
+    area, client_for, hostile_data
+):
+    SupervisionTransferFactory(
+        enterprise=hostile_data,
+        responsible_person="=1+2\x0b王",
+        found_by=area["orgs"]["county_office"],
+    )
+    response = client_for(area["users"]["county"]).get(reverse("inspections:transfer_export"))
+    texts = workbook_texts(body(response))
+    assert HOSTILE_NAME in texts
+    assert "=1+2\n王" in texts
+
+
+def test_a_long_export_job_file_has_no_formula(
+    area, client_for, hostile_data, settings, django_capture_on_commit_callbacks
+):
+    settings.QINGLING_LONG_EXPORT_ROWS = 1
+    EnterpriseFactory(township=area["township_a1"], name="=第二家")
+    client = client_for(area["users"]["county"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:export_start"), {"kind": "ledger"})
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.DONE
+    download = client.get(reverse("reporting:export_download", args=[job.pk]))
+    assert {HOSTILE_NAME, "=第二家"} <= set(workbook_texts(body(download)))
+
+
+def test_a_submission_with_formula_like_and_control_text_verifies_from_its_export(
+    area, hostile_data
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reporting.submissions.workbooks import submission_report, verify_upload
+
+    submission = submit_ledger(area)
+    content = report_bytes(submission_report(submission))
+    assert verify_upload(SimpleUploadedFile("报表.xlsx", content)).ok
