@@ -12,6 +12,10 @@ county's whole ledger streams from the database to the file without sitting in m
 It lives at the left-most layer so the apps that own a table's rows (enterprises for 附件1,
 inspections for 附件2) and reporting's registry all write through it; reporting.submissions.reading reads
 the same layout back for /verify/.
+
+No cell is ever a formula: text beginning with = + - @ (or a tab or CR) is written as text with
+Excel's quote prefix, shown as typed; control characters .xlsx cannot hold are dropped as the
+cell is written (accounts.cleaning.clean_text), whatever was stored before input was cleaned.
 """
 
 import datetime
