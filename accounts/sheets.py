@@ -12,6 +12,10 @@ county's whole ledger streams from the database to the file without sitting in m
 It lives at the left-most layer so the apps that own a table's rows (enterprises for 附件1,
 inspections for 附件2) and reporting's registry all write through it; reporting.submissions.reading reads
 the same layout back for /verify/.
+
+No cell is ever a formula: text beginning with = + - @ (or a tab or CR) is written as text with
+Excel's quote prefix, shown as typed; control characters .xlsx cannot hold are dropped as the
+cell is written (accounts.cleaning.clean_text), whatever was stored before input was cleaned.
 """
 
 import datetime
@@ -31,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .cleaning import clean_text
 from .sheet_layout import (
     BODY_PT,
     EMU_PER_PX,
@@ -79,6 +84,8 @@ NOTES_PREFIX = "注："
 CODE_LABEL = "验证码："
 DRAFT_CODE = "草稿，未报送"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Text a spreadsheet would take for a formula (or a DDE call) if it were typed in the cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -170,13 +177,47 @@ def column_widths(columns, rows, sample=500):
     return fit_widths(natural, minimum)
 
 
-def styled(ws, value, font=BODY_FONT, alignment=CENTRE, border=BOX, number_format=None):
+def sheet_text(value):
+    """A value as it may go into a cell: text without the control characters .xlsx cannot hold
+    (input is cleaned at the boundary; this also covers what was stored before)."""
+    return clean_text(value) if value.__class__ is str else value
+
+
+def formula_like(value):
+    return value.__class__ is str and value.startswith(FORMULA_STARTS)
+
+
+def set_text(cell, value):
+    """Put a (cleaned) value in a cell; text that looks like a formula stays text."""
+    cell.value = value
+    if formula_like(value):
+        cell.data_type = "s"
+
+
+def append_plain_row(sheet, values):
+    """Append a row to an ordinary (not write-only) worksheet the way write_report writes
+    cells: for the few plain listings that are not a government-layout table."""
+    sheet.append([sheet_text(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def styled(
+    ws, value, font=BODY_FONT, alignment=CENTRE, border=BOX, number_format=None, quoted=None
+):
     """A write-only cell with the given style. Assigning openpyxl style objects hashes them each
-    time, so each combination is resolved once per workbook and copied."""
-    cell = WriteOnlyCell(ws, value=value)
+    time, so each combination is resolved once per workbook and copied. Text beginning like a
+    formula is written as text with Excel's quote prefix (shown as typed, and still text when
+    the cell is edited); `quoted` forces that style for a cell reused for many values."""
+    value = sheet_text(value)
+    quoted = formula_like(value) if quoted is None else quoted
+    cell = WriteOnlyCell(ws)
+    set_text(cell, value)
     # Style indexes belong to one workbook, so the cache lives on the workbook itself.
     cache = ws.parent.__dict__.setdefault("_report_styles", {})
-    key = (id(font), id(alignment), id(border), number_format)
+    key = (id(font), id(alignment), id(border), number_format, quoted)
     style = cache.get(key)
     if style is None:
         cell.font = font
@@ -185,6 +226,8 @@ def styled(ws, value, font=BODY_FONT, alignment=CENTRE, border=BOX, number_forma
             cell.border = border
         if number_format is not None:
             cell.number_format = number_format
+        if quoted:
+            cell.quotePrefix = True
         style = cache[key] = copy(cell._style)
     else:
         cell._style = copy(style)
@@ -291,12 +334,16 @@ def write_line(ws, row_number, count, value, font=BODY_FONT, alignment=LEFT, hei
     merge(ws, row_number, 1, row_number, count)
 
 
-def column_cells(ws, columns, number_format=None):
+def column_cells(ws, columns, number_format=None, quoted=False):
     """One styled cell per column, placed in its column once for the whole sheet."""
     cells = []
     for index, column in enumerate(columns, start=1):
         cell = styled(
-            ws, None, alignment=CENTRE if column.numeric else LEFT, number_format=number_format
+            ws,
+            None,
+            alignment=CENTRE if column.numeric else LEFT,
+            number_format=number_format,
+            quoted=quoted,
         )
         cell.column = index
         cells.append(cell)
@@ -326,9 +373,11 @@ def write_data_rows(ws, columns, rows, widths, first_row, pages):
     return the row number after the last."""
     # Write-only mode serialises a row as soon as it is appended, so the same two styled cells
     # per column carry every row: no cell objects or style copies are made per value. Dates get
-    # the column's date-formatted cell, so an empty date stays a plain bordered cell.
+    # the column's date-formatted cell, so an empty date stays a plain bordered cell; text that
+    # begins like a formula gets the column's quoted cell.
     plain_cells = column_cells(ws, columns)
     date_cells = column_cells(ws, columns, number_format=DATE_FORMAT)
+    quoted_cells = column_cells(ws, columns, quoted=True)
     heights = ws.row_dimensions
     capacities = [per_line(width) for width in widths]
     row_number = first_row
@@ -341,7 +390,16 @@ def write_data_rows(ws, columns, rows, widths, first_row, pages):
                 heights[row_number].height = height
             pages.data(row_number, height)
             row = []
-            for value, plain, dated in zip(values, plain_cells, date_cells, strict=False):
+            for value, plain, dated, quoted in zip(
+                values, plain_cells, date_cells, quoted_cells, strict=False
+            ):
+                if value.__class__ is str:
+                    value = clean_text(value)
+                    if value.startswith(FORMULA_STARTS):
+                        quoted.value = value
+                        quoted.data_type = "s"
+                        row.append(quoted)
+                        continue
                 cell = dated if isinstance(value, datetime.date) else plain
                 cell.value = value
                 row.append(cell)

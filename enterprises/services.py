@@ -68,26 +68,28 @@ class DuplicateCreditCode(Refused):
     def __init__(self, existing, *, visible):
         self.existing = existing
         self.visible = visible
-        where = existing.township.name
         if visible:
             message = (
-                f"统一社会信用代码 {existing.credit_code} 已登记为“{existing.name}”（{where}），"
-                "同一企业不能重复录入，请在原记录上修改。"
+                f"统一社会信用代码 {existing.credit_code} 已登记为“{existing.name}”"
+                f"（{existing.township.name}），同一企业不能重复录入，请在原记录上修改。"
             )
         else:
+            # Outside the user's area neither the enterprise nor its township is named.
             message = (
-                f"统一社会信用代码 {existing.credit_code} 已由其他辖区登记（“{existing.name}”，"
-                f"{where}），同一企业不能重复录入；如企业已迁入本辖区，请联系县整治办处理。"
+                f"统一社会信用代码 {existing.credit_code} 已由其他辖区登记，同一企业不能重复录入；"
+                "如企业已迁入本辖区，请联系县整治办处理。"
             )
         super().__init__(message, field="credit_code")
 
     def details(self):
         existing = self.existing
+        if not self.visible:
+            return {"existing": {"name": None, "township": None, "id": None}}
         return {
             "existing": {
                 "name": existing.name,
                 "township": existing.township.name,
-                "id": existing.pk if self.visible else None,
+                "id": existing.pk,
             }
         }
 

@@ -69,7 +69,7 @@ def test_duplicates_are_found_inside_a_large_file_and_against_the_ledger(area):
     assert by_number[31]["status"] == "existing"
     assert by_number[31]["notice"] == "本乡镇台账中已有“ABC塑料加工厂”，将跳过。"
     assert by_number[41]["status"] == "existing"
-    assert by_number[41]["notice"] == "已由其他乡镇登记（“外乡某厂”，乙一镇），将跳过。"
+    assert by_number[41]["notice"] == "已由其他乡镇登记，将跳过。"
     assert batch.error_count == 1
     assert batch.existing_count == 2
 

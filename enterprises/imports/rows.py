@@ -271,8 +271,13 @@ def mark_existing(rows, township, places):
         existing = by_code.get(data["credit_code"])
         key = compact(data["name"]) if data["name"] else ""
         if existing is not None:
-            label = "已在台账中" if existing.township_id == township.pk else "已由其他乡镇登记"
-            row["notice"] = f"{label}（“{existing.name}”，{existing.township.name}），将跳过。"
+            if existing.township_id == township.pk:
+                row["notice"] = (
+                    f"已在台账中（“{existing.name}”，{existing.township.name}），将跳过。"
+                )
+            else:
+                # Another township's enterprise may lie outside the importer's area: not named.
+                row["notice"] = "已由其他乡镇登记，将跳过。"
         elif key and key in by_name:
             row["notice"] = f"本乡镇台账中已有“{by_name[key]}”，将跳过。"
         elif key and core_of(key, places) in by_core:

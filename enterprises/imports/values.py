@@ -11,6 +11,8 @@ import re
 
 from openpyxl.utils.datetime import from_excel
 
+from accounts.cleaning import clean_text
+
 from ..duplicates import compact, normalise_text
 from ..models import EnterpriseType, PermitDepartment
 
@@ -190,4 +192,5 @@ def cell_text(value):
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
-    return normalise_text(value)
+    # A file is input like a form: its text is cleaned the same way (accounts.cleaning).
+    return normalise_text(clean_text(value))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.deadlines import calendar_warning
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
+from accounts.sheets import append_plain_row
 
 from ..filters import TipFilter
 from ..forms import TipAssignForm, TipIntakeForm, TipPublishForm
@@ -186,14 +187,14 @@ def tip_export(request):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "举报受理"
-    sheet.append([label for _key, label in EXPORT_COLUMNS])
+    append_plain_row(sheet, [label for _key, label in EXPORT_COLUMNS])
     for row in tips.iterator(chunk_size=2000):
         values = list(row)
         values[1] = timezone.localtime(values[1]).strftime("%Y-%m-%d %H:%M")
         values[2] = channels.get(values[2], values[2])
         values[8] = states.get(values[8], values[8])
         values[9] = "是" if values[9] else "否"
-        sheet.append(["" if value is None else value for value in values])
+        append_plain_row(sheet, ["" if value is None else value for value in values])
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = "1:1"

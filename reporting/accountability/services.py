@@ -63,6 +63,10 @@ def record_action(organisation, *, by, kind, taken_on, reason, notice, person=""
         raise Refused("请填写问责日期。")
     if taken_on > timezone.localdate():
         raise Refused("问责日期不能晚于今天。")
+    person = (person or "").strip()
+    person_length = AccountabilityAction._meta.get_field("person").max_length
+    if len(person) > person_length:
+        raise Refused(f"责任人不能超过 {person_length} 个字。", field="person")
     try:
         extension = validate_notice(notice)
     except ValidationError as error:
@@ -71,12 +75,17 @@ def record_action(organisation, *, by, kind, taken_on, reason, notice, person=""
         organisation=organisation,
         kind=kind,
         taken_on=taken_on,
-        person=(person or "").strip(),
+        person=person,
         reason=reason,
         recorded_by=by,
     )
     action.notice_extension = extension
     with transaction.atomic():
         action.notice.save(f"notice.{extension}", notice, save=False)
-        action.save()
+        try:
+            action.save()
+        except BaseException:
+            # The file is stored before the row; a row that is not written leaves no file.
+            action.notice.delete(save=False)
+            raise
     return action

@@ -4,9 +4,9 @@
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api.parsers import FormParser, MultiPartParser
 from accounts.models import Organisation
 from accounts.scoping import AreaScopedMixin, get_visible_or_404
 
@@ -53,7 +53,13 @@ class RecordActionSerializer(serializers.Serializer):
         error_messages={"invalid_choice": "问责方式只能是提醒、约谈或通报。"},
     )
     taken_on = serializers.DateField(label="日期")
-    person = serializers.CharField(label="责任人", required=False, allow_blank=True)
+    person = serializers.CharField(
+        label="责任人",
+        required=False,
+        allow_blank=True,
+        max_length=AccountabilityAction._meta.get_field("person").max_length,
+        error_messages={"max_length": "责任人不能超过 {max_length} 个字。"},
+    )
     reason = serializers.CharField(label="问责事由")
     notice = serializers.FileField(label="通知文书")
 

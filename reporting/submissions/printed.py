@@ -18,7 +18,7 @@ import re
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from accounts.sheets import Column, ExcelReport, bottom_lines, top_lines
+from accounts.sheets import Column, ExcelReport, bottom_lines, sheet_text, top_lines
 
 from .digest import canonical_cell
 
@@ -70,7 +70,7 @@ def snapshot_report(snapshot, *, verification_code, seal=None, fallback=None):
 def cell_text(value):
     """A cell as read on paper: 12 and 12.0 alike, a date as 2024-03-10, text without the
     spaces around it."""
-    text = canonical_cell(value)
+    text = sheet_text(canonical_cell(value))
     return str(text).replace("\r\n", "\n").strip()
 
 
