@@ -236,14 +236,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A long export whose worker shows no progress for this long lost it (reporting.exports.jobs).
+QINGLING_EXPORT_STALE_MINUTES = int(os.environ.get("QINGLING_EXPORT_STALE_MINUTES", "5"))
+
+# A Redis that is down or unreachable costs a page at most a second: the callers (dashboard
+# cache, tip throttle, on-commit tokens) then go on without it.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis that is down or unreachable costs a page at most a second: the callers
-            # (dashboard cache, tip throttle, on-commit tokens) then go on without it.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
