@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.run_daily_jobs",
         "schedule": crontab(hour=7, minute=0),
     },
+    # A long export whose worker died is marked failed (with 重新生成) within minutes.
+    "stale-export-jobs": {
+        "task": "reporting.fail_stale_export_jobs",
+        "schedule": crontab(minute="*/2"),
+    },
 }
 
 # A long export whose worker shows no progress for this long lost it (reporting.exports.jobs).

@@ -231,7 +231,8 @@ def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=No
         )
         ensure_in_area(by, locked.region_path)
         if version is not None and not same_version(locked.updated_at, version):
-            raise StaleVersion(STALE_MESSAGE, field="version")
+            # Not on the form's hidden version field, where a page would not show it.
+            raise StaleVersion(STALE_MESSAGE)
         place = {
             "township": data.get("township", locked.township),
             "village": data.get("village", locked.village),

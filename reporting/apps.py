@@ -16,7 +16,6 @@ class ReportingConfig(AppConfig):
 
         dashboard_cache.connect()
         jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
-        jobs.register("stale_export_jobs", export_jobs.fail_stale_jobs, "中断的导出任务")
         register_long_export(export_jobs.long_ledger_route)
 
         navigation.register(

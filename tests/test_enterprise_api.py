@@ -246,9 +246,10 @@ def test_of_two_patches_from_the_same_read_the_second_is_refused_not_lost(area, 
         f"{URL}{enterprise.pk}/", {"remarks": "乙的修改", "version": version}, format="json"
     )
     assert response.status_code == 409
-    assert response.data["version"] == [
-        "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
-    ]
+    assert (
+        response.data["detail"]
+        == "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
+    )
     enterprise.refresh_from_db()
     assert enterprise.remarks == "甲的修改"
 

@@ -22,9 +22,9 @@ from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
 from accounts.side_effects import after_commit
-from notices import jobs as daily_jobs
 from reporting.exports import jobs as export_jobs
 from reporting.models import ExportJob
+from reporting.tasks import fail_stale_export_jobs
 from tests.factories.rectification import in_progress_case
 from tests.factories.reporting import enterprises
 from tests.test_dashboard import spread
@@ -306,14 +306,18 @@ def test_a_job_still_making_progress_is_left_running(area, client_for, stale_aft
     assert job.state == ExportJob.State.RUNNING
 
 
-def test_the_daily_jobs_fail_every_abandoned_export_and_no_other(area, stale_after_five_minutes):
+def test_the_periodic_check_fails_every_abandoned_export_and_no_other(
+    area, stale_after_five_minutes, settings
+):
     running = abandoned_job(area, minutes_ago=30)
     never_queued = abandoned_job(area, minutes_ago=30, state=ExportJob.State.PENDING)
     fresh = abandoned_job(area, minutes_ago=1)
     queued = abandoned_job(area, minutes_ago=30, state=ExportJob.State.PENDING)
     ExportJob.objects.filter(pk=queued.pk).update(task_id="still-in-the-queue")
-    (outcome,) = daily_jobs.run(names=["stale_export_jobs"])
-    assert outcome.count == 2
+    assert "reporting.fail_stale_export_jobs" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert fail_stale_export_jobs.delay().get(timeout=10) == 2
     states = dict(ExportJob.objects.values_list("pk", "state"))
     assert states[running.pk] == states[never_queued.pk] == ExportJob.State.FAILED
     assert states[fresh.pk] == ExportJob.State.RUNNING

@@ -16,7 +16,7 @@ kept in private storage (ExportJob.file) and served only to the user who asked.
 
 Faults: with the queue (Redis) down a job is failed at once with a message, never left pending;
 a job whose worker died (no progress for QINGLING_EXPORT_STALE_MINUTES) is failed by
-`fail_stale_jobs` (daily, and whenever its page is polled); `retry_export` asks a failed job again.
+`fail_stale_jobs` (beat, every two minutes, and whenever its page is polled); `retry_export` asks a failed job again.
 """
 
 import logging
@@ -206,7 +206,7 @@ def _stale_jobs(now=None):
 
 def fail_stale_jobs(today=None, now=None):
     """Mark every job whose worker is gone failed (the 重新生成 button then shows); returns
-    how many. A daily job (notices.jobs) and each poll of a job's page run it."""
+    how many. Celery beat (reporting.tasks) and each poll of a job's page run it."""
     message = STALE_MESSAGE.format(minutes=stale_minutes())
     return _stale_jobs(now).update(
         state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
