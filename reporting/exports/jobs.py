@@ -16,7 +16,8 @@ kept in private storage (ExportJob.file) and served only to the user who asked.
 
 Faults: with the queue (Redis) down a job is failed at once with a message, never left pending;
 a job whose worker died (no progress for QINGLING_EXPORT_STALE_MINUTES) is failed by
-`fail_stale_jobs` (beat, every two minutes, and whenever its page is polled); `retry_export` asks a failed job again.
+`fail_stale_jobs` (beat, every two minutes, and whenever its page is polled); `retry_export`
+asks a failed job again, as a new job.
 """
 
 import logging
@@ -186,41 +187,6 @@ def retry_export(job, *, by):
     )
 
 
-# --- lost workers ------------------------------------------------------------------------
-
-
-def stale_minutes():
-    return getattr(settings, "QINGLING_EXPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES)
-
-
-def _stale_jobs(now=None):
-    """Jobs whose worker is gone: running with no progress for stale_minutes(), or pending
-    and never handed to the queue (no task id) for as long."""
-    limit = (now or timezone.now()) - timedelta(minutes=stale_minutes())
-    running = Q(state=ExportJob.State.RUNNING) & (
-        Q(progress_at__lt=limit) | Q(progress_at__isnull=True, started_at__lt=limit)
-    )
-    never_queued = Q(state=ExportJob.State.PENDING, task_id="", created_at__lt=limit)
-    return ExportJob.objects.filter(running | never_queued)
-
-
-def fail_stale_jobs(today=None, now=None):
-    """Mark every job whose worker is gone failed (the 重新生成 button then shows); returns
-    how many. Celery beat (reporting.tasks) and each poll of a job's page run it."""
-    message = STALE_MESSAGE.format(minutes=stale_minutes())
-    return _stale_jobs(now).update(
-        state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
-    )
-
-
-def expire_if_stale(job):
-    """The job as it stands, failed first when its worker is gone (called as it is polled)."""
-    if not job.is_finished and _stale_jobs().filter(pk=job.pk).exists():
-        fail_stale_jobs()
-        job.refresh_from_db()
-    return job
-
-
 # --- transitions (only these set ExportJob.state) ---------------------------------------
 
 
@@ -269,6 +235,41 @@ def fail_job(job_id, message):
     ExportJob.objects.filter(pk=job_id).exclude(state=ExportJob.State.DONE).update(
         state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+# --- lost workers (a transition too: RUNNING → FAILED) --------------------------------
+
+
+def stale_minutes():
+    return getattr(settings, "QINGLING_EXPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES)
+
+
+def _stale_jobs(now=None):
+    """Jobs whose worker is gone: running with no progress for stale_minutes(), or pending
+    and never handed to the queue (no task id) for as long."""
+    limit = (now or timezone.now()) - timedelta(minutes=stale_minutes())
+    running = Q(state=ExportJob.State.RUNNING) & (
+        Q(progress_at__lt=limit) | Q(progress_at__isnull=True, started_at__lt=limit)
+    )
+    never_queued = Q(state=ExportJob.State.PENDING, task_id="", created_at__lt=limit)
+    return ExportJob.objects.filter(running | never_queued)
+
+
+def fail_stale_jobs(now=None):
+    """Mark every job whose worker is gone failed (the 重新生成 button then shows); returns
+    how many. Celery beat (reporting.tasks) and each poll of a job's page run it."""
+    message = STALE_MESSAGE.format(minutes=stale_minutes())
+    return _stale_jobs(now).update(
+        state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def expire_if_stale(job):
+    """The job as it stands, failed first when its worker is gone (called as it is polled)."""
+    if not job.is_finished and _stale_jobs().filter(pk=job.pk).exists():
+        fail_stale_jobs()
+        job.refresh_from_db()
+    return job
 
 
 # --- building the workbook ---------------------------------------------------------------
