@@ -3,8 +3,8 @@
 A service that will not do what it was asked raises `Refused` with the Chinese sentence the
 user reads and, where one input is to blame, that input's field name. Nothing has been
 written when it is raised (services raise before or inside their transaction). Pages show it
-with `show_refusal`; the API answers it with `api_exception_handler` (a 400 with the message
-on its field), so no view catches refusals one kind at a time.
+with `show_refusal`; the API answers it with `api_exception_handler` (a 400, or the subclass's
+status_code, with the message on its field), so no view catches refusals one kind at a time.
 """
 
 from django.contrib import messages
@@ -19,6 +19,9 @@ class Refused(Exception):
     Subclass only where a caller must tell one kind from another (a duplicate credit code
     that the form offers to open, a stale edit that asks for a reload).
     """
+
+    # The API's status; a subclass may say 409 (a stale edit) or 503 (a service down).
+    status_code = 400
 
     def __init__(self, message, field=None):
         super().__init__(message)
@@ -77,12 +80,12 @@ def api_exception_handler(exc, context):
     own Chinese reason for a 403 or 404 is kept (Django's generic English texts are not)."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
-    from rest_framework import exceptions, status
+    from rest_framework import exceptions
     from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
     if isinstance(exc, Refused):
-        return Response(exc.as_response_data(), status=status.HTTP_400_BAD_REQUEST)
+        return Response(exc.as_response_data(), status=exc.status_code)
     if isinstance(exc, PermissionDenied) and _chinese(str(exc)):
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, Http404) and _chinese(str(exc)):

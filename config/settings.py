@@ -208,6 +208,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis down a web request must learn it within ~2 s, not after Celery's default retries
+# (19 s, then a 500): connect and publish give up quickly, and the export is refused instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+}
 CELERY_BEAT_SCHEDULE = {
     # Every registered daily job (notices.jobs) every morning before office hours: case
     # deadlines, overdue and look-back notices; tips left waiting; report deadlines.
@@ -215,11 +236,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.run_daily_jobs",
         "schedule": crontab(hour=7, minute=0),
     },
+    # A long export whose worker died is marked failed (with 重新生成) within minutes.
+    "stale-export-jobs": {
+        "task": "reporting.fail_stale_export_jobs",
+        "schedule": crontab(minute="*/2"),
+    },
 }
 
+# A long export whose worker shows no progress for this long lost it (reporting.exports.jobs).
+QINGLING_EXPORT_STALE_MINUTES = int(os.environ.get("QINGLING_EXPORT_STALE_MINUTES", "5"))
+
+# A Redis that is down or unreachable costs a page at most a second: the callers (dashboard
+# cache, tip throttle, on-commit tokens) then go on without it.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -8,6 +8,8 @@ and save it with its history entry in one transaction.
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import Region, Role
 from accounts.refusals import Refused
@@ -196,6 +198,27 @@ def create_enterprise(data, *, by, confirm_similar=False, reason=None):
     return enterprise
 
 
+STALE_MESSAGE = "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
+
+
+class StaleVersion(Refused):
+    """An edit built on an older version of the row (or, in the API, on no stated version):
+    a conflict with the row as it stands, so the API answers 409 and the client reloads."""
+
+    status_code = 409
+
+
+def same_version(updated_at, version):
+    """Whether `version` (an ISO 8601 time, as the form or the API gave it out) names the same
+    instant as `updated_at`, whatever the offset it is written in (the API gives +08:00)."""
+    stated = parse_datetime(str(version).strip())
+    if stated is None:
+        return False
+    if timezone.is_naive(stated):
+        stated = timezone.make_aware(stated)
+    return stated == updated_at
+
+
 def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=None, reason=None):
     """Correct an enterprise. `data` holds only the fields to change. `version` is the
     updated_at the user's form was built from: an edit based on an older version is refused
@@ -209,8 +232,9 @@ def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=No
             .get(pk=enterprise.pk)
         )
         ensure_in_area(by, locked.region_path)
-        if version is not None and locked.updated_at.isoformat() != str(version):
-            raise Refused("这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。")
+        if version is not None and not same_version(locked.updated_at, version):
+            # Not on the form's hidden version field, where a page would not show it.
+            raise StaleVersion(STALE_MESSAGE)
         place = {
             "township": data.get("township", locked.township),
             "village": data.get("village", locked.village),

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.bulk import insert_rows
 from accounts.models import Organisation, User
+from accounts.side_effects import after_commit
 
 from .models import KIND_LABELS, Notification, Reminder
 
@@ -111,7 +112,7 @@ def notify_once(key, kind, due_date, recipients, subject, body="", link=""):
                 for person, organisation in people
             ]
         )
-        transaction.on_commit(lambda: deliver(created))
+        after_commit(lambda: deliver(created), "deliver notices")
     return created
 
 
@@ -294,7 +295,7 @@ def notify_once_many(notices):
         _insert_notifications(new, now)
         if new:
             reminder_ids = [reminder_id for _, reminder_id in new]
-            transaction.on_commit(lambda: _deliver_reminders(reminder_ids))
+            after_commit(lambda: _deliver_reminders(reminder_ids), "deliver reminders")
     return [notice for notice, _ in new]
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
     path("exports/<int:pk>/status/", exports.export_status, name="export_status"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", exports.export_retry, name="export_retry"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("accountability/", accountability.ledger, name="accountability"),
     path(

@@ -137,7 +137,10 @@ def test_similar_name_needs_confirm_similar(area, api_for):
 def test_update_and_partial_update_go_through_the_rules(area, api_for):
     enterprise = EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂")
     client = api_for(area["users"]["clerk"])
-    response = client.patch(f"{URL}{enterprise.pk}/", {"remarks": "已复核"}, format="json")
+    version = client.get(f"{URL}{enterprise.pk}/").data["updated_at"]
+    response = client.patch(
+        f"{URL}{enterprise.pk}/", {"remarks": "已复核", "version": version}, format="json"
+    )
     assert response.status_code == 200, response.data
     enterprise.refresh_from_db()
     assert enterprise.remarks == "已复核"
@@ -146,7 +149,7 @@ def test_update_and_partial_update_go_through_the_rules(area, api_for):
         {"remarks": "旧页面的修改", "version": "2000-01-01T00:00:00+00:00"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "已被他人修改" in str(response.data)
     history = client.get(f"{URL}{enterprise.pk}/history/").data
     assert history[0]["action"] == "修改"
@@ -204,3 +207,49 @@ def test_list_runs_same_number_of_queries_at_5_and_40_rows(
         response = client.get(URL)
     assert len(response.data["results"]) == 40
     assert len(at_five) <= 6
+
+
+def test_a_patch_sending_back_the_version_it_read_is_saved_whatever_its_offset(area, api_for):
+    enterprise = EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂")
+    client = api_for(area["users"]["clerk"])
+    version = client.get(f"{URL}{enterprise.pk}/").data["updated_at"]
+    assert version.endswith("+08:00")  # the API speaks local time; the row keeps UTC
+    response = client.patch(
+        f"{URL}{enterprise.pk}/", {"remarks": "第一次", "version": version}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    enterprise.refresh_from_db()
+    assert enterprise.remarks == "第一次"
+
+
+def test_of_two_patches_from_the_same_read_the_second_is_refused_not_lost(area, api_for):
+    enterprise = EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂")
+    first, second = api_for(area["users"]["clerk"]), api_for(area["users"]["head"])
+    version = first.get(f"{URL}{enterprise.pk}/").data["updated_at"]
+    assert (
+        first.patch(
+            f"{URL}{enterprise.pk}/", {"remarks": "甲的修改", "version": version}, format="json"
+        ).status_code
+        == 200
+    )
+    response = second.patch(
+        f"{URL}{enterprise.pk}/", {"remarks": "乙的修改", "version": version}, format="json"
+    )
+    assert response.status_code == 409
+    assert (
+        response.data["detail"]
+        == "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.remarks == "甲的修改"
+
+
+def test_a_patch_without_a_version_is_refused_with_409_and_changes_nothing(area, api_for):
+    enterprise = EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂")
+    client = api_for(area["users"]["clerk"])
+    response = client.patch(f"{URL}{enterprise.pk}/", {"remarks": "没带版本"}, format="json")
+    assert response.status_code == 409
+    assert "须附上读取时的版本 version" in response.data["detail"]
+    assert response.data["version"] == [response.data["detail"]]
+    enterprise.refresh_from_db()
+    assert enterprise.remarks == ""

@@ -63,7 +63,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     version = serializers.CharField(
         write_only=True,
         required=False,
-        help_text="修改时可传读取时的 updated_at；记录已被他人修改时拒绝保存。",
+        help_text="修改（PUT/PATCH）时必须传读取时的 updated_at；未传或记录已被他人修改时拒绝保存（409）。",
     )
 
     class Meta:

@@ -33,6 +33,11 @@ from .serializers import (
     ImportUploadSerializer,
 )
 
+VERSION_REQUIRED_MESSAGE = (
+    "修改企业信息须附上读取时的版本 version（即该记录的 updated_at）："
+    "请先读取这条记录，再把其中的 updated_at 作为 version 一并提交，以免覆盖他人的修改。"
+)
+
 
 def validation_refusal(exc):
     """A model's full_clean errors as the API's 400 (service refusals go to the handler)."""
@@ -81,6 +86,10 @@ class EnterpriseViewSet(
         data = dict(serializer.validated_data)
         confirm = data.pop("confirm_similar", False)
         version = data.pop("version", None)
+        if version is None:
+            # Without the version read, of two edits the first would be silently lost.
+            services.check_can_edit(self.request.user)
+            raise services.StaleVersion(VERSION_REQUIRED_MESSAGE, field="version")
         try:
             serializer.instance = services.update_enterprise(
                 serializer.instance,

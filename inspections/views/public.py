@@ -2,6 +2,8 @@
 size- and content-checked; the receipt number is the only key to the published outcome, and
 nothing about the reporter is ever shown here."""
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
@@ -12,6 +14,8 @@ from accounts.refusals import Refused, show_refusal
 from ..forms import PublicTipForm, TipLookupForm
 from ..models import Tip, TipChannel, TipState
 from ..services import file_tip
+
+logger = logging.getLogger(__name__)
 
 # Filing: 5 tips per hour per address; lookups: 30 per hour (receipt numbers are not guessable,
 # and the lookup limit keeps them so). Settings may override either (tests do).
@@ -29,12 +33,18 @@ def within_rate(request, scope, rate):
     """Count this request against `rate` = (limit, seconds) for the caller's address."""
     limit, window = rate
     key = f"qingling:throttle:{scope}:{client_address(request)}"
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception:
+        # The cache is down (Redis stopped): a citizen's tip or lookup still goes through,
+        # unthrottled for as long as it is down, rather than a 500.
+        logger.warning("tip throttle skipped: cache unavailable", exc_info=True)
+        return True
     return count <= limit
 
 

@@ -92,6 +92,22 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
+    def retrieve(self, request, *args, **kwargs):
+        """One job; polling it also fails it when its worker is gone (no progress for
+        QINGLING_EXPORT_STALE_MINUTES), so a client's poll never waits for ever."""
+        job = export_jobs.expire_if_stale(self.get_object())
+        return Response(ExportJobSerializer(job, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={201: ExportJobSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """重新生成: a failed job asked again with the same parameters; answers the new job."""
+        job = export_jobs.retry_export(self.get_object(), by=request.user)
+        return Response(
+            ExportJobSerializer(job, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

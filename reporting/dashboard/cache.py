@@ -10,19 +10,21 @@ token. A dashboard is cached under the tokens of every county it covers, so any 
 it makes the next view compute afresh; nothing else under it ever expires early.
 
 Only with a shared cache (Redis, `DASHBOARD_CACHE`): a per-process memory cache could not tell
-the other web processes that something changed.
+the other web processes that something changed. With that cache down the dashboard is simply
+computed; a token that could not be replaced is logged (accounts.side_effects).
 """
 
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Organisation, Region
 from accounts.paths import path_at_level
+from accounts.side_effects import after_commit
 from enterprises.ledger import register_bulk_change_listener
 from enterprises.models import Enterprise
 from inspections.models import Inspection
@@ -30,6 +32,8 @@ from rectification.models import Case
 
 from ..models import Submission
 from ..models.accountability import AccountabilityAction
+
+logger = logging.getLogger(__name__)
 
 # What the dashboard reads; a save or delete of any of them may change a figure.
 WATCHED_AREA_MODELS = (Enterprise, Case, Inspection, Submission, AccountabilityAction)
@@ -61,7 +65,9 @@ def changed(path):
     if not enabled():
         return
     key = _token_key(county_code_of(path))
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, TOKEN_TIMEOUT_SECONDS))
+    after_commit(
+        lambda: cache.set(key, uuid.uuid4().hex, TOKEN_TIMEOUT_SECONDS), f"dashboard token {key}"
+    )
 
 
 def _tokens(county_codes):
@@ -92,11 +98,19 @@ def cached_dashboard(user, region, today, build):
     region has changed."""
     if not enabled():
         return build(user, region, today)
-    key = cache_key(user, region, today)
-    dashboard = cache.get(key)
+    try:
+        key = cache_key(user, region, today)
+        dashboard = cache.get(key)
+    except Exception:
+        # The cache is down (Redis stopped): the dashboard is computed, never a 500.
+        logger.warning("dashboard cache unavailable; computing without it", exc_info=True)
+        return build(user, region, today)
     if dashboard is None:
         dashboard = build(user, region, today)
-        cache.set(key, dashboard, TIMEOUT_SECONDS)
+        try:
+            cache.set(key, dashboard, TIMEOUT_SECONDS)
+        except Exception:
+            logger.warning("dashboard cache unavailable; result not kept", exc_info=True)
     return dashboard
 
 

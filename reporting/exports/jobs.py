@@ -13,10 +13,16 @@ else sets `state`. Rows stream from the database (`iterator(chunk_size)`) into o
 write-only workbook and then into a temporary file, so memory stays flat whatever the size;
 `rows_done` is written every PROGRESS_EVERY rows for the progress bar. The finished file is
 kept in private storage (ExportJob.file) and served only to the user who asked.
+
+Faults: with the queue (Redis) down a job is failed at once with a message, never left pending;
+a job whose worker died (no progress for QINGLING_EXPORT_STALE_MINUTES) is failed by
+`fail_stale_jobs` (beat, every two minutes, and whenever its page is polled); `retry_export`
+asks a failed job again, as a new job.
 """
 
 import logging
 import tempfile
+from datetime import timedelta
 from types import SimpleNamespace
 
 from celery import shared_task
@@ -24,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +39,7 @@ from accounts.models import Region
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 from accounts.sheets import own_organisation, write_report
+from accounts.side_effects import after_commit
 from enterprises import ledger_table
 from enterprises.filters import EnterpriseFilter
 from enterprises.ledger import ledger_rows
@@ -49,6 +57,12 @@ KIND_TABLE = "table"
 PROGRESS_EVERY = 500
 # A filtered ledger longer than this is exported in the background; shorter ones download at once.
 DEFAULT_LONG_EXPORT_ROWS = 5000
+# A running job with no progress for this long has lost its worker (killed, node gone).
+DEFAULT_STALE_MINUTES = 5
+QUEUE_DOWN_MESSAGE = (
+    "后台任务队列暂时不可用，导出未能开始，请稍后重试；如急需，可缩小导出范围后直接导出。"
+)
+STALE_MESSAGE = "导出中断：后台任务超过 {minutes} 分钟没有进展（可能已中止），请点击“重新生成”。"
 
 
 def long_export_rows():
@@ -114,13 +128,36 @@ def request_table_export(*, by, key, region, period):
     return _create(KIND_TABLE, title, region, by, {"table": key, "period": period.key})
 
 
+class ExportQueueDown(Refused):
+    """The task queue (Redis) could not take the job: the job is marked failed at once."""
+
+    status_code = 503
+
+
 def _create(kind, title, region, by, parameters):
     job = ExportJob.objects.create(
         kind=kind, title=title, region=region, requested_by=by, parameters=parameters
     )
-    # After commit: a worker must find the row when it picks the task up.
-    transaction.on_commit(lambda: _enqueue(run_export_job, job))
+    if transaction.get_connection().in_atomic_block:
+        # After commit: a worker must find the row when it picks the task up.
+        after_commit(lambda: dispatch(job), f"queue export job {job.pk}")
+    elif not dispatch(job):
+        # The row is committed (autocommit), so the refusal can be told in this request.
+        raise ExportQueueDown(job.error)
     return job
+
+
+def dispatch(job):
+    """Queue the job's task; with the queue down the job is marked failed (never left
+    pending) and False is returned."""
+    try:
+        _enqueue(run_export_job, job)
+    except Exception:
+        logger.exception("export job %s could not be queued", job.pk)
+        fail_job(job.pk, QUEUE_DOWN_MESSAGE)
+        job.state, job.error = ExportJob.State.FAILED, QUEUE_DOWN_MESSAGE
+        return False
+    return True
 
 
 def _enqueue(task, job):
@@ -128,6 +165,26 @@ def _enqueue(task, job):
     queue = getattr(settings, "QINGLING_EXPORT_QUEUE", None)
     result = task.apply_async(args=[job.pk], **({"queue": queue} if queue else {}))
     ExportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id or "")
+
+
+def retry_export(job, *, by):
+    """重新生成: a failed job asked again with the same parameters, as a new job (the checks
+    of the first request are made again: the user's area may have changed since)."""
+    check_requester(by)
+    if job.requested_by_id != by.pk:
+        raise Http404("没有这个导出任务。")
+    if job.state != ExportJob.State.FAILED:
+        raise Refused("只有失败的导出任务可以重新生成。")
+    parameters = job.parameters or {}
+    if job.kind == KIND_LEDGER:
+        return request_ledger_export(by=by, query=parameters.get("query", ""))
+    try:
+        period = Period.parse(parameters.get("period", ""))
+    except InvalidPeriod as error:
+        raise Refused(str(error)) from error
+    return request_table_export(
+        by=by, key=parameters.get("table", ""), region=job.region, period=period
+    )
 
 
 # --- transitions (only these set ExportJob.state) ---------------------------------------
@@ -145,13 +202,13 @@ def start_job(job_id):
         if job is None or job.state != ExportJob.State.PENDING:
             return None
         job.state = ExportJob.State.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "started_at", "region_path"])
+        job.started_at = job.progress_at = timezone.now()
+        job.save(update_fields=["state", "started_at", "progress_at", "region_path"])
     return job
 
 
 def record_progress(job, rows_done, rows_total=None):
-    fields = {"rows_done": rows_done}
+    fields = {"rows_done": rows_done, "progress_at": timezone.now()}
     if rows_total is not None:
         fields["rows_total"] = rows_total
     ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING).update(**fields)
@@ -178,6 +235,41 @@ def fail_job(job_id, message):
     ExportJob.objects.filter(pk=job_id).exclude(state=ExportJob.State.DONE).update(
         state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+# --- lost workers (a transition too: RUNNING → FAILED) --------------------------------
+
+
+def stale_minutes():
+    return getattr(settings, "QINGLING_EXPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES)
+
+
+def _stale_jobs(now=None):
+    """Jobs whose worker is gone: running with no progress for stale_minutes(), or pending
+    and never handed to the queue (no task id) for as long."""
+    limit = (now or timezone.now()) - timedelta(minutes=stale_minutes())
+    running = Q(state=ExportJob.State.RUNNING) & (
+        Q(progress_at__lt=limit) | Q(progress_at__isnull=True, started_at__lt=limit)
+    )
+    never_queued = Q(state=ExportJob.State.PENDING, task_id="", created_at__lt=limit)
+    return ExportJob.objects.filter(running | never_queued)
+
+
+def fail_stale_jobs(now=None):
+    """Mark every job whose worker is gone failed (the 重新生成 button then shows); returns
+    how many. Celery beat (reporting.tasks) and each poll of a job's page run it."""
+    message = STALE_MESSAGE.format(minutes=stale_minutes())
+    return _stale_jobs(now).update(
+        state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def expire_if_stale(job):
+    """The job as it stands, failed first when its worker is gone (called as it is polled)."""
+    if not job.is_finished and _stale_jobs().filter(pk=job.pk).exists():
+        fail_stale_jobs()
+        job.refresh_from_db()
+    return job
 
 
 # --- building the workbook ---------------------------------------------------------------

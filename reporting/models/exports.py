@@ -82,6 +82,9 @@ class ExportJob(AreaScoped):
     created_at = models.DateTimeField("申请时间", default=timezone.now)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # When the worker last showed a sign of life (start, each PROGRESS_EVERY rows): a running
+    # job without one for QINGLING_EXPORT_STALE_MINUTES lost its worker (jobs.fail_stale_jobs).
+    progress_at = models.DateTimeField("最近进展时间", null=True, blank=True, editable=False)
 
     objects = ExportJobQuerySet.as_manager()
 

@@ -106,14 +106,28 @@ def export_start(request):
 @login_required
 @require_GET
 def export_detail(request, pk):
-    return render(request, "reporting/export_detail.html", {"job": own_job(request, pk)})
+    job = export_jobs.expire_if_stale(own_job(request, pk))
+    return render(request, "reporting/export_detail.html", {"job": job})
 
 
 @login_required
 @require_GET
 def export_status(request, pk):
     """The progress fragment htmx swaps in every second until the job is finished."""
-    return render(request, "reporting/_export_progress.html", {"job": own_job(request, pk)})
+    job = export_jobs.expire_if_stale(own_job(request, pk))
+    return render(request, "reporting/_export_progress.html", {"job": job})
+
+
+@login_required
+@require_POST
+def export_retry(request, pk):
+    """重新生成: a failed job asked again, as a new job."""
+    try:
+        job = export_jobs.retry_export(own_job(request, pk), by=request.user)
+    except Refused as error:
+        show_refusal(request, error)
+        return redirect("reporting:export_detail", pk=pk)
+    return redirect("reporting:export_detail", pk=job.pk)
 
 
 @login_required

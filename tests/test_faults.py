@@ -1,0 +1,372 @@
+"""Faults survived: with Redis stopped every page still answers, quickly; a change committed
+before a failing side effect is reported as done; an export the queue cannot take is failed at
+once (never left pending); a job whose worker died is failed with 重新生成; Redis restarted,
+everything works again.
+
+The Redis tests start a private redis-server on a free loopback port and stop and restart it;
+they are skipped where no redis-server is installed."""
+
+import datetime
+import logging
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from celery import Celery
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+from rest_framework.test import APIClient
+
+from accounts.side_effects import after_commit
+from reporting.exports import jobs as export_jobs
+from reporting.models import ExportJob
+from reporting.tasks import fail_stale_export_jobs
+from tests.factories.rectification import in_progress_case
+from tests.factories.reporting import enterprises
+from tests.test_dashboard import spread
+from tests.test_tip_public import tip_data
+
+REDIS_SERVER = shutil.which("redis-server")
+needs_redis_server = pytest.mark.skipif(
+    REDIS_SERVER is None, reason="没有 redis-server：停启 Redis 的故障测试只在装有它的机器上运行。"
+)
+NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
+# What "answers at once" means here: the settings bound every Redis wait to about a second.
+QUICK_SECONDS = 2.0
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of this test alone, without persistence, that the test stops and starts."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", *NO_PERSISTENCE],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=5)
+            self.process = None
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cache(settings, private_redis):
+    """The cache and the dashboard cache on the private Redis, as production has them."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url,
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    settings.DASHBOARD_CACHE = True
+    return private_redis
+
+
+@pytest.fixture
+def redis_queue(private_redis, monkeypatch, settings):
+    """Export tasks published to the private Redis through a Celery app configured from the
+    project's settings (its timeouts and retry limits), no worker taking them."""
+    app = Celery("faults", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=private_redis.url, result_backend=private_redis.url, task_always_eager=False
+    )
+
+    @app.task(name="reporting.run_export_job")
+    def task(job_id):
+        """Never run here: no worker reads this queue."""
+
+    monkeypatch.setattr(export_jobs, "run_export_job", task)
+    settings.QINGLING_LONG_EXPORT_ROWS = 2
+    yield private_redis
+    app.close()
+
+
+@pytest.fixture
+def api_for():
+    def login(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return login
+
+
+def timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+# --- Redis down: every page answers -------------------------------------------------------
+
+
+@needs_redis_server
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_the_dashboard_is_computed_and_cached_again_once_it_is_back(
+    area, client_for, redis_cache
+):
+    spread(area)
+    client = client_for(area["users"]["leader"])
+    cached = client.get(reverse("reporting:dashboard")).context["dash"]
+    redis_cache.stop()
+    response, seconds = timed(lambda: client.get(reverse("reporting:dashboard")))
+    assert response.status_code == 200 and seconds < QUICK_SECONDS
+    assert response.context["dash"].totals == cached.totals
+    redis_cache.start()  # empty: nothing was persisted
+    assert client.get(reverse("reporting:dashboard")).status_code == 200
+    assert redis.Redis(port=redis_cache.port).keys("*dashboard:*")
+
+
+@needs_redis_server
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_a_citizen_still_files_a_tip_and_looks_it_up(area, client, redis_cache):
+    redis_cache.stop()
+    response, seconds = timed(lambda: client.post("/tips/", tip_data(area)))
+    assert response.status_code == 302 and seconds < QUICK_SECONDS
+    receipt = client.session["tip_receipt"]
+    response, seconds = timed(lambda: client.get("/tips/lookup/", {"receipt_number": receipt}))
+    assert response.status_code == 200 and seconds < QUICK_SECONDS
+    assert receipt in response.content.decode()
+
+
+@needs_redis_server
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_a_committed_case_extension_answers_200_and_the_failure_is_logged(
+    area, client_for, redis_cache, caplog
+):
+    case = in_progress_case(area)
+    new_deadline = case.deadline + datetime.timedelta(days=7)
+    redis_cache.stop()
+    with caplog.at_level(logging.ERROR, logger="accounts.side_effects"):
+        response, seconds = timed(
+            lambda: client_for(area["users"]["clerk"]).post(
+                f"/api/cases/{case.pk}/extend/",
+                {
+                    "new_deadline": new_deadline.isoformat(),
+                    "reason": "雨季",
+                    "approver": area["users"]["county"].pk,
+                },
+                content_type="application/json",
+            )
+        )
+    assert response.status_code == 200, response.content
+    assert seconds < QUICK_SECONDS
+    case.refresh_from_db()
+    assert case.deadline == new_deadline
+    assert any("dashboard token" in record.getMessage() for record in caplog.records)
+
+
+# --- export jobs and the queue ------------------------------------------------------------
+
+
+@needs_redis_server
+@pytest.mark.django_db(transaction=True)
+def test_with_the_queue_stopped_an_export_is_refused_at_once_then_queued_once_it_is_back(
+    area, client_for, redis_queue
+):
+    enterprises(area["township_a1"], 3)
+    client = client_for(area["users"]["county"])
+    redis_queue.stop()
+    response, seconds = timed(
+        lambda: client.post(reverse("reporting:export_start"), {"kind": "ledger"}, follow=True)
+    )
+    assert response.status_code == 200 and seconds < QUICK_SECONDS
+    assert "后台任务队列暂时不可用" in response.content.decode()
+    refused = ExportJob.objects.get()
+    assert refused.state == ExportJob.State.FAILED and "暂时不可用" in refused.error
+    redis_queue.start()
+    response = client.post(reverse("reporting:export_start"), {"kind": "ledger"})
+    queued = ExportJob.objects.exclude(pk=refused.pk).get()
+    assert response["Location"] == reverse("reporting:export_detail", args=[queued.pk])
+    assert queued.state == ExportJob.State.PENDING and queued.task_id
+    assert redis.Redis(port=redis_queue.port).llen("celery") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_answers_503_with_the_reason_when_the_queue_refuses_a_job(
+    area, api_for, monkeypatch
+):
+    def queue_down(task, job):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(export_jobs, "_enqueue", queue_down)
+    response = api_for(area["users"]["county"]).post(
+        "/api/export-jobs/", {"kind": "ledger"}, format="json"
+    )
+    assert response.status_code == 503
+    assert "后台任务队列暂时不可用" in response.json()["detail"]
+    assert ExportJob.objects.get().state == ExportJob.State.FAILED
+
+
+def test_a_job_the_queue_refuses_after_the_callers_commit_is_failed_not_left_pending(
+    area, client_for, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    settings.QINGLING_LONG_EXPORT_ROWS = 2
+    enterprises(area["township_a1"], 3)
+
+    def queue_down(task, job):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(export_jobs, "_enqueue", queue_down)
+    client = client_for(area["users"]["county"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:export_start"), {"kind": "ledger"})
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reporting:export_detail", args=[job.pk])
+    assert job.state == ExportJob.State.FAILED
+    page = client.get(response["Location"]).content.decode()
+    assert "后台任务队列暂时不可用" in page and 'id="export-retry"' in page
+
+
+# --- a worker that died -------------------------------------------------------------------
+
+
+def abandoned_job(area, minutes_ago, state=ExportJob.State.RUNNING):
+    then = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    return ExportJob.objects.create(
+        kind=export_jobs.KIND_LEDGER,
+        title="甲县排查台账",
+        region=area["county_a"],
+        requested_by=area["users"]["county"],
+        parameters={"query": ""},
+        state=state,
+        rows_total=10,
+        rows_done=3,
+        created_at=then,
+        started_at=then if state == ExportJob.State.RUNNING else None,
+        progress_at=then if state == ExportJob.State.RUNNING else None,
+    )
+
+
+@pytest.fixture
+def stale_after_five_minutes(settings):
+    settings.QINGLING_EXPORT_STALE_MINUTES = 5
+
+
+def test_a_job_left_running_without_progress_fails_when_polled_and_regenerates(
+    area, client_for, stale_after_five_minutes, django_capture_on_commit_callbacks
+):
+    enterprises(area["township_a1"], 2)
+    job = abandoned_job(area, minutes_ago=6)
+    client = client_for(area["users"]["county"])
+    fragment = client.get(reverse("reporting:export_status", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.FAILED and job.finished_at is not None
+    assert "超过 5 分钟没有进展" in fragment and "重新生成" in fragment
+    assert "hx-trigger" not in fragment  # the page stops polling
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:export_retry", args=[job.pk]))
+    again = ExportJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == reverse("reporting:export_detail", args=[again.pk])
+    assert again.state == ExportJob.State.DONE and again.rows_total == 2
+    assert again.parameters == job.parameters
+
+
+def test_a_job_still_making_progress_is_left_running(area, client_for, stale_after_five_minutes):
+    job = abandoned_job(area, minutes_ago=4)
+    client_for(area["users"]["county"]).get(reverse("reporting:export_status", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.RUNNING
+
+
+def test_the_periodic_check_fails_every_abandoned_export_and_no_other(
+    area, stale_after_five_minutes, settings
+):
+    running = abandoned_job(area, minutes_ago=30)
+    never_queued = abandoned_job(area, minutes_ago=30, state=ExportJob.State.PENDING)
+    fresh = abandoned_job(area, minutes_ago=1)
+    queued = abandoned_job(area, minutes_ago=30, state=ExportJob.State.PENDING)
+    ExportJob.objects.filter(pk=queued.pk).update(task_id="still-in-the-queue")
+    assert "reporting.fail_stale_export_jobs" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert fail_stale_export_jobs.delay().get(timeout=10) == 2
+    states = dict(ExportJob.objects.values_list("pk", "state"))
+    assert states[running.pk] == states[never_queued.pk] == ExportJob.State.FAILED
+    assert states[fresh.pk] == ExportJob.State.RUNNING
+    assert states[queued.pk] == ExportJob.State.PENDING
+
+
+def test_the_api_fails_an_abandoned_job_when_polled_and_retries_it(
+    area, api_for, stale_after_five_minutes, django_capture_on_commit_callbacks
+):
+    enterprises(area["township_a1"], 2)
+    job = abandoned_job(area, minutes_ago=6)
+    client = api_for(area["users"]["county"])
+    polled = client.get(f"/api/export-jobs/{job.pk}/").json()
+    assert polled["state"] == "failed" and "重新生成" in polled["error"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/export-jobs/{job.pk}/retry/")
+    assert response.status_code == 201
+    assert response.json()["id"] != job.pk
+    assert ExportJob.objects.get(pk=response.json()["id"]).state == ExportJob.State.DONE
+
+
+def test_only_a_failed_job_of_ones_own_can_be_regenerated(area, api_for):
+    job = abandoned_job(area, minutes_ago=1)
+    owner = api_for(area["users"]["county"])
+    response = owner.post(f"/api/export-jobs/{job.pk}/retry/")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "只有失败的导出任务可以重新生成。"
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED)
+    other = api_for(area["users"]["clerk"])
+    assert other.post(f"/api/export-jobs/{job.pk}/retry/").status_code == 404
+    assert ExportJob.objects.count() == 1
+
+
+# --- side effects after commit ------------------------------------------------------------
+
+
+def test_a_failing_side_effect_after_commit_is_logged_not_raised(
+    db, caplog, django_capture_on_commit_callbacks
+):
+    ran = []
+
+    def broken():
+        raise ConnectionError("redis is down")
+
+    with (
+        caplog.at_level(logging.ERROR, logger="accounts.side_effects"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        after_commit(broken, "send the notice")
+        after_commit(lambda: ran.append("next"))
+    assert ran == ["next"]
+    assert "side effect after commit failed: send the notice" in caplog.text
