@@ -10,6 +10,7 @@ import math
 from datetime import timedelta
 
 from axes.attempts import get_cool_off_threshold
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
@@ -52,6 +53,20 @@ class LoginLimits(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+class LoginLimitBackend(AxesStandaloneBackend):
+    """Refuses a locked-out login; has no opinion on an authenticate() without a request.
+
+    Every login over HTTP (the site's, the admin's) passes its request and is counted. Only code
+    calls authenticate() without one (the test client's login(), a shell), and those are not
+    someone guessing passwords; axes's own backend would raise there instead.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def locked_until(request, credentials):

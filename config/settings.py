@@ -149,7 +149,7 @@ QINGLING_TRUSTED_PROXY_HOPS = int(os.environ.get("QINGLING_TRUSTED_PROXY_HOPS", 
 # password included; attempts during the lockout neither count nor extend it; a success forgives
 # the account's failures. Session and token use of the API never pass through a login.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.logins.LoginLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "accounts.logins.LoginLimits"
