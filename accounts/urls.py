@@ -7,6 +7,12 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.QinglingLoginView.as_view(), name="login"),
     path("logout/", views.QinglingLogoutView.as_view(), name="logout"),
+    path("password/", views.OwnPasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        views.OwnPasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
 ]

@@ -1,14 +1,20 @@
-"""Sign-in, the home page, the region pages and the health check."""
+"""Sign-in, password change, the home page, the region pages and the health check."""
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordChangeDoneView,
+    PasswordChangeView,
+)
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .forms import LoginForm
+from .forms import LoginForm, OwnPasswordChangeForm
 from .models import Region
 from .scoping import get_visible_or_404
 
@@ -21,6 +27,17 @@ class QinglingLoginView(LoginView):
 
 class QinglingLogoutView(LogoutView):
     template_name = "accounts/logged_out.html"
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    # Django's view keeps the session valid after the change (update_session_auth_hash).
+    template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class OwnPasswordChangeDoneView(PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
 
 
 @login_required

@@ -6,6 +6,7 @@ machine with only Python can `make run`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "accounts",
     "notices",
     "enterprises",
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,6 +141,28 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+
+# The client's address for every per-address limit (accounts.clients): how many proxies in front
+# of the app append to X-Forwarded-For. 0 (the default) ignores the header, which clients forge.
+QINGLING_TRUSTED_PROXY_HOPS = int(os.environ.get("QINGLING_TRUSTED_PROXY_HOPS", "0"))
+
+# Failed logins (django-axes, counted in the database so no Redis is needed; accounts.logins):
+# 5 failures for one account or 20 from one address lock that login for 15 minutes, the right
+# password included; attempts during the lockout neither count nor extend it; a success forgives
+# the account's failures. Session and token use of the API never pass through a login.
+AUTHENTICATION_BACKENDS = [
+    "accounts.logins.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.logins.LoginLimits"
+AXES_FAILURE_LIMIT = int(os.environ.get("QINGLING_LOGIN_ACCOUNT_LIMIT", "5"))
+QINGLING_LOGIN_ADDRESS_LIMIT = int(os.environ.get("QINGLING_LOGIN_ADDRESS_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QINGLING_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.logins.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,6 +12,7 @@ from tests.factories.inspections import (
     TipFactory,
     fake_image_upload,
     image_upload,
+    tip_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -22,20 +23,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def tip_data(area, **overrides):
-    data = {
-        "county": area["county_a"].pk,
-        "township": area["township_a1"].pk,
-        "place": "甲一村东头废弃仓库",
-        "happened_when": "每天夜里",
-        "content": "仓库里有人夜里熔炼废铝，烟很呛。",
-        "reporter_name": "李先生",
-        "reporter_contact": "13900002222",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_anyone_can_file_a_tip_and_gets_a_receipt_number(area, client):

@@ -1,7 +1,9 @@
-"""The public tip pages (/tips/): no login. Filing is throttled per address and photos are
+"""The public tip pages (/tips/): no login. Filing is throttled per client (accepted tips only,
+the client as the trusted front proxy reports it: accounts.clients) and photos are
 size- and content-checked; the receipt number is the only key to the published outcome, and
 nothing about the reporter is ever shown here."""
 
+import contextlib
 import logging
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.clients import client_address
 from accounts.refusals import Refused, show_refusal
 
 from ..forms import PublicTipForm, TipLookupForm
@@ -17,22 +20,29 @@ from ..services import file_tip
 
 logger = logging.getLogger(__name__)
 
-# Filing: 5 tips per hour per address; lookups: 30 per hour (receipt numbers are not guessable,
+# Filing: 5 accepted tips per hour per client; lookups: 30 per hour (receipt numbers are not guessable,
 # and the lookup limit keeps them so). Settings may override either (tests do).
 DEFAULT_FILE_RATE = (5, 3600)
 DEFAULT_LOOKUP_RATE = (30, 3600)
 
 
-def client_address(request):
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites
-    # REMOTE_ADDR, which is how the production front server is expected to be set up.
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _throttle_key(request, scope):
+    return f"qingling:throttle:{scope}:{client_address(request) or 'unknown'}"
 
 
-def within_rate(request, scope, rate):
-    """Count this request against `rate` = (limit, seconds) for the caller's address."""
+def allowance_spent(request, scope, rate):
+    """Whether the caller has already used up `rate` = (limit, seconds), without using any."""
+    try:
+        return (cache.get(_throttle_key(request, scope)) or 0) >= rate[0]
+    except Exception:
+        logger.warning("tip throttle skipped: cache unavailable", exc_info=True)
+        return False
+
+
+def take_allowance(request, scope, rate):
+    """Use one of the caller's allowance; False, and nothing used, once it is spent."""
     limit, window = rate
-    key = f"qingling:throttle:{scope}:{client_address(request)}"
+    key = _throttle_key(request, scope)
     try:
         cache.add(key, 0, timeout=window)
         try:
@@ -45,7 +55,20 @@ def within_rate(request, scope, rate):
         # unthrottled for as long as it is down, rather than a 500.
         logger.warning("tip throttle skipped: cache unavailable", exc_info=True)
         return True
-    return count <= limit
+    if count > limit:
+        give_back_allowance(request, scope)
+        return False
+    return True
+
+
+def give_back_allowance(request, scope):
+    """Return what take_allowance used, for a request that in the end was not served."""
+    # ValueError: the window ended meanwhile, so there is nothing left to give back.
+    try:
+        with contextlib.suppress(ValueError):
+            cache.decr(_throttle_key(request, scope))
+    except Exception:
+        logger.warning("tip throttle: allowance not given back, cache unavailable", exc_info=True)
 
 
 @never_cache
@@ -54,36 +77,53 @@ def tip_file(request):
     throttled = False
     if request.method == "POST":
         rate = getattr(settings, "QINGLING_TIP_FILE_RATE", DEFAULT_FILE_RATE)
-        if not within_rate(request, "tip-file", rate):
+        # Only accepted tips use up the allowance: a form sent back for correction is free,
+        # so a citizen fixing a typo is never refused. A spent allowance answers before the
+        # (photo-decoding) validation runs.
+        if allowance_spent(request, "tip-file", rate):
             throttled = True
+        elif form.is_valid():
+            if not take_allowance(request, "tip-file", rate):
+                throttled = True
+            else:
+                tip = _file_or_give_back(request, form)
+                if tip is not None:
+                    request.session["tip_receipt"] = tip.receipt_number
+                    return redirect("tips:done")
+        if throttled:
             form = PublicTipForm(request.POST)
             form.is_valid()
             form.add_error(
                 None,
                 f"提交过于频繁：同一网络每小时最多提交 {rate[0]} 条举报，请稍后再试或拨打 12369 环保热线。",
             )
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                tip = file_tip(
-                    channel=TipChannel.ONLINE,
-                    content=data["content"],
-                    place=data["place"],
-                    happened_when=data["happened_when"],
-                    county=data["county"],
-                    township=data["township"],
-                    reporter_name=data["reporter_name"],
-                    reporter_contact=data["reporter_contact"],
-                    reward=data["reward"],
-                    photos=data["photos"],
-                )
-            except Refused as refusal:
-                show_refusal(request, refusal, form)
-            else:
-                request.session["tip_receipt"] = tip.receipt_number
-                return redirect("tips:done")
     status = 429 if throttled else 200
     return render(request, "inspections/public/tip_form.html", {"form": form}, status=status)
+
+
+def _file_or_give_back(request, form):
+    """File the tip of a valid form; a refused one gives its allowance back and returns None."""
+    data = form.cleaned_data
+    try:
+        return file_tip(
+            channel=TipChannel.ONLINE,
+            content=data["content"],
+            place=data["place"],
+            happened_when=data["happened_when"],
+            county=data["county"],
+            township=data["township"],
+            reporter_name=data["reporter_name"],
+            reporter_contact=data["reporter_contact"],
+            reward=data["reward"],
+            photos=data["photos"],
+        )
+    except Refused as refusal:
+        give_back_allowance(request, "tip-file")
+        show_refusal(request, refusal, form)
+        return None
+    except Exception:
+        give_back_allowance(request, "tip-file")
+        raise
 
 
 @never_cache
@@ -101,7 +141,7 @@ def tip_lookup(request):
     status = 200
     if form.is_bound:
         rate = getattr(settings, "QINGLING_TIP_LOOKUP_RATE", DEFAULT_LOOKUP_RATE)
-        if not within_rate(request, "tip-lookup", rate):
+        if not take_allowance(request, "tip-lookup", rate):  # every lookup counts
             form.is_valid()
             form.add_error(None, "查询过于频繁，请一小时后再试。")
             status = 429

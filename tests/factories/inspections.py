@@ -99,3 +99,18 @@ def image_upload(name="现场.jpg", image_format="JPEG", size=(16, 16)):
 
 def fake_image_upload(name="伪装.jpg"):
     return SimpleUploadedFile(name, b"this is not an image at all", content_type="image/jpeg")
+
+
+def tip_data(area, **overrides):
+    """What a citizen types into the public /tips/ form, for the area of build_area()."""
+    data = {
+        "county": area["county_a"].pk,
+        "township": area["township_a1"].pk,
+        "place": "甲一村东头废弃仓库",
+        "happened_when": "每天夜里",
+        "content": "仓库里有人夜里熔炼废铝，烟很呛。",
+        "reporter_name": "李先生",
+        "reporter_contact": "13900002222",
+    }
+    data.update(overrides)
+    return data
