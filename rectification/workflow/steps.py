@@ -8,7 +8,7 @@ from django.db.models import Count
 from accounts.models import Organisation, Role
 from accounts.paths import ancestor_paths
 from accounts.refusals import Refused
-from accounts.uploads import name_upload_by_content, validate_evidence_image
+from accounts.uploads import prepare_photo
 
 from ..models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
 from .rules import (
@@ -153,17 +153,17 @@ def _lock_case_of_step(step):
 
 
 def _save_photos(step, images, by):
+    cleaned = []
     for image in images:
         try:
-            validate_evidence_image(image)
+            cleaned.append(prepare_photo(image))
         except Exception as error:
             messages = getattr(error, "messages", None) or [str(error)]
             raise Refused(f"照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}") from error
-    photos = []
-    for image in images:
-        name_upload_by_content(image)
-        photos.append(EvidencePhoto.objects.create(step=step, image=image, uploaded_by=by))
-    return photos
+    return [
+        EvidencePhoto.objects.create(step=step, image=image, uploaded_by=by, **image.facts.fields())
+        for image in cleaned
+    ]
 
 
 @transaction.atomic
