@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms
 
 from accounts.uploads import prepare_photo
-from inspections.models import InspectionResult, InspectionType, TipPhoto
-from inspections.services import record_inspection
+from inspections.models import TipPhoto
 from rectification import workflow
+from tests.factories.inspections import record_patrol
 from tests.factories.photos import MAKER_NOTE, PHONE_MODEL, phone_exif, phone_photo, two_tone
 from tests.factories.rectification import in_progress_case
 
@@ -108,19 +108,6 @@ def test_evidence_photo_without_exif_is_stored_with_no_facts(area):
     (saved,) = workflow.add_step_photos(step, by=area["users"]["clerk"], photos=[plain])
     assert saved.latitude is None and saved.longitude is None
     assert saved.taken_at == TAKEN_AT
-
-
-def record_patrol(area, **fields):
-    return record_inspection(
-        by=area["users"]["clerk"],
-        inspection_type=InspectionType.PATROL,
-        inspected_on=datetime.date(2026, 11, 30),
-        result=InspectionResult.NO_PROBLEM,
-        new_team={"name": "第一执法组", "member_users": [], "member_names": ["张三"]},
-        township=area["township_a1"],
-        place="某仓库",
-        **fields,
-    )
 
 
 @pytest.mark.django_db

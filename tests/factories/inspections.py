@@ -23,6 +23,7 @@ from inspections.models import (
     TipState,
 )
 from inspections.models.supervision import STATUS_FLOW
+from inspections.services import record_inspection
 from rectification.models import Requirement
 
 
@@ -99,3 +100,17 @@ def image_upload(name="现场.jpg", image_format="JPEG", size=(16, 16)):
 
 def fake_image_upload(name="伪装.jpg"):
     return SimpleUploadedFile(name, b"this is not an image at all", content_type="image/jpeg")
+
+
+def record_patrol(area, **fields):
+    """A 巡查 of a warehouse in 甲一镇 by a new team, recorded through the service by the clerk."""
+    return record_inspection(
+        by=area["users"]["clerk"],
+        inspection_type=InspectionType.PATROL,
+        inspected_on=datetime.date(2026, 11, 30),
+        result=InspectionResult.NO_PROBLEM,
+        new_team={"name": "第一执法组", "member_users": [], "member_names": ["张三"]},
+        township=area["township_a1"],
+        place="某仓库",
+        **fields,
+    )
