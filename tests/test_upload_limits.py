@@ -211,6 +211,19 @@ def test_an_evidence_photo_over_the_limit_is_refused(area, client_for, tiny_phot
 
 
 @pytest.mark.django_db
+def test_at_most_nine_evidence_photos_go_up_at_once(area, client_for):
+    case = in_progress_case(area)
+    step = case.steps.get(name="断电")
+    response = client_for(area["users"]["power_officer"]).post(
+        f"/api/cases/{case.pk}/steps/{step.pk}/photos/",
+        {"photos": [phone_photo(f"{n}.jpg") for n in range(10)]},
+    )
+    assert response.status_code == 400
+    assert "每次最多上传 9 张照片" in str(response.json())
+    assert not step.photos.exists()
+
+
+@pytest.mark.django_db
 def test_an_inspection_photo_past_the_pixel_limit_is_refused(area, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_EVIDENCE_PIXELS", 100)
     with pytest.raises(Refused, match="尺寸过大"):

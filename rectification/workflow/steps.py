@@ -152,7 +152,13 @@ def _lock_case_of_step(step):
         raise Refused("案件不存在或已被删除。") from error
 
 
+# Photos per upload, as inspections allow: each may be 10 MB, so the count bounds the request.
+MAX_STEP_PHOTOS = 9
+
+
 def _save_photos(step, images, by):
+    if len(images) > MAX_STEP_PHOTOS:
+        raise Refused(f"每次最多上传 {MAX_STEP_PHOTOS} 张照片，请分几次上传。")
     cleaned = []
     for image in images:
         try:
