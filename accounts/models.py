@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from .geo import latitude_field, longitude_field
 from .scoping import scope_to_area
 from .uploads import EvidenceUploadTo, validate_evidence_image
 from .validators import validate_png_image
@@ -93,7 +94,8 @@ def recorded_by(by_label, at_label=None, *, blank=True):
 
 def photo_of(folder, label, *, max_length=100):
     """An abstract base for a photo kept as evidence: the image (checked by content, stored
-    under `folder` by date with an unguessable name) and who uploaded it when."""
+    under `folder` by date with an unguessable name, without metadata), who uploaded it when,
+    and where and when the camera says it was taken (accounts.uploads.PhotoFacts)."""
 
     class Photo(models.Model):
         image = models.ImageField(
@@ -110,6 +112,10 @@ def photo_of(folder, label, *, max_length=100):
             related_name="+",
         )
         uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+        # What the camera recorded, read from the EXIF before the stored copy drops it.
+        taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+        latitude = latitude_field()
+        longitude = longitude_field()
 
         class Meta:
             abstract = True

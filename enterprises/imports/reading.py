@@ -12,7 +12,8 @@ each problem is reported with its row number, column and a message a clerk under
 Nothing is written to the ledger here: the parsed rows go into an ImportBatch, and
 `services.commit_import` creates them.
 
-Limits: files up to MAX_FILE_BYTES (5 MB) and MAX_DATA_ROWS (10,000) data rows.
+Limits: files up to MAX_FILE_BYTES (5 MB), an .xlsx unpacking to at most MAX_UNPACKED_BYTES
+(50 MB, sources.py), and MAX_DATA_ROWS (10,000) data rows.
 """
 
 import re

@@ -20,13 +20,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import xlrd
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.refusals import Refused
+from accounts.uploads import check_zip_size
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# An .xlsx is a zip: a 0.55 MB "zip bomb" can unpack to 160 MB and hold a worker half a minute.
+# A real 10,000-row ledger unpacks to well under 20 MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # Columns read per row: 附件1 has 14, real files a few more; a sheet claiming thousands of
 # formatted-but-empty columns must not make every row that wide.
 MAX_COLUMNS = 60
@@ -71,6 +76,7 @@ def open_sheets(upload):
     LedgerFileError. The sheets and their rows are read while the context is open."""
     data = read_upload(upload)
     if data.startswith(ZIP_MAGIC):
+        check_unpacked_size(data)
         with xlsx_sheets(data) as sheets:
             yield "xlsx", sheets
     elif data.startswith(CFB_MAGIC):
@@ -98,6 +104,20 @@ def read_upload(upload):
 
 
 # --- .xlsx ------------------------------------------------------------------------------
+
+
+def check_unpacked_size(data):
+    try:
+        check_zip_size(
+            io.BytesIO(data),
+            MAX_UNPACKED_BYTES,
+            f"文件解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，不像是企业台账，系统拒绝读取。"
+            "请检查文件（删去图片、多余的工作表）后重新保存为 .xlsx 再上传。",
+        )
+    except ValidationError as error:
+        raise LedgerFileError(error.messages[0]) from error
+    except XLSX_ERRORS as error:
+        raise LedgerFileError(CORRUPT_XLSX) from error
 
 
 XLSX_ERRORS = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError)

@@ -8,16 +8,18 @@ from accounts.uploads import prepare_photo
 
 
 def prepare_photos(photos, *, limit, too_many):
-    """Check a batch of uploaded photos before anything is written; refuse the batch in Chinese."""
+    """Check a batch of uploaded photos before anything is written; refuse the batch in Chinese.
+    Returns the photos to store: re-encoded without metadata, each with its `.facts`."""
     photos = list(photos)
     if len(photos) > limit:
         raise Refused(too_many, field="photos")
+    cleaned = []
     for photo in photos:
         try:
-            prepare_photo(photo)
+            cleaned.append(prepare_photo(photo))
         except ValidationError as error:
             raise Refused(f"照片“{photo.name}”：{error.messages[0]}", field="photos") from error
-    return photos
+    return cleaned
 
 
 # Who records inspections: everyone working in the field. Bureau leaders only read.

@@ -179,6 +179,11 @@ def record_inspection(
         limit=MAX_INSPECTION_PHOTOS,
         too_many=f"每次最多上传 {MAX_INSPECTION_PHOTOS} 张照片。",
     )
+    if latitude is None and longitude is None:
+        # No point typed in: the first photo the phone located on site stands for the record.
+        located = next((photo.facts for photo in photos if photo.facts.latitude is not None), None)
+        if located is not None:
+            latitude, longitude = located.latitude, located.longitude
 
     with transaction.atomic():
         if tip is not None:
@@ -229,7 +234,9 @@ def record_inspection(
             mark_tip_verified(tip, by=by, inspection=inspection)
         # Photos last: a refusal above must not leave files behind in storage.
         for photo in photos:
-            InspectionPhoto.objects.create(inspection=inspection, image=photo, uploaded_by=by)
+            InspectionPhoto.objects.create(
+                inspection=inspection, image=photo, uploaded_by=by, **photo.facts.fields()
+            )
     return inspection
 
 

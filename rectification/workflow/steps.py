@@ -8,7 +8,7 @@ from django.db.models import Count
 from accounts.models import Organisation, Role
 from accounts.paths import ancestor_paths
 from accounts.refusals import Refused
-from accounts.uploads import name_upload_by_content, validate_evidence_image
+from accounts.uploads import prepare_photo
 
 from ..models import Case, CaseEvent, CaseState, CaseStep, Disposal, EvidencePhoto, Requirement
 from .rules import (
@@ -152,18 +152,24 @@ def _lock_case_of_step(step):
         raise Refused("案件不存在或已被删除。") from error
 
 
+# Photos per upload, as inspections allow: each may be 10 MB, so the count bounds the request.
+MAX_STEP_PHOTOS = 9
+
+
 def _save_photos(step, images, by):
+    if len(images) > MAX_STEP_PHOTOS:
+        raise Refused(f"每次最多上传 {MAX_STEP_PHOTOS} 张照片，请分几次上传。")
+    cleaned = []
     for image in images:
         try:
-            validate_evidence_image(image)
+            cleaned.append(prepare_photo(image))
         except Exception as error:
             messages = getattr(error, "messages", None) or [str(error)]
             raise Refused(f"照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}") from error
-    photos = []
-    for image in images:
-        name_upload_by_content(image)
-        photos.append(EvidencePhoto.objects.create(step=step, image=image, uploaded_by=by))
-    return photos
+    return [
+        EvidencePhoto.objects.create(step=step, image=image, uploaded_by=by, **image.facts.fields())
+        for image in cleaned
+    ]
 
 
 @transaction.atomic

@@ -8,9 +8,11 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from accounts.sheets import CODE_LABEL, FIRST_HEADER_ROW, NOTES_PREFIX, TITLE_ROW, TOTALS_LABEL
+from accounts.uploads import check_zip_size
 
 from .digest import find_code
 
@@ -32,13 +34,11 @@ class ReadBack:
 
 def check_size(upload):
     try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
+        check_zip_size(upload, MAX_UNPACKED_BYTES, "文件内容过大，不是系统导出的报表。")
+    except ValidationError as error:
+        raise UnreadableWorkbook(error.messages[0]) from error
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise UnreadableWorkbook("无法读取该文件，请上传系统导出的 .xlsx 报表原件。") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise UnreadableWorkbook("文件内容过大，不是系统导出的报表。")
 
 
 @dataclass

@@ -23,6 +23,7 @@ from inspections.models import (
     TipState,
 )
 from inspections.models.supervision import STATUS_FLOW
+from inspections.services import record_inspection
 from rectification.models import Requirement
 
 
@@ -114,3 +115,17 @@ def tip_data(area, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def record_patrol(area, **fields):
+    """A 巡查 of a warehouse in 甲一镇 by a new team, recorded through the service by the clerk."""
+    return record_inspection(
+        by=area["users"]["clerk"],
+        inspection_type=InspectionType.PATROL,
+        inspected_on=datetime.date(2026, 11, 30),
+        result=InspectionResult.NO_PROBLEM,
+        new_team={"name": "第一执法组", "member_users": [], "member_names": ["张三"]},
+        township=area["township_a1"],
+        place="某仓库",
+        **fields,
+    )
