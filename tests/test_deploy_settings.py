@@ -25,7 +25,9 @@ def run_manage(*args, extra_env=None):
         for key, value in os.environ.items()
         if not key.startswith(("QINGLING_", "EMAIL_"))
     }
-    env.pop("SECURE_COOKIES", None)
+    # The browser tests' conftest allows async-unsafe calls in this process; production does not.
+    for name in ("SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
