@@ -4,10 +4,11 @@ with the form to record 提醒 / 约谈 / 通报, and the notice download."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.files import serve_stored_file
 from accounts.models import Organisation
 from accounts.refusals import Refused
 from accounts.scoping import get_visible_or_404
@@ -94,4 +95,4 @@ def notice(request, pk):
     action = get_visible_or_404(AccountabilityAction.objects.all(), request.user, pk=pk)
     if not action.notice:
         raise Http404("没有通知文书。")
-    return FileResponse(action.notice.open("rb"), as_attachment=False)
+    return serve_stored_file(action.notice, title=f"问责通知文书-{action.pk}")
