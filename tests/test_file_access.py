@@ -243,3 +243,10 @@ def test_pages_and_the_api_link_photos_through_the_checked_views(area, client_fo
     tip_url, tip_file = tip_photo(area, "township_a1")
     page = client.get(reverse("inspections:tip_detail", args=[tip_file.instance.tip.pk]))
     assert tip_url in page.content.decode()
+
+
+def test_a_seal_is_stored_under_a_random_name_never_the_uploaders(area):
+    first = seal(area, "township_a1")[1].name
+    assert first.startswith("seals/") and first.endswith(".png")
+    assert "公章" not in first
+    assert seal(area, "township_a1")[1].name != first
