@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from .geo import latitude_field, longitude_field
 from .scoping import scope_to_area
-from .uploads import EvidenceUploadTo, validate_evidence_image
+from .uploads import EvidenceUploadTo, seal_upload_to, validate_evidence_image
 from .validators import validate_png_image
 
 # A path prefix no region path starts with (paths start with a digit).
@@ -253,7 +253,7 @@ class Organisation(models.Model):
         Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="organisations"
     )
     seal = models.ImageField(
-        "公章图片（PNG）", upload_to="seals/", blank=True, validators=[validate_png_image]
+        "公章图片（PNG）", upload_to=seal_upload_to, blank=True, validators=[validate_png_image]
     )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)

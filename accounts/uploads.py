@@ -82,6 +82,12 @@ def evidence_storage_name(prefix, filename="", today=None):
     return f"{prefix}/{today:%Y/%m/%d}/{uuid.uuid4().hex}.{extension}"
 
 
+def seal_upload_to(instance, filename):
+    """`seals/YYYY/MM/DD/<uuid4>.png`: a seal is checked to be a PNG, and its name must not be
+    the uploader's (seals/我的公章.png was guessable)."""
+    return evidence_storage_name("seals", "seal.png")
+
+
 @deconstructible
 class EvidenceUploadTo:
     """An `upload_to` for ImageFields: `EvidenceUploadTo("inspections")`."""

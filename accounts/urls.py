@@ -13,6 +13,7 @@ urlpatterns = [
         views.OwnPasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("organisations/<int:pk>/seal/", views.organisation_seal, name="organisation_seal"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
 ]

@@ -8,14 +8,15 @@ from django.contrib.auth.views import (
     PasswordChangeView,
 )
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .files import serve_stored_file
 from .forms import LoginForm, OwnPasswordChangeForm
-from .models import Region
+from .models import Organisation, Region
 from .scoping import get_visible_or_404
 
 
@@ -81,3 +82,19 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def organisation_seal(request, pk):
+    """An organisation's seal, to its own users and to users above it — never to a peer at the
+    same place (another county department), who could stamp with it."""
+    user = request.user
+    organisation = get_visible_or_404(Organisation.objects.select_related("region"), user, pk=pk)
+    peer = (
+        user.organisation_id
+        and user.organisation_id != organisation.pk
+        and user.organisation.region_id == organisation.region_id
+    )
+    if peer or not organisation.seal:
+        raise Http404("没有可查看的公章。")
+    return serve_stored_file(organisation.seal, title="公章")

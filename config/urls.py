@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from accounts import views as account_views
 
@@ -20,6 +18,3 @@ urlpatterns = [
     # /verify/ and /public/: open to anyone, no login
     path("", include("reporting.public_urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -8,6 +8,11 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", inspections.inspection_list, name="inspection_list"),
+    path(
+        "<int:pk>/photos/<int:photo_pk>/",
+        inspections.inspection_photo,
+        name="inspection_photo",
+    ),
     path("new/", inspections.inspection_create, name="inspection_create"),
     path("<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
     path("enterprise-options/", inspections.enterprise_options, name="enterprise_options"),
@@ -24,4 +29,5 @@ urlpatterns = [
     path("tips/new/", tips.tip_create, name="tip_create"),
     path("tips/export.xlsx", tips.tip_export, name="tip_export"),
     path("tips/<int:pk>/", tips.tip_detail, name="tip_detail"),
+    path("tips/<int:pk>/photos/<int:photo_pk>/", tips.tip_photo, name="tip_photo"),
 ]

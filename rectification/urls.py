@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/steps/<int:step_pk>/confirm/", views.step_confirm, name="step_confirm"),
     path("<int:pk>/steps/<int:step_pk>/photos/", views.step_photos, name="step_photos"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.evidence_photo, name="evidence_photo"),
     path("<int:pk>/<slug:action>/", views.case_action, name="case_action"),
 ]

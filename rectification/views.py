@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.deadlines import deadline_warning
+from accounts.files import serve_stored_file
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
@@ -208,3 +209,11 @@ def campaign_list(request):
         .annotate(case_count=Count("cases"))
     )
     return render(request, "rectification/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def evidence_photo(request, pk, photo_pk):
+    """A step's evidence photo, to whoever may open its case."""
+    case = get_visible_or_404(Case.objects.all(), request.user, pk=pk)
+    photo = get_object_or_404(EvidencePhoto, pk=photo_pk, step__case=case)
+    return serve_stored_file(photo.image)

@@ -1,6 +1,7 @@
 """API shapes for inspections, tips and supervision transfers. Tip serializers for lists never
 carry the reporter; the detail adds it only for the office handling the tip."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -70,7 +71,10 @@ class InspectionSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
     def get_photos(self, inspection):
         request = self.context.get("request")
-        urls = [photo.image.url for photo in inspection.photos.all()]
+        urls = [
+            reverse("inspections:inspection_photo", args=[inspection.pk, photo.pk])
+            for photo in inspection.photos.all()
+        ]
         return [request.build_absolute_uri(url) for url in urls] if request else urls
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from accounts.files import serve_stored_file
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from enterprises.forms import EnterpriseForm
@@ -209,3 +210,13 @@ def enterprise_options(request):
         "inspections/_enterprise_options.html",
         {"enterprises": enterprises, "query": query},
     )
+
+
+@login_required
+def inspection_photo(request, pk, photo_pk):
+    """A photo taken on site, to whoever may open its inspection record."""
+    inspection = get_visible_or_404(Inspection.objects.all(), request.user, pk=pk)
+    photo = inspection.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404("照片不存在。")
+    return serve_stored_file(photo.image)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.deadlines import calendar_warning
+from accounts.files import serve_stored_file
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from accounts.sheets import append_plain_row
@@ -208,3 +209,14 @@ def tip_export(request):
         f"attachment; filename*=UTF-8''{quote(f'举报受理-{timezone.localdate():%Y%m%d}.xlsx')}"
     )
     return response
+
+
+@login_required
+def tip_photo(request, pk, photo_pk):
+    """A citizen's photo goes with the tip: whoever may open the tip sees it. (The reporter's
+    contact is narrower, but the photo was stripped of its metadata on upload.)"""
+    tip = get_visible_or_404(Tip.objects.all(), request.user, pk=pk)
+    photo = tip.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404("照片不存在。")
+    return serve_stored_file(photo.image)

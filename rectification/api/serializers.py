@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.deadlines import deadline_warning
@@ -100,11 +102,18 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class EvidencePhotoSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="image", read_only=True)
+    # The checked view, never the storage's URL: no stored file is public.
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = EvidencePhoto
         fields = ["id", "url", "uploaded_at"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_url(self, photo):
+        url = reverse("rectification:evidence_photo", args=[photo.step.case_id, photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class CaseStepSerializer(serializers.ModelSerializer):

@@ -114,6 +114,8 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         job = self.get_object()
         if job.state != ExportJob.State.DONE or not job.file:
             raise Http404("文件尚未生成。")
-        return FileResponse(
+        response = FileResponse(
             job.file.open("rb"), as_attachment=True, filename=job.filename or "导出.xlsx"
         )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -140,4 +140,6 @@ def export_download(request, pk):
         handle = job.file.open("rb")
     except OSError as error:
         raise Http404("文件已不存在，请重新导出。") from error
-    return FileResponse(handle, as_attachment=True, filename=job.filename or "导出.xlsx")
+    response = FileResponse(handle, as_attachment=True, filename=job.filename or "导出.xlsx")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

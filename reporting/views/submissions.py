@@ -6,11 +6,12 @@ through services.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.files import serve_stored_file
 from accounts.models import Region, Role
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
@@ -351,4 +352,4 @@ def seal_image(request):
     organisation = seal_owner(request)
     if not organisation.seal:
         raise Http404("本单位尚未上传公章。")
-    return FileResponse(organisation.seal.open("rb"), content_type="image/png")
+    return serve_stored_file(organisation.seal, title="公章")

@@ -8,6 +8,8 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.factories.accounts import TEST_PASSWORD
 
@@ -27,6 +29,23 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
 # by the test itself (creating users) are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time. On SQLite the live server shares the
+    test's single in-memory connection with every request thread, and a page's photos (now
+    served by checked views, each reading the session and the user) would use it at once."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_sqlite(django_db_setup):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialWSGIServer
 
 
 def pytest_collection_modifyitems(config, items):
