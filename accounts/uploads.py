@@ -32,19 +32,10 @@ MAX_EVIDENCE_PIXELS = 50_000_000
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
-def validate_evidence_image(upload):
-    """Raise a Chinese ValidationError unless `upload` is a JPEG/PNG/WebP image within the limits.
-
-    On success the detected extension is remembered on the upload (`evidence_extension`), so
-    the storage name follows the content, not the name the client sent.
-    """
-    if upload is None:
-        raise ValidationError("请选择要上传的照片。")
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_EVIDENCE_BYTES:
-        raise ValidationError("照片不能超过 10 MB，请压缩后重新上传。")
-    if size == 0:
-        raise ValidationError("上传的文件是空的，请重新选择照片。")
+def image_outline(upload, not_an_image):
+    """(format, width, height) of an uploaded image as Pillow reads its header, without
+    decoding the pixels; `not_an_image` is the Chinese refusal for anything else. The upload
+    is left at the position it was."""
     source = getattr(upload, "file", upload)
     position = source.tell() if hasattr(source, "tell") else 0
     try:
@@ -60,11 +51,28 @@ def validate_evidence_image(upload):
         ValueError,
         Image.DecompressionBombError,
     ) as error:
-        raise ValidationError(
-            "上传的文件不是有效的图片，请上传 JPG、PNG 或 WebP 格式的照片。"
-        ) from error
+        raise ValidationError(not_an_image) from error
     finally:
         source.seek(position)
+    return image_format, width, height
+
+
+def validate_evidence_image(upload):
+    """Raise a Chinese ValidationError unless `upload` is a JPEG/PNG/WebP image within the limits.
+
+    On success the detected extension is remembered on the upload (`evidence_extension`), so
+    the storage name follows the content, not the name the client sent.
+    """
+    if upload is None:
+        raise ValidationError("请选择要上传的照片。")
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_EVIDENCE_BYTES:
+        raise ValidationError("照片不能超过 10 MB，请压缩后重新上传。")
+    if size == 0:
+        raise ValidationError("上传的文件是空的，请重新选择照片。")
+    image_format, width, height = image_outline(
+        upload, "上传的文件不是有效的图片，请上传 JPG、PNG 或 WebP 格式的照片。"
+    )
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError("照片格式不支持，请上传 JPG、PNG 或 WebP 格式的照片。")
     if width * height > MAX_EVIDENCE_PIXELS:
