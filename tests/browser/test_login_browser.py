@@ -16,7 +16,12 @@ def test_clerk_logs_in_sees_own_area_and_logs_out(area, page, log_in, live_serve
     page.goto(f"{live_server.url}/")
     # On a phone-width screen the navigation is collapsed behind the toggler.
     page.click(".navbar-toggler")
-    page.click("text=退出登录")
+    # Wait for the collapsed menu to finish opening, then for the POST's page to arrive: a
+    # click during the collapse animation may otherwise land before the button is there.
+    sign_out = page.locator("button", has_text="退出登录")
+    sign_out.wait_for(state="visible")
+    with page.expect_navigation():
+        sign_out.click()
     page.wait_for_selector("text=您已安全退出")
 
 
