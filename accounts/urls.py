@@ -14,6 +14,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("organisations/<int:pk>/seal/", views.organisation_seal, name="organisation_seal"),
+    path("done/", views.done, name="done"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
 ]

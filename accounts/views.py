@@ -1,4 +1,4 @@
-"""Sign-in, password change, the home page, the region pages and the health check."""
+"""Sign-in, password change, the home page (待办) and 已办, the region pages and the health check."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import (
@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,7 @@ from .files import serve_stored_file
 from .forms import LoginForm, OwnPasswordChangeForm
 from .models import Organisation, Region
 from .scoping import get_visible_or_404
+from .worklists import DONE_DAYS, done_for, todo_for
 
 
 class QinglingLoginView(LoginView):
@@ -43,14 +45,36 @@ class OwnPasswordChangeDoneView(PasswordChangeDoneView):
 
 @login_required
 def home(request):
+    """待办: the work waiting for this user, list by list, the most urgent first. An
+    administrator (no work of their own) sees the top of the region tree instead."""
     user = request.user
     region = user.region
-    children = (
-        Region.objects.filter(parent=region).order_by("code")
-        if region
-        else Region.objects.filter(parent__isnull=True)
+    todo = todo_for(user, timezone.localdate())
+    children = []
+    if user.organisation_id is None:
+        children = (
+            Region.objects.filter(parent=region).order_by("code")
+            if region
+            else Region.objects.filter(parent__isnull=True)
+        )
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "region": region,
+            "children": children,
+            "figures": [entry for entry in todo if entry.worklist.figures],
+            "lists": [entry for entry in todo if not entry.worklist.figures],
+            "waiting": sum(entry.count for entry in todo if not entry.worklist.figures),
+        },
     )
-    return render(request, "accounts/home.html", {"region": region, "children": children})
+
+
+@login_required
+def done(request):
+    """已办: what this user did in the last 30 days, newest first."""
+    items = done_for(request.user, timezone.now())
+    return render(request, "accounts/done.html", {"items": items, "days": DONE_DAYS})
 
 
 @login_required

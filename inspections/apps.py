@@ -22,6 +22,9 @@ class InspectionsConfig(AppConfig):
         navigation.register("举报受理", "inspections:tip_list", order=46)
         jobs.register("tip_reminders", remind_waiting_tips, "举报待交办、待核查提醒")
         self.register_ledger_links()
+        from . import todo
+
+        todo.register_worklists()
 
     @staticmethod
     def register_ledger_links():

@@ -76,10 +76,22 @@ class TipFilter(StyledFilterSet):
     township = TownshipFilter()
     reward = YesNoFilter(label="有奖举报")
     receipt_number = django_filters.CharFilter(lookup_expr="iexact", label="受理编号")
+    # From a 待办 list: the tips handed to one organisation.
+    assigned_organisation = django_filters.NumberFilter(
+        field_name="assigned_organisation_id", label="承办单位", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Tip
-        fields = ["state", "channel", "received_from", "received_to", "township", "reward"]
+        fields = [
+            "state",
+            "channel",
+            "received_from",
+            "received_to",
+            "township",
+            "reward",
+            "assigned_organisation",
+        ]
 
 
 class SupervisionTransferFilter(StyledFilterSet):

@@ -9,13 +9,15 @@ class RectificationConfig(AppConfig):
         from accounts import navigation
         from notices import jobs
 
-        from . import signals  # noqa: F401  region follow-up
+        from . import signals, todo  # noqa: F401  signals: region follow-up
         from .reminders import send_due_reminders
 
         navigation.register("整治案件", "rectification:case_list", order=20)
         navigation.register("专项行动", "rectification:campaign_list", order=25)
+        navigation.register("催办", "rectification:urging_list", roles={"county_office"}, order=27)
         jobs.register("case_reminders", send_due_reminders, "整治期限、逾期督办和回头看提醒")
         self.register_ledger_hooks()
+        todo.register_worklists()
 
     @staticmethod
     def register_ledger_hooks():

@@ -3,13 +3,25 @@
 import datetime
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter, township_choices
 from accounts.models import Organisation
 from accounts.scoping import scope_to_area_and_above
 
-from .models import Campaign, Case, CaseState, Disposal
+from .models import Campaign, Case, CaseState, CaseStep, Disposal
+from .workflow.transitions import UNDER_DEADLINE, NextHolder, states_held_by
+
+# 待办理方: who has the case now, by the transitions table's next holder (the 待办 lists link here).
+HOLDER_CHOICES = [
+    (holder, NextHolder.LABELS[holder])
+    for holder in (NextHolder.DETERMINERS, NextHolder.RESPONSIBLE_UNIT, NextHolder.VERIFIERS)
+]
+DUE_WITHIN_CHOICES = [
+    (3, "3天内到期（含逾期）"),
+    (7, "7天内到期（含逾期）"),
+    (30, "30天内到期（含逾期）"),
+]
 
 
 def _user(request):
@@ -52,6 +64,22 @@ class CaseFilter(StyledFilterSet):
     )
     is_relapse = YesNoFilter(label="反弹")
     is_quasi = YesNoFilter(label="类散乱污")
+    holder = django_filters.ChoiceFilter(
+        label="待办理方", choices=HOLDER_CHOICES, empty_label=EMPTY_CHOICE, method="filter_holder"
+    )
+    due_within = django_filters.TypedChoiceFilter(
+        label="到期",
+        choices=DUE_WITHIN_CHOICES,
+        coerce=int,
+        empty_label=EMPTY_CHOICE,
+        method="filter_due_within",
+    )
+    awaiting_department = django_filters.ChoiceFilter(
+        label="待确认部门",
+        choices=Organisation.Department.choices,
+        empty_label=EMPTY_CHOICE,
+        method="filter_awaiting_department",
+    )
 
     class Meta:
         model = Case
@@ -65,6 +93,9 @@ class CaseFilter(StyledFilterSet):
             "campaign",
             "is_relapse",
             "is_quasi",
+            "holder",
+            "due_within",
+            "awaiting_department",
         ]
 
     def filter_text(self, queryset, name, value):
@@ -80,3 +111,27 @@ class CaseFilter(StyledFilterSet):
         if value is False:
             return queryset.not_overdue(today)
         return queryset
+
+    def filter_holder(self, queryset, name, value):
+        return queryset.filter(state__in=states_held_by(value)) if value else queryset
+
+    def filter_due_within(self, queryset, name, value):
+        if not value:
+            return queryset
+        until = datetime.date.today() + datetime.timedelta(days=int(value))
+        return queryset.filter(state__in=UNDER_DEADLINE, deadline__lte=until)
+
+    def filter_awaiting_department(self, queryset, name, value):
+        """Cases being carried out with a step of this department not yet done (断电 for 供电公司)."""
+        if not value:
+            return queryset
+        return queryset.filter(Exists(awaiting_steps(value).filter(case=OuterRef("pk"))))
+
+
+def awaiting_steps(department):
+    """Steps a department must confirm now: undone, of a case being carried out."""
+    return CaseStep.objects.filter(
+        confirming_department=department,
+        done_on__isnull=True,
+        case__state=CaseState.IN_PROGRESS,
+    )

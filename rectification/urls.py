@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.case_propose, name="case_propose"),
     path("bulk-close/", views.case_bulk_close, name="case_bulk_close"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("urgings/", views.urging_list, name="urging_list"),
     # The notices moved to /notices/; old bookmarks and open pages still find them.
     path("notifications/", moved_permanently("notices:notification_list")),
     path("notifications/read/", moved_permanently("notices:notification_mark_read")),

@@ -1,6 +1,8 @@
 """Case pages: the filtered list, the case page (steps, evidence, the buttons of the
-transitions table, timeline), the one transition POST and campaigns. Views are thin: every
+transitions table, timeline), the one transition POST, campaigns and 催办. Views are thin: every
 change goes through the workflow."""
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.deadlines import deadline_warning
 from accounts.files import serve_stored_file
+from accounts.models import Organisation
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
@@ -20,7 +23,8 @@ from accounts.scoping import get_visible_or_404
 from . import workflow
 from .filters import CaseFilter
 from .forms import ConfirmStepForm, PhotoForm
-from .models import Campaign, Case, CaseStep, EvidencePhoto
+from .models import Campaign, Case, CaseStep, EvidencePhoto, Urging
+from .urging import URGERS, overdue_by_unit, overdue_cases_url, urge_unit, urged_today
 from .workflow import CASE_TRANSITIONS, TRANSITIONS
 
 PAGE_SIZE = 50
@@ -217,3 +221,54 @@ def evidence_photo(request, pk, photo_pk):
     case = get_visible_or_404(Case.objects.all(), request.user, pk=pk)
     photo = get_object_or_404(EvidencePhoto, pk=photo_pk, step__case=case)
     return serve_stored_file(photo.image)
+
+
+URGING_RECORDS_SHOWN = 30
+
+
+@login_required
+def urging_list(request):
+    """催办: the area's overdue cases by responsible unit with a 催办 button each (GET), and the
+    催办 itself (POST unit, note); the latest 催办记录 below."""
+    user = request.user
+    today = datetime.date.today()
+    if request.method == "POST":
+        unit = Organisation.objects.filter(pk=_int(request.POST.get("unit"))).first()
+        try:
+            urging = urge_unit(unit, by=user, note=request.POST.get("note", ""), today=today)
+        except Refused as refusal:
+            show_refusal(request, refusal)
+        else:
+            messages.success(
+                request,
+                f"已向{urging.unit.name}催办逾期案件 {urging.case_count} 件，已通知责任单位和责任人。",
+            )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("rectification:urging_list")
+        return redirect(back)
+    can_urge = user.has_role(*URGERS) and not user.is_read_only
+    done = urged_today(user, today)
+    units = overdue_by_unit(user, today)
+    for entry in units:
+        entry["urged_today"] = entry["unit_id"] in done
+        entry["persons_text"] = "、".join(sorted(entry["persons"]))
+        entry["url"] = overdue_cases_url(entry["unit_id"])
+        entry["days"] = (today - entry["oldest"]).days
+    records = (
+        Urging.objects.visible_to(user)
+        .select_related("unit", "office", "urged_by")
+        .order_by("-created_at", "-id")[:URGING_RECORDS_SHOWN]
+    )
+    return render(
+        request,
+        "rectification/urging_list.html",
+        {"units": units, "records": records, "can_urge": can_urge},
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

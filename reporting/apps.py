@@ -10,11 +10,13 @@ class ReportingConfig(AppConfig):
         from enterprises.ledger import register_long_export
         from notices import jobs
 
+        from . import todo
         from .dashboard import cache as dashboard_cache
         from .exports import jobs as export_jobs
         from .reminders import send_report_reminders
 
         dashboard_cache.connect()
+        todo.register_worklists()
         jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
         register_long_export(export_jobs.long_ledger_route)
 

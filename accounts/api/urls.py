@@ -7,4 +7,9 @@ router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 
-urlpatterns = [path("me/", views.me, name="me"), *router.urls]
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("todo/", views.todo, name="todo"),
+    path("done/", views.done, name="done"),
+    *router.urls,
+]

@@ -1,10 +1,14 @@
+from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from ..models import Organisation, Region
 from ..scoping import AreaScopedMixin
+from ..worklists import done_for, todo_for
 from .serializers import MeSerializer, OrganisationSerializer, RegionSerializer
 
 
@@ -32,3 +36,19 @@ class OrganisationViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
 @api_view(["GET"])
 def me(request):
     return Response(MeSerializer(request.user).data)
+
+
+@extend_schema(responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+def todo(request):
+    """待办: the user's work lists as on the home page, each with its count, first items (most
+    urgent first), the page where it is done and the full list in the API."""
+    lists = todo_for(request.user, timezone.localdate())
+    return Response({"lists": [entry.as_data() for entry in lists]})
+
+
+@extend_schema(responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+def done(request):
+    """已办: what the user did in the last 30 days, newest first."""
+    return Response({"items": [item.as_data() for item in done_for(request.user, timezone.now())]})

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.deadlines import deadline_warning
+from accounts.models import Organisation
 
 from ..models import (
     Campaign,
@@ -17,6 +18,7 @@ from ..models import (
     ChecklistStep,
     DeadlineExtension,
     EvidencePhoto,
+    Urging,
 )
 
 
@@ -214,3 +216,30 @@ class BulkCloseSerializer(serializers.Serializer):
 
     cases = serializers.ListField(child=serializers.IntegerField(), label="案件 id")
     note = serializers.CharField(label="验收意见", required=False, allow_blank=True, default="")
+
+
+class UrgingSerializer(serializers.ModelSerializer):
+    """A 催办记录; to create one, POST `unit` (and an optional `note`)."""
+
+    office = serializers.CharField(source="office.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    urged_by = serializers.CharField(source="urged_by.display_name", default=None, read_only=True)
+    cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Urging
+        fields = [
+            "id",
+            "office",
+            "unit",
+            "unit_name",
+            "persons",
+            "urged_by",
+            "case_count",
+            "cases",
+            "note",
+            "urged_on",
+            "created_at",
+        ]
+        read_only_fields = ["persons", "case_count", "urged_on", "created_at"]
+        extra_kwargs = {"unit": {"queryset": Organisation.objects.all()}}

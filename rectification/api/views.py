@@ -1,5 +1,5 @@
 """/api/cases/ (list, detail, propose, and every transition of the table as a POST action with
-the same form and rules as the pages) and /api/campaigns/. Refusals are answered by the
+the same form and rules as the pages) /api/campaigns/ and /api/urgings/ (催办). Refusals are answered by the
 project's exception handler: 400 {"detail": 中文, <field>: [中文]}."""
 
 from django.db.models import Prefetch
@@ -15,7 +15,8 @@ from enterprises.models import Enterprise
 
 from .. import workflow
 from ..filters import CaseFilter
-from ..models import Campaign, CaseStep, EvidencePhoto
+from ..models import Campaign, CaseStep, EvidencePhoto, Urging
+from ..urging import urge_unit
 from ..views import case_list_queryset
 from ..workflow import CASE_TRANSITIONS
 from .serializers import (
@@ -25,6 +26,7 @@ from .serializers import (
     CaseSerializer,
     CaseStepSerializer,
     ProposeSerializer,
+    UrgingSerializer,
 )
 
 # /api/cases/{id}/<path>/ for every transition of the table, e.g. fail-verification.
@@ -169,5 +171,32 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         step = CaseStep.objects.prefetch_related("photos").get(pk=step.pk)
         return Response(
             CaseStepSerializer(step, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class UrgingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """催办记录 in the user's area; POST {unit, note} urges the unit about its overdue cases."""
+
+    serializer_class = UrgingSerializer
+
+    def get_queryset(self):
+        return (
+            Urging.objects.visible_to(self.request.user)
+            .select_related("office", "unit", "urged_by")
+            .prefetch_related("cases")
+            .order_by("-created_at", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        urging = urge_unit(
+            serializer.validated_data["unit"],
+            by=request.user,
+            note=serializer.validated_data.get("note", ""),
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=urging.pk)).data,
             status=status.HTTP_201_CREATED,
         )

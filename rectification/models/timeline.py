@@ -65,6 +65,7 @@ class CaseEvent(models.Model):
         SHORTFALL = "shortfall", "整改未到位"
         FLAG_QUASI = "flag_quasi", "标记类散乱污"
         EXTEND = "extend", "延长期限"
+        URGE = "urge", "催办"
 
     case = models.ForeignKey(
         Case, verbose_name="案件", on_delete=models.CASCADE, related_name="events"

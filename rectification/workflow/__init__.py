@@ -46,7 +46,9 @@ from .transitions import (
     TRANSITIONS,
     VERIFIERS,
     WORKERS,
+    NextHolder,
     Transition,
+    states_held_by,
 )
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "UPGRADE_MILESTONES",
     "VERIFIERS",
     "WORKERS",
+    "NextHolder",
     "Transition",
     "add_step_photos",
     "available_transitions",
@@ -89,5 +92,6 @@ __all__ = [
     "run_step_photos",
     "run_transition",
     "start_remediation",
+    "states_held_by",
     "submit_for_verification",
 ]

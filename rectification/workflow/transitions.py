@@ -261,3 +261,13 @@ TRANSITIONS = {
 
 # The transitions of an existing case: the case page's buttons and the API's POST actions.
 CASE_TRANSITIONS = {key: t for key, t in TRANSITIONS.items() if t.from_states}
+
+
+def states_held_by(holder):
+    """The states in which `holder` (a NextHolder) has the case: where the transitions that
+    hand it the work lead. 待办 lists and the case list's 待办理方 filter read this."""
+    return frozenset(
+        transition.to_state
+        for transition in TRANSITIONS.values()
+        if transition.next_holder == holder and transition.changes_state
+    )
