@@ -18,9 +18,9 @@ HOLDER_CHOICES = [
     for holder in (NextHolder.DETERMINERS, NextHolder.RESPONSIBLE_UNIT, NextHolder.VERIFIERS)
 ]
 DUE_WITHIN_CHOICES = [
-    (3, "3天内到期（含逾期）"),
-    (7, "7天内到期（含逾期）"),
-    (30, "30天内到期（含逾期）"),
+    ("3", "3天内到期（含逾期）"),
+    ("7", "7天内到期（含逾期）"),
+    ("30", "30天内到期（含逾期）"),
 ]
 
 
@@ -67,10 +67,9 @@ class CaseFilter(StyledFilterSet):
     holder = django_filters.ChoiceFilter(
         label="待办理方", choices=HOLDER_CHOICES, empty_label=EMPTY_CHOICE, method="filter_holder"
     )
-    due_within = django_filters.TypedChoiceFilter(
+    due_within = django_filters.ChoiceFilter(
         label="到期",
         choices=DUE_WITHIN_CHOICES,
-        coerce=int,
         empty_label=EMPTY_CHOICE,
         method="filter_due_within",
     )
