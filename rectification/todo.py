@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.worklists import DoneItem, Listing, WorkItem, register, register_done
 
 from .filters import awaiting_steps
-from .models import Case, CaseEvent, CaseState, CaseStep
+from .models import Case, CaseEvent, CaseState, CaseStep, Urging
 from .urging import URGERS, overdue_by_unit, overdue_cases_url, urged_today
 from .workflow.transitions import TRANSITIONS, UNDER_DEADLINE, NextHolder, states_held_by
 
@@ -216,7 +216,7 @@ def overdue_units(user, today, limit):
     urge_url = reverse("rectification:urging_list")
     items = []
     for entry in units[:limit]:
-        persons = "、".join(sorted(entry["persons"]))
+        persons = few_names(entry["persons"])
         urged = entry["unit_id"] in done
         items.append(
             WorkItem(
@@ -237,9 +237,19 @@ def overdue_units(user, today, limit):
     )
 
 
+def few_names(counts, shown=3):
+    """At most three names, those with the most cases first: "张三、李四、王五等8人"."""
+    names = [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    if len(names) <= shown:
+        return "、".join(names)
+    return f"{'、'.join(names[:shown])}等{len(names)}人"
+
+
 def case_events_done(user, since, limit):
+    # A 催办 is one thing done, however many cases it named: listed once, from its record.
     events = (
         CaseEvent.objects.filter(actor=user, created_at__gte=since)
+        .exclude(action=CaseEvent.Action.URGE)
         .select_related("case", "case__enterprise")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -252,6 +262,24 @@ def case_events_done(user, since, limit):
             url=case_url(event.case),
         )
         for event in events
+    ]
+
+
+def urgings_done(user, since, limit):
+    urgings = (
+        Urging.objects.filter(urged_by=user, created_at__gte=since)
+        .select_related("unit")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        DoneItem(
+            at=urging.created_at,
+            kind="催办",
+            title=f"催办 · {urging.unit.name}",
+            detail=f"逾期案件 {urging.case_count} 件 {urging.note}".strip(),
+            url=overdue_cases_url(urging.unit_id),
+        )
+        for urging in urgings
     ]
 
 
@@ -272,3 +300,4 @@ def register_worklists():
     register("cases_to_verify", "待核查验收的案件", TRANSITIONS["close"].roles, cases_to_verify, 5)
     register("overdue_units", "逾期案件（按责任单位催办）", URGERS, overdue_units, order=30)
     register_done("case_events", case_events_done)
+    register_done("urgings", urgings_done)

@@ -112,7 +112,7 @@ def urge_unit(unit, *, by, note="", today=None):
             action=CaseEvent.Action.URGE,
             actor=by,
             comment=(
-                f"{by.organisation.name}催办{unit.name}"
+                f"{by.organisation.short_name or by.organisation.name}催办{unit.name}"
                 f"{'（' + case.responsible_person + '）' if case.responsible_person else ''}："
                 f"整治期限 {case.deadline:%Y-%m-%d}，已逾期 {(today - case.deadline).days} 天。"
                 f"{note}"

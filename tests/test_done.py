@@ -11,10 +11,12 @@ from django.utils import timezone
 from inspections.services import assign_tip
 from rectification import workflow
 from rectification.models import CaseEvent
+from rectification.urging import urge_unit
 from reporting.periods import Period
 from reporting.submissions import services
 from tests.factories.inspections import TipFactory
 from tests.factories.rectification import in_progress_case, photo
+from tests.factories.worklists import case_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +60,18 @@ def test_done_of_the_county_office_has_its_tip_assignments_and_decisions(area, a
 def test_done_queries_do_not_grow_with_the_data(area, api_for, users, django_assert_num_queries):
     client = api_for(users["clerk"])
     in_progress_case(area)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(reverse("done")).status_code == 200
     in_progress_case(area)
     in_progress_case(area)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(reverse("done")).status_code == 200
+
+
+def test_an_urging_is_one_item_done_however_many_cases_it_named(area, api_for, users):
+    case_in(area, due=-3)
+    case_in(area, due=-4)
+    urge_unit(area["orgs"]["township_a1"], by=users["county"])
+    items = api_for(users["county"]).get(reverse("done")).json()["items"]
+    assert [(item["kind"], item["title"]) for item in items] == [("催办", "催办 · 甲一镇政府")]
+    assert items[0]["detail"] == "逾期案件 2 件"
