@@ -202,6 +202,17 @@ def todo_for(user, today, limit=ITEMS_SHOWN):
     return figures + lists
 
 
+def one_list_for(user, key, today, limit):
+    """One of the user's lists with up to `limit` items, or None if it is not one of theirs."""
+    for worklist in worklists_for(user):
+        if worklist.key == key:
+            entry = Shown(worklist, worklist.provider(user, today, limit))
+            for item in entry.items:
+                item.today = today
+            return entry
+    return None
+
+
 def done_for(user, now, days=DONE_DAYS, limit=DONE_SHOWN):
     """What the user did in the last `days` days, newest first (at most `limit`)."""
     if not user.is_authenticated:
@@ -210,7 +221,3 @@ def done_for(user, now, days=DONE_DAYS, limit=DONE_SHOWN):
     items = [item for source in _done_sources.values() for item in source(user, since, limit)]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
-
-
-def count_label(count):
-    return f"{count} 件"

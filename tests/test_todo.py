@@ -287,3 +287,12 @@ def test_todo_api_queries_do_not_grow_with_the_data(role, area, api_for, django_
     workload(area, 4)
     with django_assert_num_queries(API_QUERIES[role]):
         assert client.get(reverse("todo")).status_code == 200
+
+
+def test_one_list_in_the_api_gives_more_items_and_404_for_another_roles(area, api_for):
+    for due in range(8):
+        case_in(area, due=due)
+    client = api_for(area["users"]["clerk"])
+    data = client.get(reverse("todo-list", args=["cases_to_carry_out"]), {"limit": 7}).json()
+    assert data["count"] == 8 and len(data["items"]) == 7
+    assert client.get(reverse("todo-list", args=["cases_to_verify"])).status_code == 404

@@ -10,6 +10,7 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 urlpatterns = [
     path("me/", views.me, name="me"),
     path("todo/", views.todo, name="todo"),
+    path("todo/<slug:key>/", views.todo_list, name="todo-list"),
     path("done/", views.done, name="done"),
     *router.urls,
 ]

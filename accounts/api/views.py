@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +9,7 @@ from rest_framework.response import Response
 
 from ..models import Organisation, Region
 from ..scoping import AreaScopedMixin
-from ..worklists import done_for, todo_for
+from ..worklists import done_for, one_list_for, todo_for
 from .serializers import MeSerializer, OrganisationSerializer, RegionSerializer
 
 
@@ -45,6 +46,24 @@ def todo(request):
     urgent first), the page where it is done and the full list in the API."""
     lists = todo_for(request.user, timezone.localdate())
     return Response({"lists": [entry.as_data() for entry in lists]})
+
+
+TODO_LIST_LIMIT = 200
+
+
+@extend_schema(responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+def todo_list(request, key):
+    """One 待办 list with up to `?limit=` items (default 50, at most 200); 404 for a list that
+    is not the user's."""
+    try:
+        limit = max(1, min(int(request.query_params.get("limit", 50)), TODO_LIST_LIMIT))
+    except ValueError:
+        limit = 50
+    entry = one_list_for(request.user, key, timezone.localdate(), limit)
+    if entry is None:
+        raise Http404("没有这个待办列表。")
+    return Response(entry.as_data())
 
 
 @extend_schema(responses=OpenApiTypes.OBJECT)
