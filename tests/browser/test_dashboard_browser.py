@@ -27,7 +27,7 @@ def test_leader_sees_charts_and_follows_a_figure_to_the_filtered_list(
     )
     log_in("leader_a", TEST_PASSWORD)
     # The landing page offers the dashboard in the leader's navigation.
-    assert page.locator('a[href="/reports/dashboard/"]').count() == 1
+    assert page.locator('nav a[href="/reports/dashboard/"]').count() == 1
     page.goto(f"{live_server.url}/reports/dashboard/")
     page.wait_for_selector("#chart-bars canvas")
     page.wait_for_selector("#chart-trend canvas")
