@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from .geo import latitude_field, longitude_field
-from .scoping import scope_to_area
+from .scoping import covers, scope_to_area
 from .uploads import EvidenceUploadTo, seal_upload_to, validate_evidence_image
 from .validators import validate_png_image
 
@@ -38,9 +38,9 @@ class AreaScopedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         area_path = user.area_path
-        if area_path is None or path.startswith(area_path):
+        if covers(area_path, path):
             return self.within(path)
-        if area_path.startswith(path):
+        if covers(path, area_path):
             return scope_to_area(self, user)
         return self.none()
 
@@ -200,7 +200,7 @@ class Region(models.Model):
         return len(self.path) + self.PATH_SEGMENT_LENGTH * (level - self.level)
 
     def contains(self, other):
-        return other.path.startswith(self.path)
+        return covers(self.path, other.path)
 
     def ancestor_at(self, level):
         """The ancestor (or self) at the given level, from the path, in one query."""
