@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -347,10 +346,16 @@ else:
 # that needs a cache every web process shares, so it is on with Redis only.
 DASHBOARD_CACHE = os.environ.get("DASHBOARD_CACHE", "1" if REDIS_URL else "0") == "1"
 
+# API tokens (accounts.models.ApiToken): stored as a digest only, valid this many days from
+# issue (fixed, not sliding); issued in the admin or with `manage.py create_api_token`.
+QINGLING_API_TOKEN_DAYS = int(os.environ.get("QINGLING_API_TOKEN_DAYS", "30"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a refused token (or none) answers 401 with `WWW-Authenticate: Token`,
+        # not 403, so a client knows to get a new token.
+        "accounts.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
