@@ -417,3 +417,18 @@ def test_a_failing_side_effect_after_commit_is_logged_not_raised(
         after_commit(lambda: ran.append("next"))
     assert ran == ["next"]
     assert "side effect after commit failed: send the notice" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_being_built_beats_so_a_long_phase_without_rows_is_not_taken_for_dead(
+    area, settings
+):
+    settings.QINGLING_EXPORT_STALE_SECONDS = 3  # a beat every second
+    job = abandoned_job(area, minutes_ago=10, attempts=1)
+    with export_jobs.Heartbeat(job):
+        deadline = time.monotonic() + 30
+        while ExportJob.objects.get(pk=job.pk).progress_at == job.progress_at:
+            assert time.monotonic() < deadline, "no heartbeat"
+            time.sleep(0.1)
+    assert export_jobs.sweep_jobs() == {"resumed": 0, "failed": 0, "requeued": 0}
+    assert ExportJob.objects.get(pk=job.pk).state == ExportJob.State.RUNNING

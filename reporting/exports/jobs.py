@@ -31,6 +31,7 @@ Faults — the database row is the truth, the queue only a messenger:
 
 import logging
 import tempfile
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -38,6 +39,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -405,11 +407,46 @@ def table_report(job, user):
 BUILDERS = {KIND_LEDGER: ledger_report, KIND_TABLE: table_report}
 
 
+class Heartbeat:
+    """While a job is built, a thread writes `progress_at` every third of the stale deadline,
+    so a long phase without rows (a table computed, a workbook closed, a file uploaded) is not
+    taken for a dead worker; a killed worker takes its heartbeat with it."""
+
+    def __init__(self, job):
+        self.job = job
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.beat, name=f"export-{job.pk}", daemon=True)
+
+    def beat(self):
+        interval = max(1, stale_seconds() // 3)
+        try:
+            while not self.stopped.wait(interval):
+                _held(self.job).update(progress_at=timezone.now())
+        except Exception:
+            logger.exception("export job %s: heartbeat stopped", self.job.pk)
+        finally:
+            db_connection.close()  # the thread's own connection
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+
 def run_export(job_id):
     """Build the job's workbook; returns the job's final state (or None when nothing to do)."""
     job = start_job(job_id)
     if job is None:
         return None
+    with Heartbeat(job):
+        return build_export(job)
+
+
+def build_export(job):
+    """run_export's work for a job this attempt holds."""
     user = job.requested_by
     try:
         # The area is checked again at run time: the user may have moved since asking.
@@ -427,7 +464,7 @@ def run_export(job_id):
         return ExportJob.State.FAILED
     except Exception:
         # The user sees a plain failure; the traceback goes to the log, not to the page.
-        logger.exception("export job %s failed", job_id)
+        logger.exception("export job %s failed", job.pk)
         fail_job(
             job.pk, "导出失败：生成文件时出错，请稍后重试或缩小导出范围。", attempt=job.attempts
         )
