@@ -420,9 +420,7 @@ def test_a_failing_side_effect_after_commit_is_logged_not_raised(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_being_built_beats_so_a_long_phase_without_rows_is_not_taken_for_dead(
-    area, settings
-):
+def test_a_job_being_built_beats_so_a_long_phase_without_rows_is_not_taken_for_dead(area, settings):
     settings.QINGLING_EXPORT_STALE_SECONDS = 3  # a beat every second
     job = abandoned_job(area, minutes_ago=10, attempts=1)
     with export_jobs.Heartbeat(job):
