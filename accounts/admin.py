@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 
-from .models import CalendarDay, Organisation, Region, User
+from .models import ApiToken, CalendarDay, Organisation, Region, User, api_token_lifetime
 
 
 @admin.register(Region)
@@ -48,3 +49,38 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issuing a token: choose the user (and a purpose); the key is shown once, on save. To
+    revoke one, delete it or move its expiry into the past."""
+
+    list_display = ["user", "name", "prefix", "created_at", "expires_at"]
+    search_fields = ["user__username", "user__full_name", "name", "prefix"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["prefix", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["user", "name"]
+            if obj is None
+            else ["user", "name", "prefix", "created_at", "expires_at"]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "prefix", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, key = ApiToken.issue(obj.user, name=obj.name)
+        obj.pk, obj.prefix, obj.digest = token.pk, token.prefix, token.digest
+        obj.created_at, obj.expires_at = token.created_at, token.expires_at
+        days = api_token_lifetime().days
+        messages.warning(
+            request,
+            f"新令牌（只显示这一次，请立即复制保存）：{key} —— 有效期 {days} 天，"
+            f"至 {timezone.localtime(token.expires_at):%Y-%m-%d}。",
+        )
+        return None

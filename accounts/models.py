@@ -4,13 +4,19 @@ Every region stores a materialised path of codes ("230000000000/230800000000/…
 so "everything under this region" is one indexed prefix match, never a walk.
 """
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .geo import latitude_field, longitude_field
-from .scoping import scope_to_area
+from .scoping import covers, scope_to_area
 from .uploads import EvidenceUploadTo, seal_upload_to, validate_evidence_image
 from .validators import validate_png_image
 
@@ -38,9 +44,9 @@ class AreaScopedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         area_path = user.area_path
-        if area_path is None or path.startswith(area_path):
+        if covers(area_path, path):
             return self.within(path)
-        if area_path.startswith(path):
+        if covers(path, area_path):
             return scope_to_area(self, user)
         return self.none()
 
@@ -200,7 +206,7 @@ class Region(models.Model):
         return len(self.path) + self.PATH_SEGMENT_LENGTH * (level - self.level)
 
     def contains(self, other):
-        return other.path.startswith(self.path)
+        return covers(self.path, other.path)
 
     def ancestor_at(self, level):
         """The ancestor (or self) at the given level, from the path, in one query."""
@@ -362,3 +368,79 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+# An API token is 40 hex characters (as DRF's were, so clients keep sending `Token <key>`); the
+# first TOKEN_PREFIX_LENGTH find its row, the SHA-256 of the whole key proves it. A key is 160
+# random bits, so a fast hash is enough: there is no dictionary to try against it.
+TOKEN_PREFIX_LENGTH = 8
+DEFAULT_API_TOKEN_DAYS = 30
+
+
+def token_digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_lifetime():
+    return timedelta(days=getattr(settings, "QINGLING_API_TOKEN_DAYS", DEFAULT_API_TOKEN_DAYS))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def matching(self, key):
+        """The token whose key this is (expired or not), or None: looked up by its prefix,
+        compared by digest in constant time."""
+        if not key or len(key) <= TOKEN_PREFIX_LENGTH:
+            return None
+        digest = token_digest(key)
+        for token in self.select_related("user").filter(prefix=key[:TOKEN_PREFIX_LENGTH]):
+            if hmac.compare_digest(token.digest, digest):
+                return token
+        return None
+
+
+class ApiToken(models.Model):
+    """A key for the REST API (`Authorization: Token <key>`). Only its digest is stored: the key
+    is shown once, when issued. It expires a fixed QINGLING_API_TOKEN_DAYS after issue (not
+    sliding: a leaked key stops working on a known date whatever its use)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField("用途", max_length=100, blank=True)
+    prefix = models.CharField("令牌前缀", max_length=TOKEN_PREFIX_LENGTH, editable=False)
+    digest = models.CharField("令牌摘要", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("签发时间", default=timezone.now, editable=False)
+    expires_at = models.DateTimeField("过期时间")
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["prefix"], name="api_token_prefix")]
+
+    def __str__(self):
+        return f"{self.user} · {self.prefix}…"
+
+    @classmethod
+    def issue(cls, user, *, name="", lifetime=None, key=None, now=None):
+        """A new token for `user`; returns (token, key). The key is not kept: show it now."""
+        key = key or secrets.token_hex(20)
+        now = now or timezone.now()
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:TOKEN_PREFIX_LENGTH],
+            digest=token_digest(key),
+            created_at=now,
+            expires_at=now + (lifetime or api_token_lifetime()),
+        )
+        return token, key
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()

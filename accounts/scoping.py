@@ -41,13 +41,20 @@ def get_visible_or_404(queryset, user, **lookup):
     return get_object_or_404(scope_to_area(queryset, user), **lookup)
 
 
+def covers(outer_path, inner_path):
+    """Whether the place at `outer_path` covers the place at `inner_path` (itself or anything
+    under it): one path prefix. None as `outer_path` is everywhere (an administrator's area,
+    a campaign without region). The one test of "region A covers region B" for objects in hand,
+    as the `__startswith` filters above are for querysets."""
+    return outer_path is None or (inner_path or "").startswith(outer_path)
+
+
 def in_area(user, path):
     """Whether a region path lies inside the user's area: the test for one object already in
     hand, as `visible_to` is for a queryset."""
     if user is None or not user.is_authenticated:
         return False
-    area_path = user.area_path
-    return area_path is None or (path or "").startswith(area_path)
+    return covers(user.area_path, path)
 
 
 def ensure_in_area(user, path):

@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -310,15 +309,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.run_daily_jobs",
         "schedule": crontab(hour=7, minute=0),
     },
-    # A long export whose worker died is marked failed (with 重新生成) within minutes.
-    "stale-export-jobs": {
-        "task": "reporting.fail_stale_export_jobs",
-        "schedule": crontab(minute="*/2"),
+    # A long export whose worker died is resumed (or failed, with 重新生成), and one whose
+    # queue message was lost is sent again, within a sweep of the deadlines below.
+    "sweep-export-jobs": {
+        "task": "reporting.sweep_export_jobs",
+        "schedule": timedelta(seconds=int(os.environ.get("QINGLING_EXPORT_SWEEP_SECONDS", "60"))),
     },
 }
 
-# A long export whose worker shows no progress for this long lost it (reporting.exports.jobs).
-QINGLING_EXPORT_STALE_MINUTES = int(os.environ.get("QINGLING_EXPORT_STALE_MINUTES", "5"))
+# Long exports (reporting.exports.jobs): a job 生成中 with no progress for STALE seconds lost its
+# worker and is started again, up to ATTEMPTS starts, then failed; a job 排队中 for REQUEUE
+# seconds since it was queued lost its message (a Redis restart) and is queued again.
+QINGLING_EXPORT_STALE_SECONDS = int(
+    os.environ.get(
+        "QINGLING_EXPORT_STALE_SECONDS",
+        int(os.environ.get("QINGLING_EXPORT_STALE_MINUTES", "5")) * 60,
+    )
+)
+QINGLING_EXPORT_REQUEUE_SECONDS = int(os.environ.get("QINGLING_EXPORT_REQUEUE_SECONDS", "120"))
+QINGLING_EXPORT_ATTEMPTS = int(os.environ.get("QINGLING_EXPORT_ATTEMPTS", "2"))
 
 # A Redis that is down or unreachable costs a page at most a second: the callers (dashboard
 # cache, tip throttle, on-commit tokens) then go on without it.
@@ -337,10 +346,16 @@ else:
 # that needs a cache every web process shares, so it is on with Redis only.
 DASHBOARD_CACHE = os.environ.get("DASHBOARD_CACHE", "1" if REDIS_URL else "0") == "1"
 
+# API tokens (accounts.models.ApiToken): stored as a digest only, valid this many days from
+# issue (fixed, not sliding); issued in the admin or with `manage.py create_api_token`.
+QINGLING_API_TOKEN_DAYS = int(os.environ.get("QINGLING_API_TOKEN_DAYS", "30"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a refused token (or none) answers 401 with `WWW-Authenticate: Token`,
+        # not 403, so a client knows to get a new token.
+        "accounts.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

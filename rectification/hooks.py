@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from accounts.refusals import Refused
-from accounts.scoping import in_area
+from accounts.scoping import covers, in_area
 
 from .imported import read_import
 from .models import Campaign, Case, case_as_of, completion_text
@@ -89,9 +89,9 @@ def case_detail_links(enterprise, user):
     return links
 
 
-def covers(campaign, region):
+def campaign_covers(campaign, region):
     """A campaign without region applies everywhere; else only under its region."""
-    return campaign.region_id is None or region.path.startswith(campaign.region.path)
+    return campaign.region_id is None or covers(campaign.region.path, region.path)
 
 
 class ImportCampaigns:
@@ -102,7 +102,7 @@ class ImportCampaigns:
     def campaigns(user, township=None):
         campaigns = Campaign.objects.visible_to(user).filter(is_active=True)
         campaigns = campaigns.select_related("region").order_by("-year", "-id")
-        return [c for c in campaigns if township is None or covers(c, township)]
+        return [c for c in campaigns if township is None or campaign_covers(c, township)]
 
     def choices(self, user, township=None):
         return [
@@ -129,7 +129,7 @@ class ImportCampaigns:
             raise Refused(
                 "所选专项行动不在您的辖区范围内，不能把案件登记到其中。", field="campaign"
             )
-        if not covers(campaign, township):
+        if not campaign_covers(campaign, township):
             raise Refused(
                 f"专项行动“{campaign.name}”不覆盖{township.name}，请选择覆盖该乡镇的专项行动。",
                 field="campaign",

@@ -349,3 +349,22 @@ def record(area, unit):
         reason="提醒按期整改",
         notice=notice_upload(),
     )
+
+
+def test_an_image_notice_is_stored_without_its_metadata_and_a_pdf_as_sent(area, client_for):
+    from tests.factories.photos import phone_photo
+    from tests.test_photo_metadata import assert_clean
+
+    client = client_for(area["users"]["county"])
+    url = reverse("reporting:accountability_unit", args=[area["orgs"]["township_a1"].pk])
+    for notice in (phone_photo("通知.jpg", orientation=6), notice_upload()):
+        response = client.post(
+            url,
+            {"kind": "circular", "taken_on": TODAY.isoformat(), "reason": "通报", "notice": notice},
+        )
+        assert response.status_code == 302
+    photo, pdf = AccountabilityAction.objects.order_by("pk")
+    assert photo.notice.name.endswith(".jpg")
+    assert_clean(photo.notice, "JPEG")
+    with pdf.notice.open("rb") as stored:
+        assert stored.read() == PDF

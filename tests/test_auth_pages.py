@@ -70,10 +70,10 @@ def test_api_me_reports_role_and_organisation(area, client_for):
 
 
 def test_api_token_authentication_works(area, client):
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
 
-    token = Token.objects.create(user=area["users"]["county"])
-    response = client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.issue(area["users"]["county"])
+    response = client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["username"] == "county_a"
 

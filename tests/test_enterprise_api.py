@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from enterprises.models import Enterprise
 from tests.factories.enterprises import EnterpriseFactory, credit_code
 
@@ -175,10 +175,10 @@ def test_no_delete_through_the_api(area, api_for):
 
 def test_token_authentication_works_and_anonymous_is_refused(area):
     EnterpriseFactory(township=area["township_a1"])
-    token = Token.objects.create(user=area["users"]["clerk"])
+    _token, key = ApiToken.issue(area["users"]["clerk"])
     client = APIClient()
     assert client.get(URL).status_code in (401, 403)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(URL).data["count"] == 1
 
 

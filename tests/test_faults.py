@@ -7,6 +7,7 @@ The Redis tests start a private redis-server on a free loopback port and stop an
 they are skipped where no redis-server is installed."""
 
 import datetime
+import io
 import logging
 import shutil
 import socket
@@ -24,7 +25,7 @@ from rest_framework.test import APIClient
 from accounts.side_effects import after_commit
 from reporting.exports import jobs as export_jobs
 from reporting.models import ExportJob
-from reporting.tasks import fail_stale_export_jobs
+from reporting.tasks import sweep_export_jobs
 from tests.factories.rectification import in_progress_case
 from tests.factories.reporting import enterprises
 from tests.test_dashboard import spread
@@ -258,8 +259,10 @@ def test_a_job_the_queue_refuses_after_the_callers_commit_is_failed_not_left_pen
 # --- a worker that died -------------------------------------------------------------------
 
 
-def abandoned_job(area, minutes_ago, state=ExportJob.State.RUNNING):
+def abandoned_job(area, minutes_ago, state=ExportJob.State.RUNNING, attempts=2):
+    """A job last heard of `minutes_ago`; by default on its last allowed attempt (two)."""
     then = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    running = state == ExportJob.State.RUNNING
     return ExportJob.objects.create(
         kind=export_jobs.KIND_LEDGER,
         title="甲县排查台账",
@@ -270,14 +273,18 @@ def abandoned_job(area, minutes_ago, state=ExportJob.State.RUNNING):
         rows_total=10,
         rows_done=3,
         created_at=then,
-        started_at=then if state == ExportJob.State.RUNNING else None,
-        progress_at=then if state == ExportJob.State.RUNNING else None,
+        queued_at=then,
+        started_at=then if running else None,
+        progress_at=then if running else None,
+        attempts=attempts if running else 0,
     )
 
 
 @pytest.fixture
 def stale_after_five_minutes(settings):
-    settings.QINGLING_EXPORT_STALE_MINUTES = 5
+    settings.QINGLING_EXPORT_STALE_SECONDS = 300
+    settings.QINGLING_EXPORT_REQUEUE_SECONDS = 120
+    settings.QINGLING_EXPORT_ATTEMPTS = 2
 
 
 def test_a_job_left_running_without_progress_fails_when_polled_and_regenerates(
@@ -306,22 +313,62 @@ def test_a_job_still_making_progress_is_left_running(area, client_for, stale_aft
     assert job.state == ExportJob.State.RUNNING
 
 
-def test_the_periodic_check_fails_every_abandoned_export_and_no_other(
-    area, stale_after_five_minutes, settings
+def test_a_job_whose_worker_died_is_resumed_when_polled_while_it_has_attempts_left(
+    area, client_for, stale_after_five_minutes, django_capture_on_commit_callbacks
 ):
-    running = abandoned_job(area, minutes_ago=30)
+    enterprises(area["township_a1"], 2)
+    job = abandoned_job(area, minutes_ago=6, attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(area["users"]["county"]).get(reverse("reporting:export_status", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE and job.attempts == 2 and job.rows_done == 2
+
+
+def test_the_periodic_sweep_resumes_fails_and_requeues_exactly_the_lost_exports(
+    area, stale_after_five_minutes, settings, django_capture_on_commit_callbacks
+):
+    enterprises(area["township_a1"], 2)
+    last_attempt = abandoned_job(area, minutes_ago=30)
+    first_attempt = abandoned_job(area, minutes_ago=30, attempts=1)
     never_queued = abandoned_job(area, minutes_ago=30, state=ExportJob.State.PENDING)
+    ExportJob.objects.filter(pk=never_queued.pk).update(queued_at=None)
     fresh = abandoned_job(area, minutes_ago=1)
-    queued = abandoned_job(area, minutes_ago=30, state=ExportJob.State.PENDING)
-    ExportJob.objects.filter(pk=queued.pk).update(task_id="still-in-the-queue")
-    assert "reporting.fail_stale_export_jobs" in {
-        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    queued = abandoned_job(area, minutes_ago=1, state=ExportJob.State.PENDING)
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    assert fail_stale_export_jobs.delay().get(timeout=10) == 2
+    assert schedule["reporting.sweep_export_jobs"] == datetime.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = sweep_export_jobs.delay().get(timeout=10)
+    assert counts == {"resumed": 1, "failed": 1, "requeued": 1}
     states = dict(ExportJob.objects.values_list("pk", "state"))
-    assert states[running.pk] == states[never_queued.pk] == ExportJob.State.FAILED
+    assert states[last_attempt.pk] == ExportJob.State.FAILED
+    assert states[first_attempt.pk] == states[never_queued.pk] == ExportJob.State.DONE
     assert states[fresh.pk] == ExportJob.State.RUNNING
     assert states[queued.pk] == ExportJob.State.PENDING
+
+
+def test_a_job_sent_twice_is_generated_once(area, temporary_media):
+    enterprises(area["township_a1"], 2)
+    job = export_jobs.request_ledger_export(by=area["users"]["county"], query="")
+    assert export_jobs.dispatch(job) is True  # the same job on the queue a second time
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE and job.attempts == 1
+    assert export_jobs.run_export(job.pk) is None
+    assert len(list((temporary_media.parent / "private_exports").rglob("*.xlsx"))) == 1
+
+
+def test_a_worker_taken_for_dead_cannot_finish_the_job_it_lost(area, temporary_media):
+    enterprises(area["township_a1"], 2)
+    job = abandoned_job(area, minutes_ago=1, state=ExportJob.State.PENDING)
+    claimed = export_jobs.start_job(job.pk)
+    ExportJob.objects.filter(pk=job.pk).update(attempts=claimed.attempts + 1)  # resumed elsewhere
+    export_jobs.record_progress(claimed, 1, 2)
+    with io.BytesIO(b"PK") as stream:
+        assert export_jobs.finish_job(claimed, stream, "x.xlsx", 2) is None
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.RUNNING and job.rows_done == 0 and not job.file
+    assert not list((temporary_media.parent / "private_exports").rglob("*.xlsx"))
 
 
 def test_the_api_fails_an_abandoned_job_when_polled_and_retries_it(
@@ -370,3 +417,16 @@ def test_a_failing_side_effect_after_commit_is_logged_not_raised(
         after_commit(lambda: ran.append("next"))
     assert ran == ["next"]
     assert "side effect after commit failed: send the notice" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_being_built_beats_so_a_long_phase_without_rows_is_not_taken_for_dead(area, settings):
+    settings.QINGLING_EXPORT_STALE_SECONDS = 3  # a beat every second
+    job = abandoned_job(area, minutes_ago=10, attempts=1)
+    with export_jobs.Heartbeat(job):
+        deadline = time.monotonic() + 30
+        while ExportJob.objects.get(pk=job.pk).progress_at == job.progress_at:
+            assert time.monotonic() < deadline, "no heartbeat"
+            time.sleep(0.1)
+    assert export_jobs.sweep_jobs() == {"resumed": 0, "failed": 0, "requeued": 0}
+    assert ExportJob.objects.get(pk=job.pk).state == ExportJob.State.RUNNING

@@ -8,8 +8,8 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from tests.factories.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -150,9 +150,9 @@ def test_site_and_admin_logins_share_the_accounts_count(area, client):
 
 def test_a_locked_account_keeps_its_open_session_and_api_token(area, client):
     county = area["users"]["county"]
-    token = Token.objects.create(user=county)
+    _token, key = ApiToken.issue(county)
     fail(Client(), "county_a", 5)
-    assert Client().get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert Client().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     client.force_login(county)
     assert client.get("/").status_code == 200
     assert client.get("/api/me/").json()["username"] == "county_a"

@@ -167,3 +167,43 @@ def test_a_colour_profile_that_cannot_be_applied_is_dropped_and_the_photo_kept()
     with Image.open(cleaned) as image:
         assert "icc_profile" not in image.info
         assert image.size == (8, 8)
+
+
+# 2026-11-30 06:05:09 UTC is 14:05 in Asia/Shanghai, the site's time zone.
+SHOWN_FACTS = ("拍摄时间 2026-11-30 14:05", "拍摄位置 45.760000, 126.630000")
+
+
+@pytest.mark.django_db
+def test_the_case_page_and_api_show_where_and_when_each_step_photo_was_taken(area, client_for):
+    case = in_progress_case(area)
+    step = case.steps.get(name="断电")
+    clerk = area["users"]["clerk"]
+    workflow.add_step_photos(
+        step, by=clerk, photos=[phone_photo("断电.jpg"), phone_photo("b.png", "PNG", gps=False)]
+    )
+    client = client_for(clerk)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    for fact in SHOWN_FACTS:
+        assert fact in page
+    assert page.count("拍摄位置") == 1  # the photo without GPS shows its time only
+    body = client.get(f"/api/cases/{case.pk}/").json()
+    photos = {p["id"]: p for s in body["steps"] for p in s["photos"]}
+    with_gps, without = (photos[photo.pk] for photo in step.photos.order_by("pk"))
+    assert (with_gps["latitude"], with_gps["longitude"]) == ("45.760000", "126.630000")
+    assert with_gps["taken_at"] == "2026-11-30T14:05:09+08:00"
+    assert without["latitude"] is None and without["taken_at"] == with_gps["taken_at"]
+
+
+@pytest.mark.django_db
+def test_the_inspection_page_and_api_show_where_and_when_each_photo_was_taken(area, client_for):
+    inspection = record_patrol(area, photos=[phone_photo()])
+    client = client_for(area["users"]["clerk"])
+    page = client.get(f"/inspections/{inspection.pk}/").content.decode()
+    assert all(fact in page for fact in SHOWN_FACTS)
+    (photo,) = client.get(f"/api/inspections/{inspection.pk}/").json()["photos"]
+    assert photo["url"].endswith(f"/inspections/{inspection.pk}/photos/{photo['id']}/")
+    assert (photo["latitude"], photo["longitude"], photo["taken_at"]) == (
+        "45.760000",
+        "126.630000",
+        "2026-11-30T14:05:09+08:00",
+    )

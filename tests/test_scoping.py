@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import NO_AREA, Region
-from accounts.scoping import scope_to_area
+from accounts.scoping import covers, scope_to_area
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,34 @@ def test_visible_within_is_the_narrower_of_the_users_area_and_the_asked_one(area
     # A city user asking for county B sees it.
     city_user = area["users"]["city"]
     assert list(Enterprise.objects.visible_within(city_user, area["county_b"].path)) == [in_b1]
+
+
+def test_a_region_covers_itself_and_what_lies_under_it_and_nothing_beside_it(area):
+    county, township = area["county_a"], area["township_a1"]
+    assert covers(county.path, township.path) and covers(county.path, county.path)
+    assert not covers(township.path, county.path)
+    assert not covers(area["county_b"].path, township.path)
+    assert covers(None, township.path)  # everywhere: an administrator, a campaign without region
+    assert county.contains(township) and not township.contains(county)
+
+
+def test_no_app_tests_region_paths_by_hand_outside_the_scoping_helper():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = [
+        f"{source.relative_to(root)}:{number}"
+        for app in (
+            "accounts",
+            "notices",
+            "enterprises",
+            "rectification",
+            "inspections",
+            "reporting",
+        )
+        for source in (root / app).rglob("*.py")
+        if "migrations" not in source.parts and source.name != "scoping.py"
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1)
+        if ".startswith(" in line and "path" in line.split(".startswith(")[1]
+    ]
+    assert offenders == []

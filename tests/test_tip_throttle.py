@@ -122,3 +122,65 @@ def test_client_address_never_trusts_what_is_not_an_address(settings):
     assert address_of(1, settings, "<script>") == "10.0.0.1"
     # Fewer entries than hops: a proxy was bypassed, so the leftmost is all there is.
     assert address_of(3, settings, "198.51.100.3") == "198.51.100.3"
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The cache on a Redis nobody listens on (a free loopback port): every call is refused."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    working = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    yield
+    settings.CACHES = working  # before the autouse fixture clears the cache
+
+
+def test_with_the_cache_down_accepted_tips_are_counted_from_the_database(area, cache_down):
+    client = Client(REMOTE_ADDR="192.0.2.30")
+    assert file(client, area, content="").status_code == 200  # refused forms still free
+    assert [file(client, area).status_code for _ in range(5)] == [302] * 5
+    response = file(client, area)
+    assert response.status_code == 429 and THROTTLED in response.content.decode()
+    assert file(Client(REMOTE_ADDR="192.0.2.31"), area).status_code == 302
+    assert Tip.objects.count() == 6
+
+
+def test_a_tip_keeps_a_keyed_hash_of_its_client_never_the_address(area, cache_down):
+    file(behind_proxy("198.51.100.7"), area)
+    tip = Tip.objects.get()
+    assert tip.client_key and "198.51.100.7" not in tip.client_key
+    assert len(tip.client_key) == 64
+
+
+def test_with_the_cache_down_the_database_count_keys_on_the_client_the_proxy_reports(
+    area, cache_down, settings
+):
+    settings.QINGLING_TRUSTED_PROXY_HOPS = 1
+    for _ in range(5):
+        assert file(behind_proxy("198.51.100.8"), area).status_code == 302
+    assert file(behind_proxy("198.51.100.8"), area).status_code == 429
+    assert file(behind_proxy("198.51.100.9"), area).status_code == 302
+
+
+def test_tips_taken_in_by_staff_carry_no_client_key(area):
+    from inspections.models import TipChannel
+    from inspections.services import file_tip
+
+    tip = file_tip(
+        channel=TipChannel.PHONE,
+        content="电话举报：村东头有人熔炼废铝。",
+        place="甲一村",
+        county=area["county_a"],
+        by=area["users"]["county"],
+        client_key="not-for-staff",
+    )
+    assert tip.client_key == ""

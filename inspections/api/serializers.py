@@ -12,6 +12,7 @@ from enterprises.models import Enterprise
 from ..models import (
     MAX_INSPECTION_PHOTOS,
     Inspection,
+    InspectionPhoto,
     InspectionResult,
     InspectionType,
     SpotCheckRound,
@@ -20,6 +21,22 @@ from ..models import (
     Tip,
     TipChannel,
 )
+
+
+class InspectionPhotoSerializer(serializers.ModelSerializer):
+    # The checked view, never the storage's URL: no stored file is public.
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionPhoto
+        # taken_at, latitude, longitude: what the camera recorded (拍摄时间, 拍摄位置), or null.
+        fields = ["id", "url", "uploaded_at", "taken_at", "latitude", "longitude"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_url(self, photo):
+        url = reverse("inspections:inspection_photo", args=[photo.inspection_id, photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -35,7 +52,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     tip_receipt_number = serializers.CharField(
         source="tip.receipt_number", default=None, read_only=True
     )
-    photos = serializers.SerializerMethodField()
+    photos = InspectionPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Inspection
@@ -67,15 +84,6 @@ class InspectionSerializer(serializers.ModelSerializer):
     def get_team(self, inspection):
         members = [member.name for member in inspection.team.members.all()]
         return {"id": inspection.team_id, "name": inspection.team.name, "members": members}
-
-    @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
-    def get_photos(self, inspection):
-        request = self.context.get("request")
-        urls = [
-            reverse("inspections:inspection_photo", args=[inspection.pk, photo.pk])
-            for photo in inspection.photos.all()
-        ]
-        return [request.build_absolute_uri(url) for url in urls] if request else urls
 
 
 class InspectionCreateSerializer(serializers.Serializer):

@@ -49,6 +49,9 @@ class Tip(AreaScoped, recorded_by("登记人")):
     reporter_name = models.CharField("举报人姓名", max_length=40, blank=True)
     reporter_contact = models.CharField("举报人联系方式", max_length=100, blank=True)
 
+    # A public tip's client (accounts.clients) as a keyed hash, never the address itself: the
+    # tip throttle counts a client's accepted tips from here while the cache (Redis) is down.
+    client_key = models.CharField("提交来源标识", max_length=64, blank=True, editable=False)
     reward = models.BooleanField("有奖举报", default=False)
     state = models.CharField(
         "办理状态", max_length=20, choices=TipState.choices, default=TipState.RECEIVED
@@ -91,6 +94,11 @@ class Tip(AreaScoped, recorded_by("登记人")):
                 opclasses=["varchar_pattern_ops", "timestamptz_ops"],
             ),
             models.Index(fields=["state", "received_at"], name="tip_state_received"),
+            models.Index(
+                fields=["client_key", "received_at"],
+                name="tip_client_received",
+                condition=~models.Q(client_key=""),
+            ),
         ]
 
     def __str__(self):

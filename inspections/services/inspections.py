@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Region
 from accounts.refusals import Refused
-from accounts.scoping import ensure_in_area
+from accounts.scoping import covers, ensure_in_area
 
 from ..models import (
     MAX_INSPECTION_PHOTOS,
@@ -48,8 +48,8 @@ def create_team(*, by, name, out_on, member_users=(), member_names=()):
         raise Refused("请填写执法组名称，如“第一执法组”。", field="team_name")
     users = list(member_users)
     for user in users:
-        if user.organisation_id is None or not user.organisation.region.path.startswith(
-            organisation.region.path
+        if user.organisation_id is None or not covers(
+            organisation.region.path, user.organisation.region.path
         ):
             raise Refused(f"“{user}”不是本单位辖区内的人员。", field="member_users")
     names = _clean_names([user.display_name for user in users] + list(member_names))
@@ -102,8 +102,8 @@ def _check_rules(
             raise Refused("只有督导抽查可以归入抽查轮次。", field="spot_check_round")
         if not spot_check_round.period_start <= inspected_on <= spot_check_round.period_end:
             raise Refused("检查日期不在该抽查轮次的时间范围内。", field="inspected_on")
-        if enterprise is not None and not enterprise.region_path.startswith(
-            spot_check_round.region_path
+        if enterprise is not None and not covers(
+            spot_check_round.region_path, enterprise.region_path
         ):
             raise Refused("该企业不在本轮抽查的县（区）内。", field="enterprise")
     if result in (InspectionResult.RELAPSE, InspectionResult.SHORTFALL) and enterprise is None:

@@ -47,6 +47,7 @@ def file_tip(
     photos=(),
     by=None,
     received_at=None,
+    client_key="",
 ):
     """Take a tip in. `by` is None for the public page (channel must be 网上举报); staff intake
     records the channel (12369, phone, letter, visit) and who took it in."""
@@ -83,6 +84,7 @@ def file_tip(
         reporter_contact=(reporter_contact or "").strip(),
         reward=bool(reward),
         created_by=by,
+        client_key=client_key if by is None else "",
     )
     try:
         tip.full_clean(exclude=["receipt_number", "region_path", "created_by"])

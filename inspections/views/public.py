@@ -1,14 +1,20 @@
 """The public tip pages (/tips/): no login. Filing is throttled per client (accepted tips only,
-the client as the trusted front proxy reports it: accounts.clients) and photos are
+the client as the trusted front proxy reports it: accounts.clients) — in the cache, and while
+the cache (Redis) is down from the database: the client's accepted tips of the window, found by
+the keyed hash of its address each public tip keeps (Tip.client_key). Lookups are throttled in
+the cache only, and go unthrottled while it is down. Photos are
 size- and content-checked; the receipt number is the only key to the published outcome, and
 nothing about the reporter is ever shown here."""
 
 import contextlib
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 
 from accounts.clients import client_address
@@ -30,13 +36,32 @@ def _throttle_key(request, scope):
     return f"qingling:throttle:{scope}:{client_address(request) or 'unknown'}"
 
 
+def client_key(request):
+    """The keyed hash (SECRET_KEY) of the client's address a public tip keeps: enough to count
+    a client's tips, not to read the address back."""
+    address = client_address(request) or "unknown"
+    return salted_hmac("qingling.tip-client", address, algorithm="sha256").hexdigest()
+
+
+def spent_in_database(request, scope, rate):
+    """The cache is down: whether the client's accepted tips of the window reach the limit
+    (filing); lookups leave no row, so they are not throttled then."""
+    if scope != "tip-file":
+        return False
+    limit, window = rate
+    since = timezone.now() - timedelta(seconds=window)
+    return (
+        Tip.objects.filter(client_key=client_key(request), received_at__gte=since).count() >= limit
+    )
+
+
 def allowance_spent(request, scope, rate):
     """Whether the caller has already used up `rate` = (limit, seconds), without using any."""
     try:
         return (cache.get(_throttle_key(request, scope)) or 0) >= rate[0]
     except Exception:
-        logger.warning("tip throttle skipped: cache unavailable", exc_info=True)
-        return False
+        logger.warning("tip throttle: cache unavailable, counted from the database", exc_info=True)
+        return spent_in_database(request, scope, rate)
 
 
 def take_allowance(request, scope, rate):
@@ -51,10 +76,10 @@ def take_allowance(request, scope, rate):
             cache.set(key, 1, timeout=window)
             count = 1
     except Exception:
-        # The cache is down (Redis stopped): a citizen's tip or lookup still goes through,
-        # unthrottled for as long as it is down, rather than a 500.
-        logger.warning("tip throttle skipped: cache unavailable", exc_info=True)
-        return True
+        # The cache is down (Redis stopped): the database counts the client's accepted tips
+        # instead (lookups go unthrottled), rather than a 500.
+        logger.warning("tip throttle: cache unavailable, counted from the database", exc_info=True)
+        return not spent_in_database(request, scope, rate)
     if count > limit:
         give_back_allowance(request, scope)
         return False
@@ -116,6 +141,7 @@ def _file_or_give_back(request, form):
             reporter_contact=data["reporter_contact"],
             reward=data["reward"],
             photos=data["photos"],
+            client_key=client_key(request),
         )
     except Refused as refusal:
         give_back_allowance(request, "tip-file")

@@ -109,7 +109,8 @@ class EvidencePhotoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvidencePhoto
-        fields = ["id", "url", "uploaded_at"]
+        # taken_at, latitude, longitude: what the camera recorded (拍摄时间, 拍摄位置), or null.
+        fields = ["id", "url", "uploaded_at", "taken_at", "latitude", "longitude"]
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, photo):

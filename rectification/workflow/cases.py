@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from accounts.deadlines import resolve_deadline
 from accounts.models import Organisation, Role
 from accounts.refusals import Refused
-from accounts.scoping import in_area
+from accounts.scoping import covers, in_area
 from accounts.workdays import add_working_days
 
 from ..models import (
@@ -232,7 +232,7 @@ def determine_case(
     responsible_person = require_text(responsible_person, "分包责任人")
     if responsible_unit is None:
         raise Refused("请选择责任单位。")
-    if not current.region_path.startswith(responsible_unit.region.path):
+    if not covers(responsible_unit.region.path, current.region_path):
         raise Refused("责任单位必须是企业所在地的乡镇政府或县（市）直部门。")
     deadline, working_days = _deadline(deadline, working_days, "整治期限")
     if deadline < today():

@@ -1,7 +1,9 @@
 """Recording a 问责 action (提醒 / 约谈 / 通报) against a unit: the one function that writes it.
 
 The notice (通知文书) is judged by its bytes: a PDF by its magic number, an image by what
-Pillow reads (accounts.uploads' rules); at most MAX_NOTICE_BYTES.
+Pillow reads (accounts.uploads' rules); at most MAX_NOTICE_BYTES. A PDF is stored as sent; an
+image (a phone's photo of the signed notice) is stored re-encoded without metadata, like every
+photo (accounts.uploads.prepare_photo), so it does not carry where and on which phone it was taken.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
-from accounts.uploads import validate_evidence_image
+from accounts.uploads import prepare_photo
 
 from ..models.accountability import AccountabilityAction, AccountabilityKind
 
@@ -24,8 +26,9 @@ def can_record(user):
     return user.is_authenticated and user.has_role(*RECORDING_ROLES)
 
 
-def validate_notice(upload):
-    """Return the storage extension ("pdf", "jpg", "png", "webp") or raise a Chinese error."""
+def prepare_notice(upload):
+    """Return (the file to store, its extension "pdf", "jpg", "png" or "webp"): the PDF as
+    sent, an image re-encoded without metadata; or raise a Chinese ValidationError."""
     if upload is None:
         raise ValidationError("请上传问责通知文书（PDF 或图片）。")
     size = getattr(upload, "size", None)
@@ -39,14 +42,14 @@ def validate_notice(upload):
     head = source.read(len(PDF_MAGIC))
     source.seek(position)
     if head == PDF_MAGIC:
-        return "pdf"
+        return upload, "pdf"
     try:
-        validate_evidence_image(upload)
+        image = prepare_photo(upload)
     except ValidationError as error:
         raise ValidationError(
             "通知文书必须是 PDF 文件或 JPG、PNG、WebP 图片（按文件内容判断，不看扩展名）。"
         ) from error
-    return upload.evidence_extension
+    return image, image.evidence_extension
 
 
 def record_action(organisation, *, by, kind, taken_on, reason, notice, person=""):
@@ -68,7 +71,7 @@ def record_action(organisation, *, by, kind, taken_on, reason, notice, person=""
     if len(person) > person_length:
         raise Refused(f"责任人不能超过 {person_length} 个字。", field="person")
     try:
-        extension = validate_notice(notice)
+        stored, extension = prepare_notice(notice)
     except ValidationError as error:
         raise Refused(error.messages[0]) from error
     action = AccountabilityAction(
@@ -81,7 +84,7 @@ def record_action(organisation, *, by, kind, taken_on, reason, notice, person=""
     )
     action.notice_extension = extension
     with transaction.atomic():
-        action.notice.save(f"notice.{extension}", notice, save=False)
+        action.notice.save(f"notice.{extension}", stored, save=False)
         try:
             action.save()
         except BaseException:

@@ -93,8 +93,8 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def retrieve(self, request, *args, **kwargs):
-        """One job; polling it also fails it when its worker is gone (no progress for
-        QINGLING_EXPORT_STALE_MINUTES), so a client's poll never waits for ever."""
+        """One job; polling it also resumes or fails it when its worker is gone, and queues it
+        again when its message is (jobs.sweep_jobs), so a client's poll never waits for ever."""
         job = export_jobs.expire_if_stale(self.get_object())
         return Response(ExportJobSerializer(job, context=self.get_serializer_context()).data)
 

@@ -14,14 +14,24 @@ write-only workbook and then into a temporary file, so memory stays flat whateve
 `rows_done` is written every PROGRESS_EVERY rows for the progress bar. The finished file is
 kept in private storage (ExportJob.file) and served only to the user who asked.
 
-Faults: with the queue (Redis) down a job is failed at once with a message, never left pending;
-a job whose worker died (no progress for QINGLING_EXPORT_STALE_MINUTES) is failed by
-`fail_stale_jobs` (beat, every two minutes, and whenever its page is polled); `retry_export`
-asks a failed job again, as a new job.
+Faults — the database row is the truth, the queue only a messenger:
+
+- with the queue (Redis) down when a job is asked, the job is failed at once with a message,
+  never left pending;
+- a worker claims a job with a conditional UPDATE (PENDING → RUNNING, `attempts` + 1), so a
+  job dispatched twice (a redelivered or re-sent message) is generated once; progress and the
+  finish are written only by the attempt that holds the claim;
+- `sweep_jobs` (beat every QINGLING_EXPORT_SWEEP_SECONDS, and whenever a job's page or API is
+  polled) resumes a job whose worker died — RUNNING with no progress for
+  QINGLING_EXPORT_STALE_SECONDS — by queueing it again, up to QINGLING_EXPORT_ATTEMPTS
+  attempts, then marks it failed (重新生成); and it sends again a job still queued after
+  QINGLING_EXPORT_REQUEUE_SECONDS (its message lost with a Redis restart);
+- `retry_export` (重新生成) asks a failed job again, as a new job.
 """
 
 import logging
 import tempfile
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -29,8 +39,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -58,11 +70,18 @@ PROGRESS_EVERY = 500
 # A filtered ledger longer than this is exported in the background; shorter ones download at once.
 DEFAULT_LONG_EXPORT_ROWS = 5000
 # A running job with no progress for this long has lost its worker (killed, node gone).
-DEFAULT_STALE_MINUTES = 5
+DEFAULT_STALE_SECONDS = 300
+# A queued job not picked up for this long is sent again (its message may be lost).
+DEFAULT_REQUEUE_SECONDS = 120
+# How many times a job is started before a lost worker marks it failed rather than resumed.
+DEFAULT_ATTEMPTS = 2
 QUEUE_DOWN_MESSAGE = (
     "后台任务队列暂时不可用，导出未能开始，请稍后重试；如急需，可缩小导出范围后直接导出。"
 )
-STALE_MESSAGE = "导出中断：后台任务超过 {minutes} 分钟没有进展（可能已中止），请点击“重新生成”。"
+STALE_MESSAGE = (
+    "导出中断：后台任务超过 {duration}没有进展（可能已中止），已尝试 {attempts} 次，"
+    "请点击“重新生成”。"
+)
 
 
 def long_export_rows():
@@ -136,7 +155,12 @@ class ExportQueueDown(Refused):
 
 def _create(kind, title, region, by, parameters):
     job = ExportJob.objects.create(
-        kind=kind, title=title, region=region, requested_by=by, parameters=parameters
+        kind=kind,
+        title=title,
+        region=region,
+        requested_by=by,
+        parameters=parameters,
+        queued_at=timezone.now(),
     )
     if transaction.get_connection().in_atomic_block:
         # After commit: a worker must find the row when it picks the task up.
@@ -147,15 +171,17 @@ def _create(kind, title, region, by, parameters):
     return job
 
 
-def dispatch(job):
-    """Queue the job's task; with the queue down the job is marked failed (never left
-    pending) and False is returned."""
+def dispatch(job, *, refuse_when_down=True):
+    """Queue the job's task and return whether the queue took it. With the queue down a job
+    just asked is marked failed (never left pending, `refuse_when_down`); one the sweep sends
+    again stays queued for the next sweep."""
     try:
         _enqueue(run_export_job, job)
     except Exception:
         logger.exception("export job %s could not be queued", job.pk)
-        fail_job(job.pk, QUEUE_DOWN_MESSAGE)
-        job.state, job.error = ExportJob.State.FAILED, QUEUE_DOWN_MESSAGE
+        if refuse_when_down:
+            fail_job(job.pk, QUEUE_DOWN_MESSAGE)
+            job.state, job.error = ExportJob.State.FAILED, QUEUE_DOWN_MESSAGE
         return False
     return True
 
@@ -164,7 +190,9 @@ def _enqueue(task, job):
     # QINGLING_EXPORT_QUEUE lets a deployment (or the real-worker test) route exports apart.
     queue = getattr(settings, "QINGLING_EXPORT_QUEUE", None)
     result = task.apply_async(args=[job.pk], **({"queue": queue} if queue else {}))
-    ExportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id or "")
+    ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.PENDING).update(
+        task_id=result.id or ""
+    )
 
 
 def retry_export(job, *, by):
@@ -191,83 +219,138 @@ def retry_export(job, *, by):
 
 
 def start_job(job_id):
-    """PENDING → RUNNING; None when the job is gone or was already taken (a redelivered task)."""
-    with transaction.atomic():
-        job = (
-            ExportJob.objects.select_for_update()
-            .select_related("region", "requested_by")
-            .filter(pk=job_id)
-            .first()
-        )
-        if job is None or job.state != ExportJob.State.PENDING:
-            return None
-        job.state = ExportJob.State.RUNNING
-        job.started_at = job.progress_at = timezone.now()
-        job.save(update_fields=["state", "started_at", "progress_at", "region_path"])
-    return job
+    """PENDING → RUNNING, claimed by one conditional UPDATE that also counts the attempt; None
+    when the job is gone or already taken (a message sent twice or redelivered)."""
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.PENDING).update(
+        state=ExportJob.State.RUNNING,
+        started_at=now,
+        progress_at=now,
+        rows_done=0,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return ExportJob.objects.select_related("region", "requested_by").get(pk=job_id)
+
+
+def _held(job):
+    """The job's row while this attempt still holds it (a resumed job has a later attempt)."""
+    return ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING, attempts=job.attempts)
 
 
 def record_progress(job, rows_done, rows_total=None):
     fields = {"rows_done": rows_done, "progress_at": timezone.now()}
     if rows_total is not None:
         fields["rows_total"] = rows_total
-    ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING).update(**fields)
+    _held(job).update(**fields)
 
 
 def finish_job(job, stream, filename, rows):
-    with transaction.atomic():
-        job.file.save(f"{job.pk}-{job.requested_by_id}.xlsx", File(stream), save=False)
-        job.filename = filename
-        job.state = ExportJob.State.DONE
-        job.rows_done = rows
-        job.rows_total = max(job.rows_total, rows)
-        job.finished_at = timezone.now()
-        job.save(
-            update_fields=[
-                "file", "filename", "state", "rows_done", "rows_total", "finished_at",
-                "region_path",
-            ]
-        )  # fmt: skip
+    """RUNNING → DONE with the file; None (and the file removed) when this attempt lost the
+    job meanwhile (its worker was taken for dead and the job resumed or failed)."""
+    job.file.save(f"{job.pk}-{job.requested_by_id}.xlsx", File(stream), save=False)
+    finished = _held(job).update(
+        file=job.file.name,
+        filename=filename,
+        state=ExportJob.State.DONE,
+        rows_done=rows,
+        rows_total=Greatest(F("rows_total"), rows),
+        finished_at=timezone.now(),
+    )
+    if not finished:
+        job.file.delete(save=False)
+        return None
+    job.refresh_from_db()
     return job
 
 
-def fail_job(job_id, message):
-    ExportJob.objects.filter(pk=job_id).exclude(state=ExportJob.State.DONE).update(
-        state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
-    )
+def fail_job(job_id, message, *, attempt=None):
+    """→ FAILED unless done; with `attempt`, only while that attempt holds the job."""
+    jobs = ExportJob.objects.filter(pk=job_id).exclude(state=ExportJob.State.DONE)
+    if attempt is not None:
+        jobs = jobs.filter(state=ExportJob.State.RUNNING, attempts=attempt)
+    jobs.update(state=ExportJob.State.FAILED, error=message, finished_at=timezone.now())
 
 
-# --- lost workers (a transition too: RUNNING → FAILED) --------------------------------
+# --- lost workers and lost messages (transitions too: RUNNING → PENDING or FAILED) -------
 
 
-def stale_minutes():
-    return getattr(settings, "QINGLING_EXPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES)
+def stale_seconds():
+    return getattr(settings, "QINGLING_EXPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS)
 
 
-def _stale_jobs(now=None):
-    """Jobs whose worker is gone: running with no progress for stale_minutes(), or pending
-    and never handed to the queue (no task id) for as long."""
-    limit = (now or timezone.now()) - timedelta(minutes=stale_minutes())
-    running = Q(state=ExportJob.State.RUNNING) & (
+def requeue_seconds():
+    return getattr(settings, "QINGLING_EXPORT_REQUEUE_SECONDS", DEFAULT_REQUEUE_SECONDS)
+
+
+def max_attempts():
+    return max(1, getattr(settings, "QINGLING_EXPORT_ATTEMPTS", DEFAULT_ATTEMPTS))
+
+
+def duration_text(seconds):
+    return f"{seconds // 60} 分钟" if seconds % 60 == 0 else f"{seconds} 秒"
+
+
+def _lost_workers(now):
+    limit = now - timedelta(seconds=stale_seconds())
+    return ExportJob.objects.filter(state=ExportJob.State.RUNNING).filter(
         Q(progress_at__lt=limit) | Q(progress_at__isnull=True, started_at__lt=limit)
     )
-    never_queued = Q(state=ExportJob.State.PENDING, task_id="", created_at__lt=limit)
-    return ExportJob.objects.filter(running | never_queued)
 
 
-def fail_stale_jobs(now=None):
-    """Mark every job whose worker is gone failed (the 重新生成 button then shows); returns
-    how many. Celery beat (reporting.tasks) and each poll of a job's page run it."""
-    message = STALE_MESSAGE.format(minutes=stale_minutes())
-    return _stale_jobs(now).update(
-        state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
+def _lost_messages(now):
+    limit = now - timedelta(seconds=requeue_seconds())
+    return (
+        ExportJob.objects.filter(state=ExportJob.State.PENDING)
+        .alias(last_sent=Coalesce("queued_at", "created_at"))
+        .filter(last_sent__lt=limit)
     )
+
+
+def sweep_jobs(jobs=None, now=None):
+    """Resume or fail every job whose worker is gone, and send again every job whose message
+    is gone; returns {"resumed", "failed", "requeued"} counts. Each change is a conditional
+    UPDATE, so two sweeps at once (beat and a poll) never act twice on one job."""
+    now = now or timezone.now()
+    base = ExportJob.objects.all() if jobs is None else jobs
+    counts = {"resumed": 0, "failed": 0, "requeued": 0}
+    to_send = []
+    for job in base & _lost_workers(now):
+        held = _held(job).filter(progress_at=job.progress_at)
+        if job.attempts < max_attempts():
+            if held.update(state=ExportJob.State.PENDING, queued_at=now, progress_at=None):
+                counts["resumed"] += 1
+                to_send.append(job)
+        else:
+            message = STALE_MESSAGE.format(
+                duration=duration_text(stale_seconds()), attempts=job.attempts
+            )
+            if held.update(state=ExportJob.State.FAILED, error=message, finished_at=now):
+                counts["failed"] += 1
+    for job in base & _lost_messages(now):
+        still_waiting = ExportJob.objects.filter(
+            pk=job.pk, state=ExportJob.State.PENDING, queued_at=job.queued_at
+        )
+        if still_waiting.update(queued_at=now):
+            counts["requeued"] += 1
+            to_send.append(job)
+    for job in to_send:
+        _send_again(job)
+    return counts
+
+
+def _send_again(job):
+    if transaction.get_connection().in_atomic_block:
+        after_commit(lambda: dispatch(job, refuse_when_down=False), f"requeue export {job.pk}")
+    else:
+        dispatch(job, refuse_when_down=False)
 
 
 def expire_if_stale(job):
-    """The job as it stands, failed first when its worker is gone (called as it is polled)."""
-    if not job.is_finished and _stale_jobs().filter(pk=job.pk).exists():
-        fail_stale_jobs()
+    """The job as it stands, resumed, sent again or failed first when its worker or its
+    message is gone (called as it is polled)."""
+    if not job.is_finished and any(sweep_jobs(ExportJob.objects.filter(pk=job.pk)).values()):
         job.refresh_from_db()
     return job
 
@@ -324,11 +407,46 @@ def table_report(job, user):
 BUILDERS = {KIND_LEDGER: ledger_report, KIND_TABLE: table_report}
 
 
+class Heartbeat:
+    """While a job is built, a thread writes `progress_at` every third of the stale deadline,
+    so a long phase without rows (a table computed, a workbook closed, a file uploaded) is not
+    taken for a dead worker; a killed worker takes its heartbeat with it."""
+
+    def __init__(self, job):
+        self.job = job
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.beat, name=f"export-{job.pk}", daemon=True)
+
+    def beat(self):
+        interval = max(1, stale_seconds() // 3)
+        try:
+            while not self.stopped.wait(interval):
+                _held(self.job).update(progress_at=timezone.now())
+        except Exception:
+            logger.exception("export job %s: heartbeat stopped", self.job.pk)
+        finally:
+            db_connection.close()  # the thread's own connection
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+
 def run_export(job_id):
     """Build the job's workbook; returns the job's final state (or None when nothing to do)."""
     job = start_job(job_id)
     if job is None:
         return None
+    with Heartbeat(job):
+        return build_export(job)
+
+
+def build_export(job):
+    """run_export's work for a job this attempt holds."""
     user = job.requested_by
     try:
         # The area is checked again at run time: the user may have moved since asking.
@@ -337,22 +455,25 @@ def run_export(job_id):
         with tempfile.TemporaryFile(suffix=".xlsx") as stream:
             write_report(report, stream)
             stream.seek(0)
-            finish_job(job, stream, filename, report.rows.count)
+            finished = finish_job(job, stream, filename, report.rows.count)
     except Refused as error:
-        fail_job(job.pk, error.message)
+        fail_job(job.pk, error.message, attempt=job.attempts)
         return ExportJob.State.FAILED
     except Http404:
-        fail_job(job.pk, "导出范围已不在您的管辖范围内。")
+        fail_job(job.pk, "导出范围已不在您的管辖范围内。", attempt=job.attempts)
         return ExportJob.State.FAILED
     except Exception:
         # The user sees a plain failure; the traceback goes to the log, not to the page.
-        logger.exception("export job %s failed", job_id)
-        fail_job(job.pk, "导出失败：生成文件时出错，请稍后重试或缩小导出范围。")
+        logger.exception("export job %s failed", job.pk)
+        fail_job(
+            job.pk, "导出失败：生成文件时出错，请稍后重试或缩小导出范围。", attempt=job.attempts
+        )
         return ExportJob.State.FAILED
-    return ExportJob.State.DONE
+    return ExportJob.State.DONE if finished else None
 
 
-@shared_task(name="reporting.run_export_job", acks_late=True)
+@shared_task(name="reporting.run_export_job", acks_late=True, reject_on_worker_lost=True)
 def run_export_job(job_id):
-    """Build one ExportJob's workbook; a redelivered task finds the job taken and does nothing."""
+    """Build one ExportJob's workbook; a message sent twice finds the job taken and does
+    nothing. Acknowledged only once done, and requeued when its worker process is lost."""
     return run_export(job_id)

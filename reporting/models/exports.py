@@ -83,8 +83,14 @@ class ExportJob(AreaScoped):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     # When the worker last showed a sign of life (start, each PROGRESS_EVERY rows): a running
-    # job without one for QINGLING_EXPORT_STALE_MINUTES lost its worker (jobs.fail_stale_jobs).
+    # job without one for QINGLING_EXPORT_STALE_SECONDS lost its worker (jobs.sweep_jobs).
     progress_at = models.DateTimeField("最近进展时间", null=True, blank=True, editable=False)
+    # When the job was last handed to the queue: a job still queued long after lost its
+    # message (a Redis restart) and is sent again (jobs.sweep_jobs).
+    queued_at = models.DateTimeField("入队时间", null=True, blank=True, editable=False)
+    # How many times a worker has claimed the job; the claim that holds it is the only one
+    # allowed to write progress or the file.
+    attempts = models.PositiveSmallIntegerField("生成次数", default=0, editable=False)
 
     objects = ExportJobQuerySet.as_manager()
 
