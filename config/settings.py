@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "enterprises",
     "rectification",
     "inspections",
+    "maps",
     "reporting",
 ]
 
@@ -336,6 +337,19 @@ else:
 # Leaders' dashboards are cached until the data under them changes (reporting.dashboard.cache);
 # that needs a cache every web process shares, so it is on with Redis only.
 DASHBOARD_CACHE = os.environ.get("DASHBOARD_CACHE", "1" if REDIS_URL else "0") == "1"
+
+# 一张图 (maps.tiles): the intranet's own tile service, e.g. a 天地图 node; empty draws the
+# boundaries only. QINGLING_MAP_TILES_CRS: wgs84 (天地图, the default) or gcj02.
+QINGLING_MAP_TILES_URL = os.environ.get("QINGLING_MAP_TILES_URL", "")
+QINGLING_MAP_TILES_CRS = os.environ.get("QINGLING_MAP_TILES_CRS", "wgs84").strip().lower()
+QINGLING_MAP_TILES_ATTRIBUTION = os.environ.get("QINGLING_MAP_TILES_ATTRIBUTION", "")
+if QINGLING_MAP_TILES_URL:
+    # The browser fetches the tiles itself: their host joins the images the CSP allows.
+    _tiles = urlparse(QINGLING_MAP_TILES_URL)
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# The font of the printed wall map (maps.wall): a TrueType/TTC file with Chinese glyphs, embedded
+# in the PDF; without one found, reportlab's built-in STSong-Light (not embedded).
+QINGLING_PDF_FONT = os.environ.get("QINGLING_PDF_FONT", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
