@@ -250,8 +250,8 @@ def region_figures(area, cases, today, case_filter):
             url = case_list_url(**(params | {"township": child.pk}))
         elif child.level < Region.Level.TOWNSHIP:
             url = f"{reverse('maps:map')}?{urlencode(params | {'region': child.code})}"
-        else:
-            url = case_list_url(**(params | {"q": ""}))
+        else:  # a village: the case list has no village filter, so its township's list
+            url = case_list_url(**(params | {"township": area.pk}))
         rows.append(
             {
                 "code": child.code,

@@ -242,7 +242,7 @@
     chart.setOption({
       tooltip: { trigger: "item", confine: true },
       geo: {
-        map: "qingling-area", roam: true, nameProperty: "name",
+        map: "qingling-area", roam: true, nameProperty: "name", aspectScale: aspect(),
         center: view ? view.center : undefined, zoom: view ? view.zoom : 1,
         label: { show: true, fontSize: 10, color: "#343a40", formatter: function (p) {
           var f = state.labels[p.name];
@@ -260,6 +260,12 @@
       },
       series: [regionSeries(data)].concat(pointSeries(data))
     }, { replaceMerge: ["series"] });
+  }
+
+  // Degrees of longitude shrink with latitude: draw the area true to shape.
+  function aspect() {
+    var box = state.shapes && state.shapes.bbox;
+    return box ? Math.cos(((box[1] + box[3]) / 2) * Math.PI / 180) : 0.75;
   }
 
   function viewBox() {
