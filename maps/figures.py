@@ -154,7 +154,7 @@ def build_map(request, code=None, bbox_text=""):
     view_box = bbox or area_box
     span = (view_box[2] - view_box[0]) if view_box else 360.0
     points_wanted = area.level >= Region.Level.COUNTY or span <= POINTS_SPAN
-    regions = region_figures(area, cases, today, case_filter)
+    regions, totals = region_figures(area, cases, today, case_filter)
     located = cases.filter(enterprise__latitude__isnull=False, enterprise__longitude__isnull=False)
     if bbox:
         located = located.filter(
@@ -193,12 +193,6 @@ def build_map(request, code=None, bbox_text=""):
         )
         inspections_layer = simple_bins(inspection_rows, "lon", "lat", cell, convert)
     unlocated = unlocated_enterprises(user, area, township)
-    totals = {
-        "total": sum(r["total"] for r in regions),
-        "closed": sum(r["closed"] for r in regions),
-        "overdue": sum(r["overdue"] for r in regions),
-    }
-    totals["rate"] = rate(totals["closed"], totals["total"])
     return MapView(
         area=area,
         crs=crs,
@@ -228,7 +222,8 @@ def rate(closed, total):
 
 
 def region_figures(area, cases, today, case_filter):
-    """The places one level below the area with the filtered cases' figures, by code."""
+    """The places one level below the area with the filtered cases' figures, by code, and the
+    area's totals (which also count cases placed at the area itself, e.g. without a village)."""
     children = list(Region.objects.filter(parent=area).order_by("code"))
     length = area.path_length_at(area.level + 1)
     grouped = {
@@ -264,7 +259,11 @@ def region_figures(area, cases, today, case_filter):
                 "url": url,
             }
         )
-    return rows
+    totals = {
+        key: sum(row[key] for row in grouped.values()) for key in ("total", "closed", "overdue")
+    }
+    totals["rate"] = rate(totals["closed"], totals["total"])
+    return rows, totals
 
 
 def case_points(located, sample, today, convert):

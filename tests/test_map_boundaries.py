@@ -32,9 +32,7 @@ def feature(geometry):
             "Polygon 或 MultiPolygon",
         ),
         (
-            json.dumps(
-                feature({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]})
-            ),
+            json.dumps(feature({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]})),
             "至少需要 4 个坐标点",
         ),
         (
