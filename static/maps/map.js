@@ -248,7 +248,7 @@
           var f = state.labels[p.name];
           return f && state.childCodes[p.name] ? f : "";
         } },
-        itemStyle: { areaColor: "#f1f3f5", borderColor: "#868e96", borderWidth: 1 },
+        itemStyle: { areaColor: data.tiles ? "rgba(241,243,245,0.2)" : "#f1f3f5", borderColor: "#868e96", borderWidth: 1, opacity: data.tiles ? 0.75 : 1 },
         emphasis: { itemStyle: { areaColor: "#ffe08a" }, label: { show: true } },
         regions: regionsStyle
       },
@@ -290,6 +290,64 @@
       print.href = page.dataset.wallUrl + "?" + query({ bbox: bbox });
     }).catch(function (error) { status.textContent = error.message; });
   }
+
+  // The optional tile layer (QINGLING_MAP_TILES_URL): XYZ/WMTS tiles as <img>s under the canvas,
+  // each placed by converting its corners to pixels, so the Web Mercator tiles line up with the
+  // map's own projection tile by tile. Coordinates arrive in the tiles' system (maps.tiles).
+  var tileLayer = null;
+  function tileUrl(template, z, x, y) {
+    return template.replace("{z}", z).replace("{x}", x).replace("{y}", y)
+      .replace("{TileMatrix}", z).replace("{TileCol}", x).replace("{TileRow}", y);
+  }
+  function tileLon(x, z) { return x / Math.pow(2, z) * 360 - 180; }
+  function tileLat(y, z) {
+    var n = Math.PI - 2 * Math.PI * y / Math.pow(2, z);
+    return 180 / Math.PI * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n)));
+  }
+  function drawTiles() {
+    var tiles = state.data && state.data.tiles;
+    if (!tiles) return;
+    if (!tileLayer) {
+      tileLayer = document.createElement("div");
+      tileLayer.className = "map-tiles";
+      node.parentNode.insertBefore(tileLayer, node);
+      if (tiles.attribution) {
+        var note = document.createElement("div");
+        note.className = "map-attribution small text-muted";
+        note.textContent = tiles.attribution;
+        node.parentNode.appendChild(note);
+      }
+    }
+    var box = viewBox().split(",").map(Number);
+    if (box.length !== 4 || isNaN(box[0])) return;
+    var perDegree = chart.getWidth() / (box[2] - box[0]);
+    var z = Math.max(1, Math.min(tiles.max_zoom || 18, Math.round(Math.log(perDegree * 360 / 256) / Math.LN2)));
+    var n = Math.pow(2, z);
+    var x0 = Math.floor((box[0] + 180) / 360 * n), x1 = Math.floor((box[2] + 180) / 360 * n);
+    function row(lat) {
+      var r = lat * Math.PI / 180;
+      return Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n);
+    }
+    var y0 = row(box[3]), y1 = row(box[1]);
+    tileLayer.textContent = "";
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 400) return;
+    for (var x = x0; x <= x1; x++) {
+      for (var y = y0; y <= y1; y++) {
+        var a = chart.convertToPixel({ geoIndex: 0 }, [tileLon(x, z), tileLat(y, z)]);
+        var b = chart.convertToPixel({ geoIndex: 0 }, [tileLon(x + 1, z), tileLat(y + 1, z)]);
+        if (!a || !b) continue;
+        var img = document.createElement("img");
+        img.alt = "";
+        img.src = tileUrl(tiles.url, z, x, y);
+        img.style.left = a[0] + "px";
+        img.style.top = a[1] + "px";
+        img.style.width = (b[0] - a[0] + 0.5) + "px";
+        img.style.height = (b[1] - a[1] + 0.5) + "px";
+        tileLayer.appendChild(img);
+      }
+    }
+  }
+  chart.on("finished", function () { if (state.data && state.data.tiles) drawTiles(); });
 
   var card = document.getElementById("map-card");
   function showCard(kind, id) {

@@ -139,3 +139,16 @@ def test_city_office_sees_both_counties_binned(browser, live_server, mapped):
         shoot(page, "city_1366")
     finally:
         context.close()
+
+
+def test_a_configured_tile_source_is_drawn_under_the_boundaries(
+    browser, live_server, mapped, settings
+):
+    settings.QINGLING_MAP_TILES_URL = "/static/maps/no-such-tile.png?z={z}&x={x}&y={y}"
+    context, page = open_map(browser, live_server, "county_a", 1366)
+    try:
+        page.wait_for_selector(".map-tiles img", state="attached")
+        sources = page.eval_on_selector_all(".map-tiles img", "els => els.map(e => e.src)")
+        assert sources and all("z=" in src and "&x=" in src for src in sources)
+    finally:
+        context.close()
