@@ -62,7 +62,7 @@ MAX_POINTS = 20_000
 # Views narrower than this (degrees of longitude, about a county) are drawn as points.
 POINTS_SPAN = 1.5
 # About this many grid cells across a binned view.
-CELLS_ACROSS = 48
+CELLS_ACROSS = 32
 
 
 @dataclass

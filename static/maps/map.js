@@ -192,16 +192,25 @@
     }).filter(function (d) { return d.value[2] > 0; });
     series.push({
       type: "scatter", coordinateSystem: "geo", name: "企业（汇总）", kind: "bin",
-      symbolSize: function (value) { return 8 + 26 * Math.sqrt(value[2] / max); },
-      label: { show: true, formatter: function (p) { return p.value[2]; }, fontSize: 9, color: "#fff" },
-      itemStyle: {
-        color: function (p) {
-          var b = p.data.bin, closed = b[fields.indexOf("closed")];
-          return closed * 2 >= b[2] ? "#198754" : (b[fields.indexOf("overdue")] ? "#dc3545" : "#fd7e14");
-        },
-        opacity: 0.85
+      symbolSize: function (value) {
+        // Never wider than the grid cell, so neighbouring bins stay apart.
+        var a = chart.convertToPixel({ geoIndex: 0 }, [value[0], value[1]]);
+        var b = chart.convertToPixel({ geoIndex: 0 }, [value[0] + data.cell, value[1]]);
+        var cellPx = a && b ? Math.abs(b[0] - a[0]) : 30;
+        return Math.max(6, Math.min(cellPx * 0.95, 8 + 22 * Math.sqrt(value[2] / max)));
       },
-      data: shown,
+      label: { show: true, formatter: function (p) { return p.value[2]; }, fontSize: 9, color: "#fff" },
+      itemStyle: { opacity: 0.85 },
+      // Green where at least half is closed, orange elsewhere; a red ring (逾期 on) where any is overdue.
+      data: shown.map(function (d) {
+        var b = d.bin, overdue = b[fields.indexOf("overdue")];
+        d.itemStyle = {
+          color: b[fields.indexOf("closed")] * 2 >= b[2] ? "#198754" : "#fd7e14",
+          borderColor: state.layers.overdue && overdue ? "#dc3545" : "#fff",
+          borderWidth: state.layers.overdue && overdue ? 2 : 1
+        };
+        return d;
+      }),
       tooltip: {
         formatter: function (p) {
           var b = p.data.bin;
@@ -226,13 +235,15 @@
 
   function draw() {
     var data = state.data;
-    if (!data || !state.shapes) return;
+    if (!data || !state.registered) return;
     var rates = data.regions.map(function (r) { return r.rate; }).filter(function (r) { return r !== null; });
     var regionsStyle = state.shapes.features.filter(function (f) { return f.properties.role !== "child"; })
       .map(function (f) {
         return {
           name: f.properties.name, silent: true,
-          itemStyle: f.properties.role === "area"
+          itemStyle: f.properties.role === "frame"
+            ? { areaColor: "rgba(0,0,0,0)", borderColor: "rgba(0,0,0,0)", borderWidth: 0 }
+            : f.properties.role === "area"
             ? { areaColor: "rgba(0,0,0,0)", borderColor: "#495057", borderWidth: 2.5 }
             : { areaColor: "rgba(0,0,0,0)", borderColor: "rgba(73,80,87,0.35)", borderWidth: 0.5 },
           label: { show: false }
@@ -404,8 +415,25 @@
       state.labels[f.properties.name] = f.properties.label;
       if (f.properties.role === "child") state.childCodes[f.properties.name] = true;
     });
-    echarts.registerMap("qingling-area", shapes);
-    if (!shapes.features.length) status.textContent = "本区域尚未上传边界，仅显示点位。";
-    return load("");
+    if (shapes.features.length) {
+      echarts.registerMap("qingling-area", shapes);
+      state.registered = true;
+      return load("");
+    }
+    // No boundary uploaded yet: an invisible frame around the points stands in for it.
+    return load("").then(function () {
+      var rows = (state.data && state.data.cases.rows) || [];
+      var i = state.data && state.data.mode === "points" ? 1 : 0;
+      var lons = rows.map(function (r) { return r[i]; }), lats = rows.map(function (r) { return r[i + 1]; });
+      var w = lons.length ? Math.min.apply(null, lons) - 0.05 : 73, e = lons.length ? Math.max.apply(null, lons) + 0.05 : 135;
+      var s = lats.length ? Math.min.apply(null, lats) - 0.05 : 18, n = lats.length ? Math.max.apply(null, lats) + 0.05 : 54;
+      shapes.bbox = [w, s, e, n];
+      shapes.features = [{ type: "Feature", properties: { name: "frame", label: "", role: "frame" },
+        geometry: { type: "Polygon", coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } }];
+      echarts.registerMap("qingling-area", shapes);
+      state.registered = true;
+      draw();
+      status.textContent = "本区域尚未上传边界，仅显示点位（管理员可在后台上传行政区划边界）。";
+    });
   }).catch(function (error) { status.textContent = error.message; });
 })();

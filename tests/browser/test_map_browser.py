@@ -152,3 +152,14 @@ def test_a_configured_tile_source_is_drawn_under_the_boundaries(
         assert sources and all("z=" in src and "&x=" in src for src in sources)
     finally:
         context.close()
+
+
+def test_without_boundaries_the_points_are_drawn_and_the_page_says_so(browser, live_server, area):
+    located_case(area, "township_a1")
+    context, page = open_map(browser, live_server, "county_a", 390)
+    try:
+        page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+        assert "尚未上传边界" in page.inner_text("#map-status")
+        assert "整治中:1" in series_names(page)
+    finally:
+        context.close()
