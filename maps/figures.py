@@ -67,6 +67,7 @@ CELLS_ACROSS = 32
 
 @dataclass
 class MapView:
+    bbox: tuple | None
     area: Region
     crs: str
     mode: str
@@ -143,13 +144,15 @@ def current_sample(user, area, today):
     ).values("enterprise_id")
 
 
-def build_map(request, code=None, bbox_text=""):
+def build_map(request, code=None, bbox_text="", crs=None):
+    """The map of the area; coordinates in `crs` (the tile source's by default; the wall map
+    asks for WGS-84, the system its boundaries are drawn in)."""
     user = request.user
-    crs = tiles.display_crs()
+    crs = crs or tiles.display_crs()
     area = map_area(user, code)
     case_filter, cases = filtered_cases(request, area)
     today = timezone.localdate()
-    bbox = parse_bbox(bbox_text, crs)
+    bbox = parse_bbox(bbox_text, tiles.display_crs())  # the browser's view, in its system
     area_box = area_bbox(area)
     view_box = bbox or area_box
     span = (view_box[2] - view_box[0]) if view_box else 360.0
@@ -194,6 +197,7 @@ def build_map(request, code=None, bbox_text=""):
         inspections_layer = simple_bins(inspection_rows, "lon", "lat", cell, convert)
     unlocated = unlocated_enterprises(user, area, township)
     return MapView(
+        bbox=bbox,
         area=area,
         crs=crs,
         mode=mode,

@@ -13,6 +13,7 @@ from accounts.refusals import Refused, show_refusal
 from rectification.filters import CaseFilter
 
 from . import figures, tiles, wall
+from .coordinates import WGS84
 from .geometry import boundaries_of
 
 
@@ -37,7 +38,13 @@ def map_page(request):
 @login_required
 def wall_pdf(request):
     try:
-        view = figures.build_map(request, request.GET.get("region"), request.GET.get("bbox", ""))
+        # The view's box arrives in the display system; the sheet is drawn in WGS-84.
+        view = figures.build_map(
+            request,
+            request.GET.get("region"),
+            request.GET.get("bbox", ""),
+            crs=WGS84,
+        )
     except Refused as refusal:
         show_refusal(request, refusal)
         return map_page(request)

@@ -116,7 +116,8 @@ def render_wall(view, shapes, today):
     pdf.setStrokeColor(HexColor("#343a40"))
     pdf.setLineWidth(0.8)
     pdf.rect(map_box[0], map_box[1], map_box[2], map_box[3])
-    bbox = shapes.get("bbox") or box_of_features(shapes) or box_of_points(view)
+    # The current view when the user zoomed in, else the whole area.
+    bbox = view.bbox or shapes.get("bbox") or box_of_features(shapes) or box_of_points(view)
     if bbox:
         frame = Frame(
             bbox,
@@ -125,8 +126,13 @@ def render_wall(view, shapes, today):
             map_box[2] - 12 * mm,
             map_box[3] - 12 * mm,
         )
+        pdf.saveState()
+        clip = pdf.beginPath()
+        clip.rect(*map_box)
+        pdf.clipPath(clip, stroke=0, fill=0)
         draw_places(pdf, frame, shapes, view, name)
         draw_points(pdf, frame, view)
+        pdf.restoreState()
         draw_scale_bar(pdf, frame, map_box, name)
     draw_north_arrow(
         pdf, map_box[0] + map_box[2] - 16 * mm, map_box[1] + map_box[3] - 26 * mm, name

@@ -64,3 +64,11 @@ def test_clerk_wall_map_holds_only_the_own_township(wall):
 def test_the_wall_follows_the_filters(wall):
     text, _size = text_and_page(wall(state="closed"))
     assert "合计1" in text.replace(" ", "").replace("\n", "")
+
+
+def test_the_wall_prints_the_current_view_and_stays_in_the_area(wall):
+    # Zoomed on 甲二乡 (and beyond the county): the sheet is still the county's, limited to it.
+    text, size = text_and_page(wall(bbox="125.0,44.0,127.0,45.0"))
+    squashed = text.replace(" ", "").replace("\n", "")
+    assert size == pytest.approx(A3_LANDSCAPE, abs=0.5)
+    assert "甲县“散乱污”企业整治挂图" in squashed and "乙一镇" not in squashed
