@@ -158,7 +158,14 @@ def build_map(request, code=None, bbox_text="", crs=None):
     span = (view_box[2] - view_box[0]) if view_box else 360.0
     points_wanted = area.level >= Region.Level.COUNTY or span <= POINTS_SPAN
     regions, totals = region_figures(area, cases, today, case_filter)
-    located = cases.filter(enterprise__latitude__isnull=False, enterprise__longitude__isnull=False)
+    # The enterprise's own place bounds the join too: PostgreSQL then reads only the area's
+    # located enterprises (index enterprise_area_points), and no point outside the area can
+    # come in through a case opened before its enterprise moved.
+    located = cases.filter(
+        enterprise__region_path__startswith=area.path,
+        enterprise__latitude__isnull=False,
+        enterprise__longitude__isnull=False,
+    )
     if bbox:
         located = located.filter(
             enterprise__longitude__gte=bbox[0],
