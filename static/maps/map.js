@@ -250,10 +250,12 @@
         };
       });
     var view = chart.getOption() && chart.getOption().geo ? chart.getOption().geo[0] : null;
+    var narrow = chart.getWidth() < 576;
     chart.setOption({
       tooltip: { trigger: "item", confine: true },
       geo: {
         map: "qingling-area", roam: true, nameProperty: "name", aspectScale: aspect(),
+        top: 8, bottom: narrow ? 36 : 8, left: 8, right: 8,
         center: view ? view.center : undefined, zoom: view ? view.zoom : 1,
         label: { show: true, fontSize: 10, color: "#343a40", formatter: function (p) {
           var f = state.labels[p.name];
@@ -263,10 +265,12 @@
         emphasis: { itemStyle: { areaColor: "#ffe08a" }, label: { show: true } },
         regions: regionsStyle
       },
+      // On a phone the scale lies under the map, not over it.
       visualMap: {
         type: "continuous", min: 0, max: 100, seriesIndex: 0, calculable: false,
         text: ["完成率 100%", "0%"], inRange: { color: ["#f8d7da", "#fff3cd", "#d1e7dd", "#75b798"] },
-        left: 8, bottom: 8, itemHeight: 80, itemWidth: 10, textStyle: { fontSize: 10 },
+        orient: narrow ? "horizontal" : "vertical", left: narrow ? "center" : 8, bottom: narrow ? 2 : 8,
+        itemHeight: 80, itemWidth: 10, textStyle: { fontSize: 10 },
         show: rates.length > 0
       },
       series: [regionSeries(data)].concat(pointSeries(data))
