@@ -16,7 +16,7 @@ tile source (maps.tiles), which is WGS-84 unless a GCJ-02 source is configured.
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, FloatField, Q
@@ -78,7 +78,6 @@ class MapView:
     inspections: dict
     unlocated: dict
     totals: dict
-    filters: dict = field(default_factory=dict)
 
 
 def case_list_url(**params):
@@ -215,7 +214,6 @@ def build_map(request, code=None, bbox_text="", crs=None):
         inspections=inspections_layer,
         unlocated=unlocated,
         totals=totals,
-        filters={k: v for k, v in request.GET.items() if k in case_filter.filters and v},
     )
 
 

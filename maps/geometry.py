@@ -4,7 +4,7 @@ region code (names repeat: many townships have a 新发村), with the name in `l
 
 from accounts.models import Region
 
-from .coordinates import convert_geometry, converter
+from .coordinates import WGS84, convert_geometry, converter
 from .models import RegionBoundary
 
 
@@ -26,7 +26,7 @@ def boundaries_of(user, area, crs):
         if region.level == area.level and region.pk != area.pk:
             continue
         geometry = (
-            boundary.geometry if crs == "wgs84" else convert_geometry(boundary.geometry, convert)
+            boundary.geometry if crs == WGS84 else convert_geometry(boundary.geometry, convert)
         )
         role = {area.level: "area", area.level + 1: "child"}.get(region.level, "grandchild")
         if role == "area":

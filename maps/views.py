@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.refusals import Refused, show_refusal
 from rectification.filters import CaseFilter
 
-from . import figures, tiles, wall
+from . import figures, wall
 from .coordinates import WGS84
 from .geometry import boundaries_of
 
@@ -30,7 +30,6 @@ def map_page(request):
             "api_url": reverse("map-view"),
             "boundaries_url": reverse("map-boundaries"),
             "wall_url": reverse("maps:wall"),
-            "has_tiles": tiles.tile_source() is not None,
         },
     )
 
@@ -48,7 +47,7 @@ def wall_pdf(request):
     except Refused as refusal:
         show_refusal(request, refusal)
         return map_page(request)
-    shapes = boundaries_of(request.user, view.area, "wgs84")
+    shapes = boundaries_of(request.user, view.area, WGS84)
     pdf = wall.render_wall(view, shapes, timezone.localdate())
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{view.area.name}散乱污企业整治挂图.pdf"

@@ -72,3 +72,10 @@ def test_the_wall_prints_the_current_view_and_stays_in_the_area(wall):
     squashed = text.replace(" ", "").replace("\n", "")
     assert size == pytest.approx(A3_LANDSCAPE, abs=0.5)
     assert "甲县“散乱污”企业整治挂图" in squashed and "乙一镇" not in squashed
+
+
+def test_a_bad_filter_shows_the_map_page_with_the_reason_and_no_pdf(area, client_for):
+    response = client_for(area["users"]["county"]).get(reverse("maps:wall"), {"state": "x"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "状态" in response.content.decode()
