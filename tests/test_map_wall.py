@@ -41,7 +41,7 @@ def text_and_page(content):
 
 def test_county_wall_map_is_an_a3_landscape_pdf_with_title_table_and_scale(wall):
     content = wall()
-    assert 5_000 < len(content) < 2_000_000
+    assert 2_000 < len(content) < 2_000_000  # ~5 KB with STSong-Light, ~70 KB embedding wqy
     text, size = text_and_page(content)
     assert size == pytest.approx(A3_LANDSCAPE, abs=0.5)
     squashed = text.replace(" ", "").replace("\n", "")
