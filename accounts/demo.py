@@ -3,6 +3,7 @@ county for contrast, and one demo user for every role. Idempotent: re-running ch
 
 from django.contrib.auth.hashers import make_password
 
+from .demo_map import DemoMap
 from .models import Organisation, Region, Role, User
 
 DEMO_PASSWORD = "qingling-demo"
@@ -332,4 +333,7 @@ def seed(context):
         departments=departments,
         township_governments=township_governments,
         logins=logins,
+        # Generated boundaries (accounts.demo_map): the ledger's points fall inside them and
+        # the map app stores them as the demo's uploaded boundaries.
+        demo_map=DemoMap(list(Region.objects.within(province.path).order_by("code"))),
     )

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "enterprises",
     "rectification",
     "inspections",
+    "maps",
     "reporting",
 ]
 
@@ -349,6 +350,19 @@ DASHBOARD_CACHE = os.environ.get("DASHBOARD_CACHE", "1" if REDIS_URL else "0") =
 # API tokens (accounts.models.ApiToken): stored as a digest only, valid this many days from
 # issue (fixed, not sliding); issued in the admin or with `manage.py create_api_token`.
 QINGLING_API_TOKEN_DAYS = int(os.environ.get("QINGLING_API_TOKEN_DAYS", "30"))
+
+# 一张图 (maps.tiles): the intranet's own tile service, e.g. a 天地图 node; empty draws the
+# boundaries only. QINGLING_MAP_TILES_CRS: wgs84 (天地图, the default) or gcj02.
+QINGLING_MAP_TILES_URL = os.environ.get("QINGLING_MAP_TILES_URL", "")
+QINGLING_MAP_TILES_CRS = os.environ.get("QINGLING_MAP_TILES_CRS", "wgs84").strip().lower()
+QINGLING_MAP_TILES_ATTRIBUTION = os.environ.get("QINGLING_MAP_TILES_ATTRIBUTION", "")
+if QINGLING_MAP_TILES_URL:
+    # The browser fetches the tiles itself: their host joins the images the CSP allows.
+    _tiles = urlparse(QINGLING_MAP_TILES_URL)
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# The font of the printed wall map (maps.wall): a TrueType/TTC file with Chinese glyphs, embedded
+# in the PDF; without one found, reportlab's built-in STSong-Light (not embedded).
+QINGLING_PDF_FONT = os.environ.get("QINGLING_PDF_FONT", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
