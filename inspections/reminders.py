@@ -14,6 +14,12 @@ from notices.notifications import notify_once
 
 from .models import Tip, TipState
 
+TIP_KIND_LABELS = {
+    "tip_assigned": "举报交办",
+    "tip_unassigned": "举报待交办",
+    "tip_unverified": "举报逾期未核查",
+}
+
 ASSIGN_WITHIN_DAYS = 2
 VERIFY_WITHIN_DAYS = 7
 

@@ -88,10 +88,15 @@ def deliver(notifications):
                 logger.exception("channel %s failed for notification %s", name, notification.pk)
 
 
-def notify_once(key, kind, due_date, recipients, subject, body="", link=""):
+def notify_once(key, kind, due_date, recipients, subject, body="", link="", exclude=()):
     """Send a notice unless this (key, kind, due_date) was already sent; returns the new
-    Notification rows ([] when it had been sent before)."""
-    people = expand_recipients(recipients)
+    Notification rows ([] when it had been sent before). `exclude`: ids of users not to tell
+    (the person who acted)."""
+    people = [
+        (person, organisation)
+        for person, organisation in expand_recipients(recipients)
+        if person.pk not in exclude
+    ]
     with transaction.atomic():
         try:
             with transaction.atomic():

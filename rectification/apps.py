@@ -16,6 +16,9 @@ class RectificationConfig(AppConfig):
         navigation.register("专项行动", "rectification:campaign_list", order=25)
         jobs.register("case_reminders", send_due_reminders, "整治期限、逾期督办和回头看提醒")
         self.register_ledger_hooks()
+        from .workflow.handovers import register_kinds
+
+        register_kinds()
 
     @staticmethod
     def register_ledger_hooks():

@@ -16,6 +16,7 @@ class ReportingConfig(AppConfig):
 
         dashboard_cache.connect()
         jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
+        self.register_notice_kinds()
         register_long_export(export_jobs.long_ledger_route)
 
         navigation.register(
@@ -43,3 +44,12 @@ class ReportingConfig(AppConfig):
         navigation.register("导出任务", "reporting:export_list", order=62)
         navigation.register("验证报表", "public:verify", order=96)
         navigation.register("公示名单", "public:public_list", order=97)
+
+    @staticmethod
+    def register_notice_kinds():
+        from notices.notifications import register_kind
+
+        from .submissions.services import DECISION_LABELS
+
+        for kind, label in DECISION_LABELS.items():
+            register_kind(kind, label)

@@ -16,9 +16,12 @@ from tests.factories.inspections import TipFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_assignment_notifies_the_members_of_the_assigned_office(area):
+def test_assignment_notifies_the_members_of_the_assigned_office(
+    area, django_capture_on_commit_callbacks
+):
     tip = TipFactory(county=area["county_a"])
-    assign_tip(tip, by=area["users"]["county"], organisation=area["orgs"]["township_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assign_tip(tip, by=area["users"]["county"], organisation=area["orgs"]["township_a1"])
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {"clerk_a1", "head_a1"}
 
