@@ -9,7 +9,7 @@ class InspectionsConfig(AppConfig):
         from accounts import navigation
         from notices import jobs
 
-        from .reminders import TIP_KIND_LABELS, remind_waiting_tips
+        from .reminders import TIP_KIND_LABELS, register_digests, remind_waiting_tips
 
         navigation.register("检查记录", "inspections:inspection_list", order=40)
         navigation.register(
@@ -25,6 +25,7 @@ class InspectionsConfig(AppConfig):
 
         for kind, label in TIP_KIND_LABELS.items():
             register_kind(kind, label)
+        register_digests()
         self.register_ledger_links()
 
     @staticmethod

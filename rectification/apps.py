@@ -10,11 +10,12 @@ class RectificationConfig(AppConfig):
         from notices import jobs
 
         from . import signals  # noqa: F401  region follow-up
-        from .reminders import send_due_reminders
+        from .reminders import register_digests, send_due_reminders
 
         navigation.register("整治案件", "rectification:case_list", order=20)
         navigation.register("专项行动", "rectification:campaign_list", order=25)
         jobs.register("case_reminders", send_due_reminders, "整治期限、逾期督办和回头看提醒")
+        register_digests()
         self.register_ledger_hooks()
         from .workflow.handovers import register_kinds
 

@@ -52,6 +52,11 @@ class CaseFilter(StyledFilterSet):
     )
     is_relapse = YesNoFilter(label="反弹")
     is_quasi = YesNoFilter(label="类散乱污")
+    # The lists a reminder digest links to ("今日整治期限3天提醒：5 件" → ?due_within=3).
+    due_within = django_filters.NumberFilter(
+        label="期限在几天内", method="filter_due_within", min_value=0, max_value=366
+    )
+    look_back_due = YesNoFilter(label="回头看到期", method="filter_look_back_due")
 
     class Meta:
         model = Case
@@ -65,6 +70,8 @@ class CaseFilter(StyledFilterSet):
             "campaign",
             "is_relapse",
             "is_quasi",
+            "due_within",
+            "look_back_due",
         ]
 
     def filter_text(self, queryset, name, value):
@@ -79,4 +86,23 @@ class CaseFilter(StyledFilterSet):
             return queryset.overdue(today)
         if value is False:
             return queryset.not_overdue(today)
+        return queryset
+
+    def filter_due_within(self, queryset, name, value):
+        """Open cases under a deadline that falls between today and `value` days on."""
+        if value is None:
+            return queryset
+        today = datetime.date.today()
+        return (
+            queryset.open()
+            .exclude(state=CaseState.FOUND)
+            .filter(deadline__range=(today, today + datetime.timedelta(days=int(value))))
+        )
+
+    def filter_look_back_due(self, queryset, name, value):
+        today = datetime.date.today()
+        if value is True:
+            return queryset.closed().filter(look_back_due__lte=today)
+        if value is False:
+            return queryset.exclude(state=CaseState.CLOSED, look_back_due__lte=today)
         return queryset

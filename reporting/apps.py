@@ -12,11 +12,12 @@ class ReportingConfig(AppConfig):
 
         from .dashboard import cache as dashboard_cache
         from .exports import jobs as export_jobs
-        from .reminders import send_report_reminders
+        from .reminders import register_digests, send_report_reminders
 
         dashboard_cache.connect()
         jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
         self.register_notice_kinds()
+        register_digests()
         register_long_export(export_jobs.long_ledger_route)
 
         navigation.register(

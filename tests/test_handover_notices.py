@@ -85,9 +85,12 @@ def test_the_county_office_proposing_itself_is_not_told_about_its_own_act(area, 
     campaign = CampaignFactory()
     enterprise = new_enterprise(area)
 
-    assert told(
-        lambda: workflow.propose_case(enterprise, campaign=campaign, by=area["users"]["county"])
-    ) == {}
+    assert (
+        told(
+            lambda: workflow.propose_case(enterprise, campaign=campaign, by=area["users"]["county"])
+        )
+        == {}
+    )
 
 
 def test_determining_tells_the_responsible_unit_and_person(area, told):
@@ -133,9 +136,7 @@ def fail(case, area, note="断电不彻底，电表仍在走"):
     )
 
 
-def test_failed_verification_tells_the_responsible_person_and_township_with_the_reason(
-    area, told
-):
+def test_failed_verification_tells_the_responsible_person_and_township_with_the_reason(area, told):
     case = awaiting_case(area)
     case.responsible_user = area["users"]["clerk_a2"]
     case.save(update_fields=["responsible_user"])
@@ -227,9 +228,9 @@ def test_a_returned_submission_tells_the_submitter_the_reason(area, told):
 def test_an_accepted_submission_tells_the_submitter(area, told):
     submission = submit_ledger(area)
 
-    assert told(
-        lambda: submissions.accept_submission(submission, by=area["users"]["county"])
-    ) == {"clerk_a1": 1}
+    assert told(lambda: submissions.accept_submission(submission, by=area["users"]["county"])) == {
+        "clerk_a1": 1
+    }
     assert told.notices[0].subject.startswith("【报表已接收】")
 
 

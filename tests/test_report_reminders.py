@@ -71,8 +71,14 @@ def test_the_county_is_reminded_of_its_summary_and_the_city_hears_when_it_is_lat
     )
 
 
-def test_nothing_is_sent_early_in_the_month(area):
-    assert send_report_reminders(datetime.date(2024, 3, 5)) == 0
+def test_early_in_the_month_only_the_previous_months_late_tables_are_chased_once(area):
+    sent = send_report_reminders(datetime.date(2024, 3, 5))
+    subjects = subjects_for(area["users"]["clerk"])
+    assert sent > 0 and subjects and all("2024年2月" in s and "逾期未报" in s for s in subjects)
+    # Sent once: the next morning sends nothing new, and March is not due yet.
+    Notification.objects.all().delete()
+    assert send_report_reminders(datetime.date(2024, 3, 6)) == 0
+    assert not any("2024年3月" in s for s in Notification.objects.values_list("subject", flat=True))
 
 
 def test_the_daily_celery_task_runs_the_same_job(area):

@@ -80,7 +80,9 @@ def _organisations(case, audiences):
 
 
 def _body(case, transition, event, actor, failed):
-    by = f"{actor.display_name}（{actor.organisation or actor.get_role_display()}）" if actor else ""
+    by = (
+        f"{actor.display_name}（{actor.organisation or actor.get_role_display()}）" if actor else ""
+    )
     lines = [f"案件 {case.number}（{case.enterprise.name}）：{by}{transition.label}。"]
     if event.comment:
         reason = "原因" if transition.key == "fail_verification" else "说明"
@@ -96,9 +98,9 @@ def send_handover(case_id, key, actor_id, event_id):
     """Send the hand-over notice of one transition (after commit); returns the new notices."""
     transition = TRANSITIONS[key]
     audiences = set(transition.audiences)
-    case = Case.objects.select_related(
-        "enterprise", "responsible_unit", "responsible_user"
-    ).get(pk=case_id)
+    case = Case.objects.select_related("enterprise", "responsible_unit", "responsible_user").get(
+        pk=case_id
+    )
     event = CaseEvent.objects.select_related("actor__organisation").get(pk=event_id)
     actor = event.actor
     link = reverse("rectification:case_detail", args=[case.pk])

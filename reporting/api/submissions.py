@@ -159,7 +159,7 @@ class ReportTableViewSet(viewsets.ViewSet):
             raise ValidationError(
                 {"region": [f"“{table.name}”不能按{region.get_level_display()}查看。"]}
             )
-        period = parse_period(request.query_params.get("period") or Period.current().key)
+        period = parse_period(request.query_params.get("period") or Period.due_now().key)
         data = table.freeze(region, period)
         return Response(
             {

@@ -257,7 +257,7 @@ def _send_decision(submission_id, decision):
     )
     if submission.submitted_by is None:
         return []
-    what = f"{submission.region.name}{submission.period_obj.label}“{submission.table_name}”"
+    what = f"{submission.region.name}{submission.period_obj.label}{submission.table_name}"
     reviewer = submission.decided_by.display_name if submission.decided_by else "上级整治办"
     if decision == "returned":
         subject = f"【报表被退回】{what}（第{submission.version}版）"
