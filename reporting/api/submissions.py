@@ -143,7 +143,11 @@ class ReportTableViewSet(viewsets.ViewSet):
         parameters=[
             OpenApiParameter("key", str, OpenApiParameter.PATH, description="报表代码"),
             OpenApiParameter("region", str, description="区域代码（默认本单位所在区域）"),
-            OpenApiParameter("period", str, description="报送期间 YYYY-MM（默认本月）"),
+            OpenApiParameter(
+                "period",
+                str,
+                description="报送期间 YYYY-MM（默认当前报送期：上月，本月23日前3天起为本月）",
+            ),
         ],
     )
     def retrieve(self, request, key=None):
