@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from inspections.services import assign_tip
@@ -14,6 +15,7 @@ from notices.models import Notification
 from notices.notifications import register_channel, unregister_channel
 from rectification import workflow
 from rectification.models import CaseStep
+from rectification.workflow import handovers
 from rectification.workflow.transitions import CASE_TRANSITIONS, TRANSITIONS
 from reporting.submissions import services as submissions
 from tests.factories.inspections import TipFactory
@@ -40,6 +42,8 @@ def told(django_capture_on_commit_callbacks):
     return {username: number of notices} of the notices it sent, with those notices."""
 
     def run(action):
+        # The set-up's hand-overs, made inside the same test transaction, are not this request's.
+        handovers.start_new_batch()
         before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with django_capture_on_commit_callbacks(execute=True):
             action()
@@ -267,8 +271,6 @@ def test_a_failing_channel_neither_undoes_the_change_nor_hides_the_notice(area, 
 
 
 def test_a_notice_that_fails_outright_leaves_the_change_made(area, told, monkeypatch):
-    from rectification.workflow import handovers
-
     case = complete_all_steps(in_progress_case(area), area["users"]["county"])
 
     def down(*args, **kwargs):
@@ -282,10 +284,50 @@ def test_a_notice_that_fails_outright_leaves_the_change_made(area, told, monkeyp
 
 
 def test_a_second_run_of_the_same_commit_sends_nothing(area, told):
-    from rectification.workflow.handovers import send_handover
-
     case = complete_all_steps(in_progress_case(area), area["users"]["county"])
     told(lambda: workflow.submit_for_verification(case, by=area["users"]["clerk"]))
     event = case.events.order_by("-pk").first()
 
-    assert send_handover(case.pk, "submit", area["users"]["clerk"].pk, event.pk) == []
+    assert handovers.send_handover(case.pk, "submit", area["users"]["clerk"].pk, event.pk) == []
+
+
+def test_many_hand_overs_of_one_commit_reach_a_person_as_one_digest(area, told):
+    cases = [awaiting_case(area) for _ in range(3)]
+
+    assert told(lambda: workflow.close_cases(cases, by=area["users"]["county"])) == {
+        "clerk_a1": 1,
+        "head_a1": 1,
+    }
+    digest = told.notices[0]
+    assert digest.subject == "验收销号的案件：3 件"
+    assert digest.link == "/cases/?state=closed"
+
+
+def test_a_ledger_import_proposing_many_cases_tells_the_county_office_once(area, told):
+    campaign = CampaignFactory()
+    enterprises = [new_enterprise(area) for _ in range(4)]
+
+    def import_rows():
+        with transaction.atomic():
+            for enterprise in enterprises:
+                workflow.propose_case(enterprise, campaign=campaign, by=area["users"]["clerk"])
+
+    assert told(import_rows) == {"county_a": 1}
+    assert told.notices[0].subject == "新上报待认定的整治案件：4 件"
+
+
+def test_hand_overs_of_a_rolled_back_transaction_are_never_sent(area, told):
+    campaign = CampaignFactory()
+    dropped, kept = new_enterprise(area), new_enterprise(area)
+
+    def roll_back_then_propose():
+        try:
+            with transaction.atomic():
+                workflow.propose_case(dropped, campaign=campaign, by=area["users"]["clerk"])
+                raise RuntimeError("撤销")
+        except RuntimeError:
+            pass
+        workflow.propose_case(kept, campaign=campaign, by=area["users"]["clerk"])
+
+    assert told(roll_back_then_propose) == {"county_a": 1}
+    assert kept.name in told.notices[0].subject

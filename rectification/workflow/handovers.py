@@ -13,8 +13,8 @@ when the case starts, and again when failed verification or a relapse sends step
 (`waiting_steps`), so a verifier naming failed steps shows up here without another hook.
 """
 
-import functools
 import re
+import threading
 from collections import defaultdict
 
 from django.urls import reverse
@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Region
 from accounts.paths import path_at_level
-from accounts.side_effects import after_commit
-from notices.notifications import notify_once, register_kind
+from accounts.side_effects import after_commit, still_pending
+from notices.notifications import gathering, notify_once, register_digest, register_kind
 
 from ..models import Case, CaseEvent, CaseStep
 from .transitions import TRANSITIONS, Told
@@ -42,15 +42,68 @@ def register_kinds():
             label = re.match(r"【(.+?)】", transition.notice)
             register_kind(kind_of(key), f"整治案件{label.group(1) if label else ''}")
     register_kind(STEP_KIND, "整治案件待确认步骤")
+    register_digests()
+
+
+class Batch:
+    """The hand-overs of one transaction, sent together once it commits: a person that many of
+    them reach (a ledger import proposing 300 cases, 批量验收销号) gets one digest per kind."""
+
+    def __init__(self):
+        self.items = []
+        self.callback = None
+        self.sent = False
+
+    def send(self):
+        self.sent = True
+        with gathering():
+            for item in self.items:
+                send_handover(*item)
+
+
+_local = threading.local()
 
 
 def announce(case, key, by, event):
     """Tell the people `key` hands `case` to, once its transaction commits."""
     if not TRANSITIONS[key].audiences:
         return
-    after_commit(
-        functools.partial(send_handover, case.pk, key, getattr(by, "pk", None), event.pk),
-        f"hand-over notice {key} of case {case.pk}",
+    batch = getattr(_local, "batch", None)
+    if batch is None or batch.sent or not still_pending(batch.callback):
+        # The first hand-over of this transaction (or the last batch ran or was rolled back).
+        batch = _local.batch = Batch()
+        batch.items.append((case.pk, key, getattr(by, "pk", None), event.pk))
+        batch.callback = after_commit(batch.send, "hand-over notices")
+    else:
+        batch.items.append((case.pk, key, getattr(by, "pk", None), event.pk))
+
+
+def start_new_batch():
+    """The next hand-over starts a batch of its own even inside the same transaction (tests run
+    what would be several requests inside one test transaction)."""
+    _local.batch = None
+
+
+# What many hand-overs of one kind to one person read as, and the case list they link to.
+DIGEST_LISTS = {
+    "propose": ("新上报待认定的整治案件：{count} 件", "?state=found"),
+    "determine": ("已认定、待整治的案件：{count} 件", "?state=determined"),
+    "submit": ("提请验收的案件：{count} 件", "?state=awaiting_verification"),
+    "fail_verification": ("验收不通过、待整改的案件：{count} 件", "?state=in_progress"),
+    "close": ("验收销号的案件：{count} 件", "?state=closed"),
+    "reopen": ("回头看认定反弹的案件：{count} 件", "?is_relapse=true"),
+    "shortfall": ("整改未到位的案件：{count} 件", "?state=in_progress"),
+}
+
+
+def register_digests():
+    def case_list(query):
+        return lambda: reverse("rectification:case_list") + query
+
+    for key, (subject, query) in DIGEST_LISTS.items():
+        register_digest(kind_of(key), subject, case_list(query))
+    register_digest(
+        STEP_KIND, "待贵单位确认步骤的案件：{count} 件", case_list("?state=in_progress")
     )
 
 
