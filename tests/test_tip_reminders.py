@@ -33,7 +33,7 @@ def test_an_unassigned_tip_reminds_the_county_office_once(area):
     assert remind_waiting_tips() == 1
     # a second run, as the daily task, sends nothing
     assert run_daily_jobs.delay().get()["sent"]["tip_reminders"] == 0
-    notice = Notification.objects.get()
+    notice = Notification.objects.get(kind="tip_unassigned")
     assert notice.recipient.username == "county_a"
     assert tip.receipt_number in notice.subject
 
