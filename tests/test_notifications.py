@@ -160,6 +160,17 @@ def test_api_lists_own_notices_and_marks_read(area, client_for):
     )
 
 
+def test_api_marks_all_own_notices_read_and_no_one_elses(area, client_for):
+    send(area)
+    send(area, key="report:monthly:110101000000")
+    client = client_for(area["users"]["clerk"])
+
+    assert client.post("/api/notifications/read-all/").json() == {"marked": 2}
+
+    assert client.get("/api/notifications/", {"unread": "1"}).json()["count"] == 0
+    assert Notification.objects.filter(recipient=area["users"]["head"], unread=True).count() == 2
+
+
 @pytest.mark.parametrize("count", [1, 15])
 def test_notification_list_runs_a_fixed_number_of_queries(
     area, client_for, django_assert_num_queries, count
