@@ -21,8 +21,11 @@ $(VENV)/.installed: pyproject.toml
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 
+# The daily reminders run once right after seeding (beat runs them every morning at 7:00), so
+# a newcomer's bell has notices from the start; running them again the same day sends nothing.
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py send_reminders
 
 run: seed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $${PORT:-127.0.0.1:8000}

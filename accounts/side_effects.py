@@ -32,5 +32,16 @@ def guarded(fn, description=None):
 
 def after_commit(fn, description=None, using=None):
     """Run `fn()` once the current transaction commits (at once outside one); its failure is
-    logged, never raised into the request that committed."""
-    transaction.on_commit(guarded(fn, description), using=using)
+    logged, never raised into the request that committed. Returns the callback registered (a
+    caller may look for it among the connection's pending ones: still to run, or dropped by a
+    rollback)."""
+    callback = guarded(fn, description)
+    transaction.on_commit(callback, using=using)
+    return callback
+
+
+def still_pending(callback, using=None):
+    """Whether `callback` (returned by after_commit) waits for the current transaction to
+    commit: False once it ran, or once a rollback dropped it."""
+    connection = transaction.get_connection(using)
+    return any(pending is callback for _, pending, *_ in connection.run_on_commit)

@@ -9,7 +9,7 @@ class InspectionsConfig(AppConfig):
         from accounts import navigation
         from notices import jobs
 
-        from .reminders import remind_waiting_tips
+        from .reminders import TIP_KIND_LABELS, register_digests, remind_waiting_tips
 
         navigation.register("检查记录", "inspections:inspection_list", order=40)
         navigation.register(
@@ -21,6 +21,11 @@ class InspectionsConfig(AppConfig):
         navigation.register("督查跟踪台账", "inspections:transfer_list", order=44)
         navigation.register("举报受理", "inspections:tip_list", order=46)
         jobs.register("tip_reminders", remind_waiting_tips, "举报待交办、待核查提醒")
+        from notices.notifications import register_kind
+
+        for kind, label in TIP_KIND_LABELS.items():
+            register_kind(kind, label)
+        register_digests()
         self.register_ledger_links()
         from . import todo
 

@@ -14,6 +14,27 @@ from notices.notifications import notify_once
 
 from .models import Tip, TipState
 
+TIP_KIND_LABELS = {
+    "tip_assigned": "举报交办",
+    "tip_unassigned": "举报待交办",
+    "tip_unverified": "举报逾期未核查",
+}
+
+TIP_DIGESTS = {
+    "tip_unassigned": ("今日举报超期未交办：{count} 件", "?state=received"),
+    "tip_unverified": ("今日举报逾期未核查：{count} 件", "?state=assigned"),
+}
+
+
+def register_digests():
+    from django.urls import reverse
+
+    from notices.notifications import register_digest
+
+    for kind, (subject, query) in TIP_DIGESTS.items():
+        register_digest(kind, subject, lambda query=query: reverse("inspections:tip_list") + query)
+
+
 ASSIGN_WITHIN_DAYS = 2
 VERIFY_WITHIN_DAYS = 7
 

@@ -6,4 +6,7 @@ class NoticesConfig(AppConfig):
     verbose_name = "通知与提醒"
 
     def ready(self):
-        from . import notifications  # noqa: F401  registers the e-mail channel
+        # Importing notifications registers the e-mail channel.
+        from .notifications import register_kind
+
+        register_kind("welcome", "使用说明")  # the demo's first notice (notices/demo.py)

@@ -12,6 +12,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db import transaction
+
+from .notifications import gathering
+
 logger = logging.getLogger(__name__)
 
 
@@ -56,13 +60,18 @@ def registered():
 
 def run(today=None, names=None):
     """Run every registered job (or those named) in registration order; a job that fails is
-    logged and reported in its Outcome, and the others still run."""
+    logged and reported in its Outcome, and the others still run.
+
+    Each job runs in one transaction with its notices gathered (notifications.gathering): a
+    person its reminders reach many times gets one digest per kind. A job that fails leaves
+    nothing behind, so its retry sends what it had not."""
     outcomes = []
     for job in registered():
         if names is not None and job.name not in names:
             continue
         try:
-            sent = job.func(today)
+            with transaction.atomic(), gathering():
+                sent = job.func(today)
         except Exception as error:
             logger.exception("daily job %s failed", job.name)
             outcomes.append(Outcome(job, error=error))

@@ -12,11 +12,18 @@ A channel is a callable `channel(notification)`; register more (SMS later) with
 `notify_once_many(notices)` is the same guarantee for thousands of notices at once (the daily
 reminder job): one INSERT … ON CONFLICT DO NOTHING RETURNING for the reminders, bulk inserts
 for the notifications of the reminders that were really new, recipients from a `MemberBook`.
+
+Digests: while the daily jobs run (`gathering()`, opened by notices.jobs.run), the reminders of
+a kind with a registered digest (`register_digest`) are still recorded one by one, but a person
+they would reach many times gets one notice for them all — "今日逾期督办：37 件", linking to the
+filtered list — in the app and by e-mail; a person reached once gets the reminder itself.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -49,6 +56,97 @@ def channels():
 def register_kind(kind, label):
     """Give a kind used by another app (e.g. "tip_assigned") its Chinese label in the list."""
     KIND_LABELS[kind] = label
+
+
+@dataclass(frozen=True)
+class DigestFormat:
+    """How many reminders of one kind read as one notice: `subject` and `body` take {count}."""
+
+    subject: str  # "今日逾期督办：{count} 件"
+    link: str  # the filtered list, e.g. "/cases/?overdue=true"
+    body: str = "共 {count} 件，请打开清单逐一办理。"
+
+
+_digests = {}
+
+
+def register_digest(kind, subject, link, body=None):
+    """Reminders of `kind` that reach one person more than once in a daily run become one
+    digest notice; `link` may be a callable (resolved when the digest is written)."""
+    _digests[kind] = DigestFormat(subject, link, body or DigestFormat.body)
+
+
+def digest_format(kind):
+    return _digests.get(kind)
+
+
+@dataclass
+class Gathering:
+    """The digestible notices of one run, per (person, kind): how many, and the first one (sent
+    as it is when it stays alone). Memory grows with people × kinds, not with cases."""
+
+    counts: dict = field(default_factory=dict)
+    first: dict = field(default_factory=dict)
+
+    def add(self, person, organisation_id, reminder_id, kind, subject, body, link):
+        key = (person.pk, kind)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.first.setdefault(
+            key, (person, organisation_id, reminder_id, kind, subject, body, link)
+        )
+
+    def notifications(self):
+        rows = []
+        for key, count in self.counts.items():
+            person, organisation_id, reminder_id, kind, subject, body, link = self.first[key]
+            if count > 1:
+                digest = _digests[kind]
+                subject = digest.subject.format(count=count)
+                body = digest.body.format(count=count)
+                link = digest.link() if callable(digest.link) else digest.link
+            rows.append(
+                Notification(
+                    recipient=person,
+                    organisation_id=organisation_id,
+                    reminder_id=reminder_id,
+                    kind=kind,
+                    subject=subject,
+                    body=body,
+                    link=link,
+                )
+            )
+        return rows
+
+    def flush(self):
+        """Write the gathered notices (one per person and kind) and hand them to the channels
+        after commit; returns them."""
+        created = Notification.objects.bulk_create(self.notifications(), batch_size=1000)
+        self.counts, self.first = {}, {}
+        if created:
+            after_commit(lambda: deliver(created), "deliver digests")
+        return created
+
+
+_gathering = contextvars.ContextVar("notice_gathering", default=None)
+
+
+@contextlib.contextmanager
+def gathering():
+    """Gather the digestible reminders sent inside the block; they are written, as digests
+    where a person gets several of a kind, when it ends (inside the caller's transaction)."""
+    current = Gathering()
+    token = _gathering.set(current)
+    try:
+        yield current
+    finally:
+        _gathering.reset(token)
+    current.flush()
+
+
+def _gathered(kind):
+    """The run's gathering if notices of `kind` are to be gathered now, else None."""
+    current = _gathering.get()
+    return current if current is not None and kind in _digests else None
 
 
 def email_channel(notification):
@@ -88,16 +186,38 @@ def deliver(notifications):
                 logger.exception("channel %s failed for notification %s", name, notification.pk)
 
 
-def notify_once(key, kind, due_date, recipients, subject, body="", link=""):
+def notify_once(key, kind, due_date, recipients, subject, body="", link="", exclude=()):
     """Send a notice unless this (key, kind, due_date) was already sent; returns the new
-    Notification rows ([] when it had been sent before)."""
-    people = expand_recipients(recipients)
+    Notification rows ([] when it had been sent before). `exclude`: ids of users not to tell
+    (the person who acted)."""
+    people = [
+        (person, organisation)
+        for person, organisation in expand_recipients(recipients)
+        if person.pk not in exclude
+    ]
     with transaction.atomic():
         try:
             with transaction.atomic():
                 reminder = Reminder.objects.create(key=key, kind=kind, due_date=due_date)
         except IntegrityError:
             return []
+        gathered = _gathered(kind)
+        if gathered is not None:
+            # Written when the run ends, as a digest where a person gets several (the rows
+            # returned are not saved: their count is what the caller needs).
+            for person, organisation in people:
+                gathered.add(
+                    person,
+                    getattr(organisation, "pk", None),
+                    reminder.pk,
+                    kind,
+                    subject,
+                    body,
+                    link,
+                )
+            return [
+                Notification(recipient=person, kind=kind, subject=subject) for person, _ in people
+            ]
         created = Notification.objects.bulk_create(
             [
                 Notification(
@@ -292,9 +412,26 @@ def notify_once_many(notices):
             reminder_id = inserted.pop((notice.key, notice.kind, notice.due_date), None)
             if reminder_id is not None:
                 new.append((notice, reminder_id))
-        _insert_notifications(new, now)
-        if new:
-            reminder_ids = [reminder_id for _, reminder_id in new]
+        gathered = _gathering.get()
+        if gathered is not None:
+            for notice, reminder_id in new:
+                if notice.kind in _digests:
+                    for person, organisation_id in notice.people:
+                        gathered.add(
+                            person,
+                            organisation_id,
+                            reminder_id,
+                            notice.kind,
+                            notice.subject,
+                            notice.body,
+                            notice.link,
+                        )
+            direct = [(notice, pk) for notice, pk in new if notice.kind not in _digests]
+        else:
+            direct = new
+        _insert_notifications(direct, now)
+        if direct:
+            reminder_ids = [reminder_id for _, reminder_id in direct]
             after_commit(lambda: _deliver_reminders(reminder_ids), "deliver reminders")
     return [notice for notice, _ in new]
 

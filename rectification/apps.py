@@ -10,14 +10,17 @@ class RectificationConfig(AppConfig):
         from notices import jobs
 
         from . import signals, todo  # noqa: F401  signals: region follow-up
-        from .reminders import send_due_reminders
+        from .reminders import register_digests, send_due_reminders
+        from .workflow.handovers import register_kinds
 
         navigation.register("整治案件", "rectification:case_list", order=20)
         navigation.register("专项行动", "rectification:campaign_list", order=25)
         navigation.register("催办", "rectification:urging_list", roles={"county_office"}, order=27)
         jobs.register("case_reminders", send_due_reminders, "整治期限、逾期督办和回头看提醒")
+        register_digests()
         self.register_ledger_hooks()
         todo.register_worklists()
+        register_kinds()
 
     @staticmethod
     def register_ledger_hooks():

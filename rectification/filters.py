@@ -17,11 +17,7 @@ HOLDER_CHOICES = [
     (holder, NextHolder.LABELS[holder])
     for holder in (NextHolder.DETERMINERS, NextHolder.RESPONSIBLE_UNIT, NextHolder.VERIFIERS)
 ]
-DUE_WITHIN_CHOICES = [
-    ("3", "3天内到期（含逾期）"),
-    ("7", "7天内到期（含逾期）"),
-    ("30", "30天内到期（含逾期）"),
-]
+DUE_WITHIN_CHOICES = [(str(days), f"{days}天内到期") for days in (1, 3, 7, 30)]
 
 
 def _user(request):
@@ -67,6 +63,7 @@ class CaseFilter(StyledFilterSet):
     holder = django_filters.ChoiceFilter(
         label="待办理方", choices=HOLDER_CHOICES, empty_label=EMPTY_CHOICE, method="filter_holder"
     )
+    # 待办's "7天内到期" and the reminder digests ("今日整治期限3天提醒：5 件" → ?due_within=3).
     due_within = django_filters.ChoiceFilter(
         label="到期",
         choices=DUE_WITHIN_CHOICES,
@@ -79,6 +76,7 @@ class CaseFilter(StyledFilterSet):
         empty_label=EMPTY_CHOICE,
         method="filter_awaiting_department",
     )
+    look_back_due = YesNoFilter(label="回头看到期", method="filter_look_back_due")
 
     class Meta:
         model = Case
@@ -95,6 +93,7 @@ class CaseFilter(StyledFilterSet):
             "holder",
             "due_within",
             "awaiting_department",
+            "look_back_due",
         ]
 
     def filter_text(self, queryset, name, value):
@@ -115,10 +114,21 @@ class CaseFilter(StyledFilterSet):
         return queryset.filter(state__in=states_held_by(value)) if value else queryset
 
     def filter_due_within(self, queryset, name, value):
+        """Cases under a deadline that falls between today and `value` days on (逾期 is its
+        own filter, so a digest's count and the list it links to agree)."""
         if not value:
             return queryset
-        until = datetime.date.today() + datetime.timedelta(days=int(value))
-        return queryset.filter(state__in=UNDER_DEADLINE, deadline__lte=until)
+        today = datetime.date.today()
+        until = today + datetime.timedelta(days=int(value))
+        return queryset.filter(state__in=UNDER_DEADLINE, deadline__range=(today, until))
+
+    def filter_look_back_due(self, queryset, name, value):
+        today = datetime.date.today()
+        if value is True:
+            return queryset.closed().filter(look_back_due__lte=today)
+        if value is False:
+            return queryset.exclude(state=CaseState.CLOSED, look_back_due__lte=today)
+        return queryset
 
     def filter_awaiting_department(self, queryset, name, value):
         """Cases being carried out with a step of this department not yet done (断电 for 供电公司)."""

@@ -18,7 +18,7 @@ from django.urls import reverse
 from accounts.models import Organisation, Region
 from accounts.paths import path_at_level
 from notices.models import Notification, Reminder
-from notices.notifications import MemberBook, Notice, notify_once_many
+from notices.notifications import MemberBook, Notice, notify_once_many, register_digest
 
 from .models import Case, CaseState
 
@@ -29,6 +29,27 @@ REMINDER_DAYS = {
 }
 
 CHUNK_SIZE = 2000
+
+# How many reminders of a kind read as one notice in the daily run ({count} 件), and the case
+# list each links to (notifications.register_digest, from RectificationConfig.ready()).
+DIGESTS = {
+    Notification.Kind.DUE_IN_7: ("今日整治期限7天提醒：{count} 件", "?due_within=7"),
+    Notification.Kind.DUE_IN_3: ("今日整治期限3天提醒：{count} 件", "?due_within=3"),
+    Notification.Kind.DUE_IN_1: ("今日整治期限1天提醒：{count} 件", "?due_within=1"),
+    Notification.Kind.OVERDUE: ("今日逾期督办：{count} 件", "?overdue=true"),
+    Notification.Kind.LOOK_BACK_DUE: ("今日回头看到期：{count} 件", "?look_back_due=true"),
+}
+
+
+def register_digests():
+    for kind, (subject, query) in DIGESTS.items():
+        register_digest(
+            kind,
+            subject,
+            lambda query=query: reverse("rectification:case_list") + query,
+            "共 {count} 件，点击查看清单（按期限排序），逐一督促整改。",
+        )
+
 
 STATE_LABELS = dict(CaseState.choices)
 

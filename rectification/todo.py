@@ -115,9 +115,11 @@ def carry_out_item(case):
 
 
 def cases_due_soon(user, today, limit):
-    """Township: cases whose deadline falls within 7 days, or has passed."""
+    """Township: cases whose deadline falls within the next 7 days (overdue ones lead the list of
+    cases to carry out, marked 逾期, so this list and the one it links to count the same)."""
     queryset = cases_of(user).filter(
-        state__in=UNDER_DEADLINE, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+        state__in=UNDER_DEADLINE,
+        deadline__range=(today, today + datetime.timedelta(days=DUE_SOON_DAYS)),
     )
     return Listing(
         count=queryset.count(),

@@ -13,11 +13,13 @@ class ReportingConfig(AppConfig):
         from . import todo
         from .dashboard import cache as dashboard_cache
         from .exports import jobs as export_jobs
-        from .reminders import send_report_reminders
+        from .reminders import register_digests, send_report_reminders
 
         dashboard_cache.connect()
         todo.register_worklists()
         jobs.register("report_reminders", send_report_reminders, "报表报送提醒")
+        self.register_notice_kinds()
+        register_digests()
         register_long_export(export_jobs.long_ledger_route)
 
         navigation.register(
@@ -45,3 +47,12 @@ class ReportingConfig(AppConfig):
         navigation.register("导出任务", "reporting:export_list", order=62)
         navigation.register("验证报表", "public:verify", order=96)
         navigation.register("公示名单", "public:public_list", order=97)
+
+    @staticmethod
+    def register_notice_kinds():
+        from notices.notifications import register_kind
+
+        from .submissions.services import DECISION_LABELS
+
+        for kind, label in DECISION_LABELS.items():
+            register_kind(kind, label)

@@ -11,6 +11,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+# The period "due now" turns over a few days before a month's first deadline (the township
+# ledger, the 23rd), when the report reminders for it start: until then the previous month's
+# tables — just due, some late — are what everybody works on. On 1 December that is November,
+# not December (due in three weeks). tests/test_report_period_default.py keeps the 23 in step
+# with the tables.
+FIRST_DEADLINE_DAY = 23
+DUE_NOW_LEAD_DAYS = 3
+
 PERIOD_PATTERN = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*$")
 
 
@@ -41,6 +49,25 @@ class Period:
     @classmethod
     def current(cls):
         return cls.from_date(timezone.localdate())
+
+    @classmethod
+    def due_now(cls, today=None):
+        """The period whose reports are due now: this month from DUE_NOW_LEAD_DAYS before its
+        first deadline on, the previous month before that."""
+        today = today or timezone.localdate()
+        this = cls.from_date(today)
+        turns_over = this.day(FIRST_DEADLINE_DAY) - datetime.timedelta(days=DUE_NOW_LEAD_DAYS)
+        return this if today >= turns_over else this.previous()
+
+    def due_note(self, deadlines, today=None):
+        """ "当前报送期：2026年11月（截止 11月23日、11月30日，已过截止日）" for the page header."""
+        today = today or timezone.localdate()
+        deadlines = sorted(set(deadlines))
+        if not deadlines:
+            return f"当前报送期：{self.label}"
+        days = "、".join(f"{day.month}月{day.day}日" for day in deadlines)
+        passed = "，已过截止日" if today > deadlines[-1] else ""
+        return f"当前报送期：{self.label}（截止 {days}{passed}）"
 
     @property
     def start(self):

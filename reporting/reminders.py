@@ -27,6 +27,17 @@ UPPER_OFFICE = {
 }
 
 
+def register_digests():
+    from notices.notifications import register_digest
+
+    register_digest(
+        REPORT_KIND,
+        "今日报表报送提醒：{count} 项",
+        lambda: reverse("reporting:submission_list"),
+        "共 {count} 张报表临近截止或逾期未报，请打开报送情况逐一督促。",
+    )
+
+
 def table_link(table, region, period):
     return (
         f"{reverse('reporting:table', args=[table.key])}?period={period.key}&region={region.code}"
@@ -47,7 +58,7 @@ def send_report_reminders(today=None):
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    period = Period.from_date(today)
+    period = Period.due_now(today)
     sent = 0
     for table in all_tables():
         deadline = table.deadline(period)

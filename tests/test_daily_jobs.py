@@ -120,7 +120,7 @@ def test_a_failing_job_does_not_stop_the_others_in_the_command(
     assert kinds_sent() == {Notification.Kind.DUE_IN_3, "tip_unassigned", "report_due"}
 
 
-def test_a_job_failing_on_the_database_is_retried_alone(monkeypatch):
+def test_a_job_failing_on_the_database_is_retried_alone(db, monkeypatch):
     calls = []
 
     def steady(today):

@@ -160,6 +160,17 @@ def test_api_lists_own_notices_and_marks_read(area, client_for):
     )
 
 
+def test_api_marks_all_own_notices_read_and_no_one_elses(area, client_for):
+    send(area)
+    send(area, key="report:monthly:110101000000")
+    client = client_for(area["users"]["clerk"])
+
+    assert client.post("/api/notifications/read-all/").json() == {"marked": 2}
+
+    assert client.get("/api/notifications/", {"unread": "1"}).json()["count"] == 0
+    assert Notification.objects.filter(recipient=area["users"]["head"], unread=True).count() == 2
+
+
 @pytest.mark.parametrize("count", [1, 15])
 def test_notification_list_runs_a_fixed_number_of_queries(
     area, client_for, django_assert_num_queries, count
@@ -174,13 +185,11 @@ def test_notification_list_runs_a_fixed_number_of_queries(
 
 
 def test_kinds_of_other_apps_show_a_registered_label_or_a_neutral_one(area):
-    notifications.register_kind("tip_assigned", "举报交办")
+    notifications.register_kind("test_kind", "测试类别")
     try:
-        (notice,) = notify_once(
-            "tip:1", "tip_assigned", DUE, [area["users"]["clerk"]], "举报已交办"
-        )
+        (notice,) = notify_once("tip:1", "test_kind", DUE, [area["users"]["clerk"]], "举报已交办")
         (other,) = notify_once("x:1", "something_new", DUE, [area["users"]["clerk"]], "新通知")
-        assert notice.kind_display == "举报交办"
+        assert notice.kind_display == "测试类别"
         assert other.kind_display == "通知"
     finally:
-        notifications.KIND_LABELS.pop("tip_assigned", None)
+        notifications.KIND_LABELS.pop("test_kind", None)

@@ -71,8 +71,14 @@ def test_the_county_is_reminded_of_its_summary_and_the_city_hears_when_it_is_lat
     )
 
 
-def test_nothing_is_sent_early_in_the_month(area):
-    assert send_report_reminders(datetime.date(2024, 3, 5)) == 0
+def test_early_in_the_month_only_the_previous_months_late_tables_are_chased_once(area):
+    sent = send_report_reminders(datetime.date(2024, 3, 5))
+    subjects = subjects_for(area["users"]["clerk"])
+    assert sent > 0 and subjects and all("2024年2月" in s and "逾期未报" in s for s in subjects)
+    # Sent once: the next morning sends nothing new, and March is not due yet.
+    Notification.objects.all().delete()
+    assert send_report_reminders(datetime.date(2024, 3, 6)) == 0
+    assert not any("2024年3月" in s for s in Notification.objects.values_list("subject", flat=True))
 
 
 def test_the_daily_celery_task_runs_the_same_job(area):
@@ -87,7 +93,9 @@ def test_the_job_runs_on_a_real_worker_through_redis(area, celery_worker_process
     assert first.get(timeout=60)["sent"]["report_reminders"] > 0
     again = run_daily_jobs.apply_async(args=["2024-03-24"], queue=celery_worker_process)
     assert again.get(timeout=60)["sent"]["report_reminders"] == 0
-    assert any("逾期未报" in s for s in subjects_for(area["users"]["county"]))
+    # The daily run digests: the county office hears of its late townships in one notice.
+    assert any(s.startswith("今日报表报送提醒：") for s in subjects_for(area["users"]["county"]))
+    assert any("逾期未报" in s for s in subjects_for(area["users"]["clerk"]))
 
 
 def test_the_county_is_reminded_of_each_table_it_owes_by_the_30th(area):

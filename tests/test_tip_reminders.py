@@ -16,9 +16,12 @@ from tests.factories.inspections import TipFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_assignment_notifies_the_members_of_the_assigned_office(area):
+def test_assignment_notifies_the_members_of_the_assigned_office(
+    area, django_capture_on_commit_callbacks
+):
     tip = TipFactory(county=area["county_a"])
-    assign_tip(tip, by=area["users"]["county"], organisation=area["orgs"]["township_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assign_tip(tip, by=area["users"]["county"], organisation=area["orgs"]["township_a1"])
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {"clerk_a1", "head_a1"}
 
@@ -30,7 +33,7 @@ def test_an_unassigned_tip_reminds_the_county_office_once(area):
     assert remind_waiting_tips() == 1
     # a second run, as the daily task, sends nothing
     assert run_daily_jobs.delay().get()["sent"]["tip_reminders"] == 0
-    notice = Notification.objects.get()
+    notice = Notification.objects.get(kind="tip_unassigned")
     assert notice.recipient.username == "county_a"
     assert tip.receipt_number in notice.subject
 

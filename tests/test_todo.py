@@ -68,15 +68,16 @@ def test_items_come_overdue_first_then_due_soonest(area, client_for):
     assert next(iter(response.context["lists"])).overdue
 
 
-def test_deadlines_within_seven_days_are_listed_with_overdue(area, client_for):
-    soon = case_in(area, due=6)
-    overdue = case_in(area, due=-1)
+def test_deadlines_within_seven_days_are_listed_soonest_first(area, client_for):
+    later = case_in(area, due=6)
+    today = case_in(area, due=0)
+    case_in(area, due=-1)  # overdue: it leads the cases to carry out instead
     case_in(area, due=8)
-    case_in(area, state=CaseState.CLOSED, due=-5, closed_on=TODAY)
+    case_in(area, state=CaseState.CLOSED, due=5, closed_on=TODAY)
     lists, _ = home_lists(client_for(area["users"]["clerk"]))
     entry = lists["cases_due_soon"]
     assert entry.count == 2
-    assert titles(entry) == [overdue.enterprise.name, soon.enterprise.name]
+    assert titles(entry) == [today.enterprise.name, later.enterprise.name]
     assert entry.url == reverse("rectification:case_list") + "?due_within=7"
 
 

@@ -12,6 +12,7 @@ from accounts.deadlines import resolve_deadline
 from accounts.models import Organisation, Region
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
+from accounts.side_effects import after_commit
 from notices.notifications import notify_once
 
 from ..models import MAX_TIP_PHOTOS, Tip, TipChannel, TipEvent, TipPhoto, TipState
@@ -169,12 +170,13 @@ def assign_tip(tip, *, by, organisation, note="", verify_due=None, working_days=
             note=f"交办{organisation.name}，核查期限 {tip.verify_due_display}。"
             f"{(note or '').strip()}".strip(),
         )
-    _notify_assignment(tip)
+    after_commit(lambda: _notify_assignment(tip), f"tip {tip.pk} assigned notice")
     return tip
 
 
 def _notify_assignment(tip):
-    """Tell the assigned organisation's people, once per assignment."""
+    """Tell the assigned organisation's people, once per assignment (after it commits: a
+    failing notice never undoes the assignment)."""
     recipients = list(tip.assigned_organisation.members.filter(is_active=True))
     if recipients:
         notify_once(

@@ -30,6 +30,7 @@ from ..models import (
     Disposal,
     Requirement,
 )
+from .handovers import announce
 from .rules import (
     RELAPSE_DEADLINE_WORKING_DAYS,
     begin_transition,
@@ -137,7 +138,7 @@ def propose_case(enterprise, *, campaign, by, note="", found_on=None, reported=N
     _check_campaign(campaign, by)
     case = _new_case(enterprise, campaign, by, found_on=found_on, reported=reported)
     _save_new(case)
-    record(case, propose.event, by, "", case.state, note)
+    announce(case, "propose", by, record(case, propose.event, by, "", case.state, note))
     return case
 
 

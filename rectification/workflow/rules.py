@@ -13,6 +13,7 @@ from accounts.refusals import Refused
 from accounts.scoping import in_area
 
 from ..models import Case, CaseEvent, CaseState
+from .handovers import announce
 from .transitions import CASE_TRANSITIONS, TRANSITIONS
 
 # A relapsed case gets this long to be shut down again (the seeds say "立即责令停产"),
@@ -105,7 +106,8 @@ def finish_transition(case, current, key, by, *fields, note="", inspection=None)
             current.reported_state = ""
             fields = (*fields, "reported_state")
     save(current, *fields)
-    record(current, transition.event, by, from_state, current.state, note, inspection)
+    event = record(current, transition.event, by, from_state, current.state, note, inspection)
+    announce(current, key, by, event)
     case.refresh_from_db()
     return case
 

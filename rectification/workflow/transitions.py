@@ -54,6 +54,24 @@ class NextHolder:
     }
 
 
+class Told:
+    """Who is told when a transition is done (workflow/handovers.py finds the people)."""
+
+    COUNTY_OFFICE = "county_office"  # the 县整治办 of the case's county
+    RESPONSIBLE_UNIT = "responsible_unit"  # the active members of the case's 责任单位
+    RESPONSIBLE_PERSON = "responsible_person"  # the 分包责任人's own account, if any
+    TOWNSHIP = "township"  # the government of the enterprise's township
+    STEP_UNITS = "step_units"  # each unit whose steps wait for its confirmation (断电 → 供电公司)
+
+    # By default the next holder is told; a row's `told` says otherwise.
+    OF_NEXT_HOLDER = {
+        NextHolder.DETERMINERS: (COUNTY_OFFICE,),
+        NextHolder.RESPONSIBLE_UNIT: (RESPONSIBLE_UNIT, RESPONSIBLE_PERSON),
+        NextHolder.VERIFIERS: (COUNTY_OFFICE,),
+        NextHolder.NOBODY: (),
+    }
+
+
 @dataclass(frozen=True)
 class Transition:
     key: str
@@ -66,6 +84,8 @@ class Transition:
     form: type  # the input, read by the page and the API alike
     success: str  # what the user is told when it is done
     next_holder: str = NextHolder.NOBODY
+    told: tuple | None = None  # who gets the hand-over notice (default: the next holder)
+    notice: str = ""  # its subject, e.g. "【待认定】{enterprise} 已上报整治案件"
     what: str = ""  # the verb when the role is wrong: "您的角色……不能{what}" (default: label)
     state_what: str = ""  # the verb when the state is wrong: "……不能{state_what}" (default: what)
     state_refusal: str = ""  # or a whole sentence for a wrong state, where one reads better
@@ -104,6 +124,13 @@ class Transition:
     def next_holder_label(self):
         return NextHolder.LABELS[self.next_holder]
 
+    @property
+    def audiences(self):
+        """Who is told once this transition is done (Told keys); () for nobody."""
+        if not self.notice:
+            return ()
+        return self.told if self.told is not None else Told.OF_NEXT_HOLDER[self.next_holder]
+
 
 TRANSITIONS = {
     transition.key: transition
@@ -118,6 +145,7 @@ TRANSITIONS = {
             service="propose_case",
             form=ProposeForm,
             success="已上报整治案件 {case.number}。",
+            notice="【待认定】{enterprise} 已上报整治案件，请认定",
             next_holder=NextHolder.DETERMINERS,
             what="上报整治案件",
         ),
@@ -131,6 +159,7 @@ TRANSITIONS = {
             service="determine_case",
             form=DetermineForm,
             success="案件已认定。",
+            notice="【已认定】{enterprise} 已认定，请按期整治",
             next_holder=NextHolder.RESPONSIBLE_UNIT,
             what="认定案件",
             button="认定",
@@ -147,6 +176,8 @@ TRANSITIONS = {
             service="start_remediation",
             form=NoteForm,
             success="已开始整治。",
+            told=(Told.STEP_UNITS,),
+            notice="【待确认步骤】{enterprise} 已开始整治",
             next_holder=NextHolder.RESPONSIBLE_UNIT,
         ),
         Transition(
@@ -159,6 +190,7 @@ TRANSITIONS = {
             service="submit_for_verification",
             form=NoteForm,
             success="已提请验收。",
+            notice="【待验收】{enterprise} 已提请验收，请核查验收",
             next_holder=NextHolder.VERIFIERS,
         ),
         Transition(
@@ -171,6 +203,8 @@ TRANSITIONS = {
             service="fail_verification",
             form=FailVerificationForm,
             success="验收不通过，案件已退回整治并设定新期限。",
+            told=(Told.RESPONSIBLE_UNIT, Told.RESPONSIBLE_PERSON, Told.TOWNSHIP, Told.STEP_UNITS),
+            notice="【验收不通过】{enterprise} 验收不通过，请整改",
             next_holder=NextHolder.RESPONSIBLE_UNIT,
             what="核查验收",
             state_what="退回整改",
@@ -189,6 +223,8 @@ TRANSITIONS = {
             service="close_case",
             form=NoteForm,
             success="案件已验收销号。",
+            told=(Told.TOWNSHIP,),
+            notice="【已销号】{enterprise} 验收通过，已销号",
             what="验收销号",
             style="btn-success",
         ),
@@ -202,6 +238,8 @@ TRANSITIONS = {
             service="reopen_for_relapse",
             form=NoteForm,
             success="已认定反弹，案件重新进入整治。",
+            told=(Told.TOWNSHIP, Told.RESPONSIBLE_UNIT, Told.RESPONSIBLE_PERSON, Told.STEP_UNITS),
+            notice="【反弹】{enterprise} 回头看认定反弹，请重新整治",
             next_holder=NextHolder.RESPONSIBLE_UNIT,
             what="认定反弹",
             state_what="认定反弹（只有已销号的案件才能在回头看中认定反弹）",
@@ -220,6 +258,7 @@ TRANSITIONS = {
             service="record_shortfall",
             form=NoteForm,
             success="已记录整改未到位。",
+            notice="【整改未到位】{enterprise} 整改未到位，请整改",
             next_holder=NextHolder.RESPONSIBLE_UNIT,
             state_refusal="案件已销号，请在回头看中认定反弹，而不是记录整改未到位。",
             needs_note=True,

@@ -81,7 +81,7 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             if region is None:
                 raise ValidationError({"region": ["请指定区域代码。"]})
             try:
-                period = Period.parse(data.get("period") or Period.current().key)
+                period = Period.parse(data.get("period") or Period.due_now().key)
             except InvalidPeriod as error:
                 raise ValidationError({"period": [str(error)]}) from error
             job = export_jobs.request_table_export(

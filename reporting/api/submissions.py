@@ -143,7 +143,11 @@ class ReportTableViewSet(viewsets.ViewSet):
         parameters=[
             OpenApiParameter("key", str, OpenApiParameter.PATH, description="报表代码"),
             OpenApiParameter("region", str, description="区域代码（默认本单位所在区域）"),
-            OpenApiParameter("period", str, description="报送期间 YYYY-MM（默认本月）"),
+            OpenApiParameter(
+                "period",
+                str,
+                description="报送期间 YYYY-MM（默认当前报送期：上月，本月23日前3天起为本月）",
+            ),
         ],
     )
     def retrieve(self, request, key=None):
@@ -159,7 +163,7 @@ class ReportTableViewSet(viewsets.ViewSet):
             raise ValidationError(
                 {"region": [f"“{table.name}”不能按{region.get_level_display()}查看。"]}
             )
-        period = parse_period(request.query_params.get("period") or Period.current().key)
+        period = parse_period(request.query_params.get("period") or Period.due_now().key)
         data = table.freeze(region, period)
         return Response(
             {

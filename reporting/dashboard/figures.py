@@ -27,6 +27,7 @@ from rectification.models import Case, CaseState, Disposal
 from ..accountability.ledger import accountability_list
 from ..periods import Period
 from ..submissions.status import status_board
+from ..tables import all_tables
 
 DASHBOARD_ROLES = (Role.BUREAU_LEADER, Role.COUNTY_OFFICE, Role.CITY_OFFICE, Role.ADMINISTRATOR)
 TREND_MONTHS = 12
@@ -94,6 +95,7 @@ class Dashboard:
     coverage_url: str
     board: object
     board_url: str
+    board_note: str
     accountability: list
 
 
@@ -201,7 +203,7 @@ def build_dashboard(user, region, today):
     if region.level == Region.Level.COUNTY:
         coverage_query["county"] = region.code
     coverage_url = f"{reverse('inspections:coverage')}?{urlencode(coverage_query)}"
-    period = Period.from_date(today)
+    period = Period.due_now(today)
     board = status_board(region, period, today=today)
     board_url = f"{reverse('reporting:index')}?{urlencode({'period': period.key})}"
     accountability = accountability_list(user, region, today)[:ACCOUNTABILITY_ON_DASHBOARD]
@@ -220,6 +222,7 @@ def build_dashboard(user, region, today):
         coverage_url=coverage_url,
         board=board if board and board.tables else None,
         board_url=board_url,
+        board_note=period.due_note([t.deadline(period) for t in all_tables()], today),
         accountability=accountability,
     )
 

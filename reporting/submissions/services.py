@@ -11,10 +11,13 @@ changes nothing.
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, Role, User
 from accounts.refusals import Refused
+from accounts.side_effects import after_commit
+from notices.notifications import notify_once
 
 from ..models import Submission
 from ..tables import get_table
@@ -209,6 +212,7 @@ def accept_submission(submission, *, by):
     submission.decided_by = by
     submission.decided_at = timezone.now()
     submission.save(update_fields=["state", "decided_by", "decided_at", "region_path"])
+    tell_submitter(submission, "accepted")
     return submission
 
 
@@ -230,7 +234,50 @@ def return_submission(submission, *, by, reason):
     submission.save(
         update_fields=["state", "decided_by", "decided_at", "return_reason", "region_path"]
     )
+    tell_submitter(submission, "returned")
     return submission
+
+
+DECISION_KINDS = {"accepted": "submission_accepted", "returned": "submission_returned"}
+DECISION_LABELS = {"submission_accepted": "报表已接收", "submission_returned": "报表被退回"}
+
+
+def tell_submitter(submission, decision):
+    """The submitter hears the upper level's decision once it commits (returned: with the
+    reason and what to do next)."""
+    after_commit(
+        lambda: _send_decision(submission.pk, decision),
+        f"submission {submission.pk} {decision} notice",
+    )
+
+
+def _send_decision(submission_id, decision):
+    submission = Submission.objects.select_related("region", "submitted_by", "decided_by").get(
+        pk=submission_id
+    )
+    if submission.submitted_by is None:
+        return []
+    what = f"{submission.region.name}{submission.period_obj.label}{submission.table_name}"
+    reviewer = submission.decided_by.display_name if submission.decided_by else "上级整治办"
+    if decision == "returned":
+        subject = f"【报表被退回】{what}（第{submission.version}版）"
+        body = (
+            f"{reviewer}退回了{what}第{submission.version}版。退回原因：{submission.return_reason}"
+            "\n请修改后在该版本页面“重新报送”。"
+        )
+    else:
+        subject = f"【报表已接收】{what}（第{submission.version}版）"
+        body = f"{reviewer}已接收{what}第{submission.version}版。"
+    return notify_once(
+        f"submission:{submission.pk}:{decision}",
+        DECISION_KINDS[decision],
+        timezone.localdate(submission.decided_at),
+        [submission.submitted_by],
+        subject,
+        body,
+        reverse("reporting:submission_detail", args=[submission.pk]),
+        exclude={submission.decided_by_id},
+    )
 
 
 @transaction.atomic

@@ -49,7 +49,8 @@ def period_from(request):
 def index(request):
     """报表报送: what my unit owes this month, and (county/city) who under me has submitted."""
     user = request.user
-    period = period_from(request) or Period.current()
+    chosen = period_from(request)
+    period = chosen or Period.due_now()
     region = user.region
     own = own_status(region, period) if region is not None else None
     board = status_board(region, period) if region is not None else None
@@ -67,8 +68,14 @@ def index(request):
                 if region is None or any(level >= region.level for level in table.view_levels)
             ],
             "region": region,
+            "due_note": due_note(period, all_tables()) if chosen is None else "",
         },
     )
+
+
+def due_note(period, tables):
+    """What the page says when it opened on the period due now (no ?period= chosen)."""
+    return period.due_note([table.deadline(period) for table in tables])
 
 
 def table_regions(user, table):
@@ -109,11 +116,13 @@ def can_submit_here(user, table, region):
 @login_required
 def table_view(request, key):
     table, region = resolve_table(request, key)
-    period = period_from(request) or Period.current()
+    chosen = period_from(request)
+    period = chosen or Period.due_now()
     context = {
         "table": table,
         "region": region,
         "period": period,
+        "due_note": due_note(period, [table]) if chosen is None else "",
         "periods": recent_periods(),
         "regions": table_regions(request.user, table),
     }
@@ -143,7 +152,7 @@ def table_export(request, key):
     table, region = resolve_table(request, key)
     if region is None:
         raise Http404("请选择报表所属区域。")
-    period = period_from(request) or Period.current()
+    period = period_from(request) or Period.due_now()
     organisation = own_organisation(request.user, region)
     content = report_bytes(draft_report(table, region, period, organisation, request.user))
     return xlsx_response(
