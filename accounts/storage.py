@@ -16,6 +16,8 @@ import threading
 from django.core.files.storage import storages
 from django.utils.functional import LazyObject
 
+from .refusals import Refused
+
 try:
     from botocore.exceptions import BotoCoreError, ClientError
     from storages.backends.s3 import S3Storage
@@ -27,8 +29,18 @@ _shared_connections = threading.local()
 
 
 class StorageUnavailable(OSError):
-    """The object store did not answer (down, unreachable, refused our key): not "no such
-    file" — the file page answers 503 with a message instead of 404 or 500."""
+    """The object store did not answer a read (down, unreachable, refused our key): not "no
+    such file" — the file page answers 503 with a message instead of 404 or 500."""
+
+
+class StoreDown(Refused):
+    """The object store did not take a file: the change that carried it is refused (its
+    transaction rolls back), a 503 in the API, the message on the page."""
+
+    status_code = 503
+
+    def __init__(self):
+        super().__init__("文件存储暂时无法访问，文件未能保存，请稍后重试。")
 
 
 class ConfiguredStorage(LazyObject):
@@ -93,6 +105,18 @@ if S3Storage is not None:
                 raise
             except (BotoCoreError, ClientError) as error:
                 raise StorageUnavailable(f"object store: {error}") from error
+
+        def _save(self, name, content):
+            try:
+                return super()._save(name, content)
+            except (BotoCoreError, ClientError) as error:
+                raise StoreDown() from error
+
+        def get_available_name(self, name, max_length=None):
+            try:
+                return super().get_available_name(name, max_length)
+            except (BotoCoreError, ClientError) as error:
+                raise StoreDown() from error
 
         def open_stream(self, name):
             """(a file-like that reads the object as it arrives, its size in bytes): a

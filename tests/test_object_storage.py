@@ -12,10 +12,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.storage import ObjectStorage, is_object_storage
 from config.settings import object_storage
+from inspections.models import Inspection, InspectionPhoto
 from rectification.models import CaseStep, EvidencePhoto
+from tests.factories.inspections import image_upload
 from tests.factories.rectification import CaseFactory, image_bytes, new_enterprise
 
 STORE_ENVIRONMENT = {
@@ -79,6 +82,28 @@ def test_a_store_that_does_not_answer_is_a_503_with_a_message(area, client_for, 
     assert "文件存储暂时无法访问" in response.content.decode()
     outsider = client_for(area["users"]["clerk_b1"]).get(url)
     assert outsider.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_photo_the_store_cannot_take_is_a_503_and_saves_nothing(area, api_for, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage("media", STORE_ENVIRONMENT)}
+    response = api_for(area["users"]["clerk"]).post(
+        "/api/inspections/",
+        {
+            "inspection_type": "patrol",
+            "inspected_on": timezone.localdate().isoformat(),
+            "result": "no_problem",
+            "team_name": "第一执法组",
+            "member_names": ["张三"],
+            "township": area["township_a1"].code,
+            "place": "村东头",
+            "photos": [image_upload()],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 503
+    assert "文件存储暂时无法访问，文件未能保存" in response.json()["detail"]
+    assert not Inspection.objects.exists() and not InspectionPhoto.objects.exists()
 
 
 def test_the_configured_store_answers(object_store):
