@@ -13,17 +13,12 @@ QINGLING_S3_SIGNED_REDIRECT, redirects to a URL signed for QINGLING_S3_SIGNED_SE
 
 import threading
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import storages
 from django.utils.functional import LazyObject
+from storages.backends.s3 import S3Storage
 
 from .refusals import Refused
-
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - django-storages[s3] is a dependency
-    S3Storage = None
-
 
 _shared_connections = threading.local()
 
@@ -62,101 +57,99 @@ class ConfiguredStorage(LazyObject):
         return ConfiguredStorage(self.__dict__["alias"])
 
 
-if S3Storage is not None:
+class ObjectStorage(S3Storage):
+    """django-storages' S3 backend with the project's rules: never overwrite (a name taken
+    gets a suffix, as on disk), never send an ACL, and a store that does not answer raised
+    as StorageUnavailable (a read) or StoreDown (a write)."""
 
-    class ObjectStorage(S3Storage):
-        """django-storages' S3 backend with the project's rules: never overwrite (a name
-        taken gets a suffix, as on disk), never send an ACL, and a store that does not answer
-        raised as StorageUnavailable."""
+    default_acl = None
+    file_overwrite = False
 
-        default_acl = None
-        file_overwrite = False
+    def get_default_settings(self):
+        defaults = super().get_default_settings()
+        defaults.update(default_acl=None, file_overwrite=False)
+        return defaults
 
-        def get_default_settings(self):
-            defaults = super().get_default_settings()
-            defaults.update(default_acl=None, file_overwrite=False)
-            return defaults
+    @property
+    def connection(self):
+        """boto3's S3 resource, one per thread for each store and key, shared by every
+        storage instance (media and exports; a test's own prefix): building one reads
+        boto3's service models, a tenth of a second of CPU each time."""
+        key = (
+            self.endpoint_url,
+            self.access_key,
+            self.secret_key,
+            self.security_token,
+            self.session_profile,
+            self.region_name,
+            self.use_ssl,
+            str(self.verify),
+            id(self.client_config),
+        )
+        resources = _shared_connections.__dict__.setdefault("resources", {})
+        if key not in resources:
+            resources[key] = super().connection
+        return resources[key]
 
-        @property
-        def connection(self):
-            """boto3's S3 resource, one per thread for each store and key, shared by every
-            storage instance (media and exports; a test's own prefix): building one reads
-            boto3's service models, a tenth of a second of CPU each time."""
-            key = (
-                self.endpoint_url,
-                self.access_key,
-                self.secret_key,
-                self.security_token,
-                self.session_profile,
-                self.region_name,
-                self.use_ssl,
-                str(self.verify),
-                id(self.client_config),
+    def _open(self, name, mode="rb"):
+        try:
+            return super()._open(name, mode)
+        except FileNotFoundError:
+            raise
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(f"object store: {error}") from error
+
+    def _save(self, name, content):
+        try:
+            return super()._save(name, content)
+        except (BotoCoreError, ClientError) as error:
+            raise StoreDown() from error
+
+    def get_available_name(self, name, max_length=None):
+        try:
+            return super().get_available_name(name, max_length)
+        except (BotoCoreError, ClientError) as error:
+            raise StoreDown() from error
+
+    def open_stream(self, name):
+        """(a file-like that reads the object as it arrives, its size in bytes): a
+        download starts at once and holds no copy, however large the file."""
+        handle = self.open(name, "rb")  # HEAD: FileNotFoundError when the object is gone
+        try:
+            body = handle.obj.get()["Body"]
+        except ClientError as error:
+            if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
+                raise FileNotFoundError(name) from error
+            raise StorageUnavailable(f"object store: {error}") from error
+        except BotoCoreError as error:
+            raise StorageUnavailable(f"object store: {error}") from error
+        return body, handle.obj.content_length
+
+    def signed_url(self, name, *, expire, content_type, content_disposition):
+        """A GET URL for the object, valid `expire` seconds, whose answer carries the
+        type and disposition the app chose (not what the store guesses); None when the
+        object is gone."""
+        try:
+            if not self.exists(name):
+                return None
+            return self.url(
+                name,
+                parameters={
+                    "ResponseContentType": content_type,
+                    "ResponseContentDisposition": content_disposition,
+                },
+                expire=expire,
             )
-            resources = _shared_connections.__dict__.setdefault("resources", {})
-            if key not in resources:
-                resources[key] = super().connection
-            return resources[key]
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(f"object store: {error}") from error
 
-        def _open(self, name, mode="rb"):
-            try:
-                return super()._open(name, mode)
-            except FileNotFoundError:
-                raise
-            except (BotoCoreError, ClientError) as error:
-                raise StorageUnavailable(f"object store: {error}") from error
-
-        def _save(self, name, content):
-            try:
-                return super()._save(name, content)
-            except (BotoCoreError, ClientError) as error:
-                raise StoreDown() from error
-
-        def get_available_name(self, name, max_length=None):
-            try:
-                return super().get_available_name(name, max_length)
-            except (BotoCoreError, ClientError) as error:
-                raise StoreDown() from error
-
-        def open_stream(self, name):
-            """(a file-like that reads the object as it arrives, its size in bytes): a
-            download starts at once and holds no copy, however large the file."""
-            handle = self.open(name, "rb")  # HEAD: FileNotFoundError when the object is gone
-            try:
-                body = handle.obj.get()["Body"]
-            except ClientError as error:
-                if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
-                    raise FileNotFoundError(name) from error
-                raise StorageUnavailable(f"object store: {error}") from error
-            except BotoCoreError as error:
-                raise StorageUnavailable(f"object store: {error}") from error
-            return body, handle.obj.content_length
-
-        def signed_url(self, name, *, expire, content_type, content_disposition):
-            """A GET URL for the object, valid `expire` seconds, whose answer carries the
-            type and disposition the app chose (not what the store guesses); None when the
-            object is gone."""
-            try:
-                if not self.exists(name):
-                    return None
-                return self.url(
-                    name,
-                    parameters={
-                        "ResponseContentType": content_type,
-                        "ResponseContentDisposition": content_disposition,
-                    },
-                    expire=expire,
-                )
-            except (BotoCoreError, ClientError) as error:
-                raise StorageUnavailable(f"object store: {error}") from error
-
-        def delete_everything(self):
-            """Remove every object under this storage's location (a test's own prefix)."""
-            prefix = self.location.rstrip("/") + "/" if self.location else ""
-            if not prefix:
-                raise ValueError("refusing to empty a storage with no location")
-            self.bucket.objects.filter(Prefix=prefix).delete()
+    def delete_everything(self):
+        """Remove every object under this storage's location (a test's own prefix)."""
+        prefix = self.location.rstrip("/") + "/" if self.location else ""
+        if not prefix:
+            raise ValueError("refusing to empty a storage with no location")
+        self.bucket.objects.filter(Prefix=prefix).delete()
 
 
 def is_object_storage(storage):
-    return S3Storage is not None and isinstance(storage, S3Storage)
+    return isinstance(storage, S3Storage)
