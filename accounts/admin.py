@@ -1,8 +1,37 @@
+import posixpath
+
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import ApiToken, CalendarDay, Organisation, Region, User, api_token_lifetime
+
+
+class StoredFileLink:
+    """What the admin's file input shows of a stored file: its name, linked to `url`."""
+
+    def __init__(self, name, url):
+        self.name = name
+        self.url = url
+
+    def __str__(self):
+        return self.name
+
+
+class CheckedFileWidget(AdminFileWidget):
+    """The admin's file input whose link goes through the app's file view (area checked,
+    never sniffed) — /media/ is served by nothing, and a storage URL would skip the check.
+    Without `view_url` no link is shown."""
+
+    view_url = None
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value is None or self.view_url is None:
+            return None
+        return StoredFileLink(posixpath.basename(value.name), self.view_url)
 
 
 @admin.register(Region)
@@ -20,6 +49,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "department"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["region"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "seal":
+            kwargs["widget"] = CheckedFileWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "seal" in form.base_fields:
+            widget = form.base_fields["seal"].widget
+            widget.view_url = reverse("accounts:organisation_seal", args=[obj.pk])
+        return form
 
 
 @admin.register(User)

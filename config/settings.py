@@ -201,8 +201,63 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def object_storage(location, environ=None):
+    """The STORAGES entry of an S3-compatible bucket (accounts.storage.ObjectStorage) from
+    QINGLING_S3_*: files under `location` (after QINGLING_S3_PREFIX), private, signed URLs
+    valid QINGLING_S3_SIGNED_SECONDS, a store that does not answer given up within seconds."""
+    from botocore.config import Config
+
+    environ = os.environ if environ is None else environ
+    addressing_style = environ.get("QINGLING_S3_ADDRESSING_STYLE") or None
+    # A CA bundle's path, or "0" for a store with a self-signed certificate.
+    verify = environ.get("QINGLING_S3_VERIFY") or None
+    return {
+        "BACKEND": "accounts.storage.ObjectStorage",
+        "OPTIONS": {
+            "bucket_name": environ["QINGLING_S3_BUCKET"],
+            "endpoint_url": environ.get("QINGLING_S3_ENDPOINT_URL") or None,
+            # Without a key boto3 looks in its own places (AWS_* variables, instance role).
+            "access_key": environ.get("QINGLING_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("QINGLING_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("QINGLING_S3_REGION") or None,
+            "location": environ.get("QINGLING_S3_PREFIX", "") + location,
+            "querystring_auth": True,
+            "querystring_expire": int(environ.get("QINGLING_S3_SIGNED_SECONDS", "60")),
+            "verify": False if verify == "0" else verify,
+            # Objects over 5 MB read by the app wait on disk, not in memory.
+            "max_memory_size": 5 * 1024 * 1024,
+            "client_config": Config(
+                s3={"addressing_style": addressing_style} if addressing_style else {},
+                signature_version="s3v4",
+                connect_timeout=2,
+                read_timeout=30,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+
+
+# Uploaded files and finished exports: on this machine's disk (MEDIA_ROOT, and the private
+# exports folder beside it) unless QINGLING_S3_BUCKET names an object store, which then holds
+# both (media/ and exports/ under QINGLING_S3_PREFIX) for every web and worker node.
+S3_STORAGE = bool(os.environ.get("QINGLING_S3_BUCKET"))
+# On S3 a file is streamed through the app by default (an intranet browser may not reach the
+# store); QINGLING_S3_SIGNED_REDIRECT=1 redirects to a URL signed for a short while instead.
+QINGLING_S3_SIGNED_REDIRECT = S3_STORAGE and env_bool("QINGLING_S3_SIGNED_REDIRECT", False)
+QINGLING_S3_SIGNED_SECONDS = int(os.environ.get("QINGLING_S3_SIGNED_SECONDS", "60"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        object_storage("media")
+        if S3_STORAGE
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "exports": (
+        object_storage("exports")
+        if S3_STORAGE
+        else {"BACKEND": "reporting.models.exports.PrivateExportStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -329,6 +384,9 @@ QINGLING_EXPORT_STALE_SECONDS = int(
 )
 QINGLING_EXPORT_REQUEUE_SECONDS = int(os.environ.get("QINGLING_EXPORT_REQUEUE_SECONDS", "120"))
 QINGLING_EXPORT_ATTEMPTS = int(os.environ.get("QINGLING_EXPORT_ATTEMPTS", "2"))
+# The Celery queue long exports are sent to (a worker started with -Q takes them); unset, the
+# default queue.
+QINGLING_EXPORT_QUEUE = os.environ.get("QINGLING_EXPORT_QUEUE") or None
 
 # A Redis that is down or unreachable costs a page at most a second: the callers (dashboard
 # cache, tip throttle, on-commit tokens) then go on without it.

@@ -46,12 +46,58 @@ def statutory_calendar(request):
         )
 
 
+STORED_ALIASES = ("default", "exports")
+
+
 @pytest.fixture(autouse=True)
 def temporary_media(settings, tmp_path):
     """Uploads, seals and finished exports go to a throw-away MEDIA_ROOT, never the project's
-    media/. A test that looks at the saved files takes the folder from this fixture."""
+    media/. On an object store (QINGLING_S3_BUCKET, CI's SeaweedFS step) each test gets its own
+    key prefix instead, emptied afterwards, so no test sees another's files; a store that does
+    not answer fails the test. A test that looks at the saved files uses `stored_names`."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    if not settings.S3_STORAGE:
+        yield settings.MEDIA_ROOT
+        return
+    import uuid
+
+    from django.core.files.storage import storages
+
+    prefix = f"tests/{uuid.uuid4().hex}/"
+    configured = dict(settings.STORAGES)
+    for alias in STORED_ALIASES:
+        entry = configured[alias]
+        options = {**entry["OPTIONS"], "location": prefix + entry["OPTIONS"]["location"]}
+        configured[alias] = {**entry, "OPTIONS": options}
+    settings.STORAGES = configured
+    # Taken now: a test may point STORAGES elsewhere (at a worker's), its own prefix is emptied.
+    own = [storages[alias] for alias in STORED_ALIASES]
+    yield settings.MEDIA_ROOT
+    for storage in own:
+        storage.delete_everything()
+
+
+def walk_storage(storage, folder=""):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a file system storage that never stored anything
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for child in folders:
+        names += walk_storage(storage, f"{folder}{child}/")
+    return names
+
+
+@pytest.fixture
+def stored_names():
+    """stored_names(alias="default"): the name of every file in that storage (this test's
+    own MEDIA_ROOT or key prefix), read through the storage API, sorted."""
+    from django.core.files.storage import storages
+
+    def names(alias="default"):
+        return sorted(walk_storage(storages[alias]))
+
+    return names
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+import config.settings as configured_settings
 from reporting.exports import jobs as export_jobs
 from reporting.models import ExportJob
 from reporting.periods import Period
@@ -336,8 +337,10 @@ def test_the_api_starts_polls_and_downloads_a_job_for_its_owner_only(
 def test_a_long_export_runs_on_a_real_worker_through_redis(
     area, client_for, celery_worker_process, settings
 ):
-    # The worker is a separate process with the project's own MEDIA_ROOT: use it here too.
+    # The worker is a separate process with the project's own MEDIA_ROOT (or object-store
+    # prefix): use it here too.
     settings.MEDIA_ROOT = settings.BASE_DIR / "media"
+    settings.STORAGES = configured_settings.STORAGES
     settings.QINGLING_EXPORT_QUEUE = celery_worker_process
     enterprises(area["township_a1"], 4)
     client = client_for(area["users"]["county"])

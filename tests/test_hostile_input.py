@@ -126,22 +126,18 @@ def test_a_list_as_a_create_body_is_a_400_and_creates_nothing(area):
     assert not Enterprise.objects.exists()
 
 
-def stored_files(media_root):
-    return [path for path in media_root.rglob("*") if path.is_file()] if media_root.exists() else []
-
-
-def test_a_person_over_60_characters_is_a_400_and_leaves_no_file(area, temporary_media):
+def test_a_person_over_60_characters_is_a_400_and_leaves_no_file(area, stored_names):
     response = api_client(area["users"]["county"]).post(
         "/api/accountability-actions/", action_data(area, person="责" * 61)
     )
     assert response.status_code == 400
     assert "责任人不能超过 60 个字" in str(response.json())
     assert not AccountabilityAction.objects.exists()
-    assert stored_files(temporary_media) == []
+    assert stored_names() == []
 
 
 def test_a_person_over_60_characters_through_the_service_is_refused_before_the_file(
-    area, temporary_media
+    area, stored_names
 ):
     from accounts.refusals import Refused
     from reporting.accountability.services import record_action
@@ -156,7 +152,7 @@ def test_a_person_over_60_characters_through_the_service_is_refused_before_the_f
             notice=SimpleUploadedFile("n.pdf", PDF),
             person="责" * 61,
         )
-    assert stored_files(temporary_media) == []
+    assert stored_names() == []
 
 
 def test_a_duplicate_credit_code_in_another_county_is_refused_without_naming_it(area):

@@ -2,13 +2,14 @@
 
 A user sees only their own jobs, and only inside their area (404 otherwise)."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.files import serve_stored_file
 from accounts.models import Region
 from accounts.scoping import get_visible_or_404
 from accounts.sheets import XLSX_CONTENT_TYPE
@@ -114,8 +115,4 @@ class ExportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         job = self.get_object()
         if job.state != ExportJob.State.DONE or not job.file:
             raise Http404("文件尚未生成。")
-        response = FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=job.filename or "导出.xlsx"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return serve_stored_file(job.file, filename=job.filename or "导出.xlsx")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AreaScoped, AreaScopedQuerySet, Region
+from accounts.storage import ConfiguredStorage
 
 
 class PrivateExportStorage(FileSystemStorage):
@@ -38,7 +39,9 @@ class PrivateExportStorage(FileSystemStorage):
 
 
 def export_storage():
-    return PrivateExportStorage()
+    """STORAGES["exports"]: PrivateExportStorage on disk, the object store's exports/ on S3
+    (config/settings.py), where a worker on one node writes what a web node on another serves."""
+    return ConfiguredStorage("exports")
 
 
 class ExportJobQuerySet(AreaScopedQuerySet):

@@ -8,12 +8,13 @@ anyone else gets 404. Jobs are created and moved only by reporting.exports.jobs.
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.files import serve_stored_file
 from accounts.models import Region
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
@@ -136,10 +137,4 @@ def export_download(request, pk):
     job = own_job(request, pk)
     if job.state != ExportJob.State.DONE or not job.file:
         raise Http404("文件尚未生成。")
-    try:
-        handle = job.file.open("rb")
-    except OSError as error:
-        raise Http404("文件已不存在，请重新导出。") from error
-    response = FileResponse(handle, as_attachment=True, filename=job.filename or "导出.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_stored_file(job.file, filename=job.filename or "导出.xlsx")
