@@ -188,7 +188,6 @@ class FailVerificationForm(DeadlineChoiceMixin, CaseForm):
     new_deadline = forms.DateField(label="新的整治期限", required=False, widget=DATE_WIDGET)
     working_days = working_days_field()
 
-
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         self.fields["failed_steps"].queryset = CaseStep.objects.filter(case=case).order_by(

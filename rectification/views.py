@@ -198,9 +198,7 @@ def step_confirm(request, pk, step_pk):
         if step.name not in message:
             message = f"“{step.name}”未能确认：{message}"
         messages.error(request, message)
-        return render_case_page(
-            request, _case_for(request, pk), bound_step=step, bound_form=form, status=400
-        )
+        return render_case_page(request, case, bound_step=step, bound_form=form, status=400)
     messages.success(request, f"“{step.name}”已确认完成。")
     return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
 

@@ -71,9 +71,7 @@ class CampaignQuerySet(models.QuerySet):
             campaigns = campaigns.filter(
                 Q(region__isnull=True) | Q(region__path__in=ancestor_paths(user.area_path))
             )
-        return campaigns.order_by(
-            F("region__level").desc(nulls_last=True), "-year", "name", "id"
-        )
+        return campaigns.order_by(F("region__level").desc(nulls_last=True), "-year", "name", "id")
 
 
 class Campaign(models.Model):

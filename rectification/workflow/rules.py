@@ -67,9 +67,7 @@ def save(current, *fields):
     current.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def record(
-    case, action, by, from_state="", to_state="", comment="", inspection=None, payload=None
-):
+def record(case, action, by, from_state="", to_state="", comment="", inspection=None, payload=None):
     return CaseEvent.objects.create(
         case=case,
         action=action,
