@@ -107,7 +107,7 @@ class EvidencePhotoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvidencePhoto
-        fields = ["id", "url", "uploaded_at"]
+        fields = ["id", "url", "uploaded_at", "superseded"]
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, photo):
@@ -136,6 +136,9 @@ class CaseStepSerializer(serializers.ModelSerializer):
             "deadline",
             "done_on",
             "note",
+            "returned_at",
+            "previous_done_on",
+            "previous_confirming_person",
             "photos",
         ]
 
@@ -156,6 +159,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "comment",
             "inspection_id",
             "inspection_label",
+            "payload",
         ]
 
 
