@@ -51,6 +51,7 @@ def test_clerk_enters_corrects_and_sees_history_on_a_phone(area, page, log_in, l
 def test_bad_input_shows_chinese_messages(area, page, log_in, live_server):
     log_in("clerk_a1", TEST_PASSWORD)
     page.goto(f"{live_server.url}/enterprises/new/")
+    page.fill("#id_reported_on", "")  # today by default
     page.fill("#id_credit_code", "91350100M000100Y44")
     page.click("#enterprise-form button[type=submit]")
     page.wait_for_selector("#form-errors")
