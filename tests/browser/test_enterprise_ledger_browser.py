@@ -130,7 +130,7 @@ def test_clerk_imports_last_years_excel(area, page, log_in, live_server, tmp_pat
     page.wait_for_selector("#import-rows")
     assert "新增 2" in page.inner_text("#import-summary")
     page.click("#commit-import")
-    page.wait_for_selector("#ledger-table")
+    page.wait_for_selector("#ledger-table", state="attached")  # cards on a phone
     table = page.inner_text("#ledger-table")
     assert "宏达铸造厂" in table and "兴旺砖厂" in table
     assert Enterprise.objects.count() == 2

@@ -24,7 +24,7 @@ MIN_TAP = 44
 
 # Everything a finger presses; a checkbox or radio counts with its label (which toggles it).
 TAP_TARGETS_JS = """
-() => {
+(minTap) => {
   const selector = "a.btn, button, .btn, input, select, textarea, summary, .page-link, "
     + ".nav-link, .navbar-toggler, .dropdown-item, .list-card";
   const small = [];
@@ -36,7 +36,7 @@ TAP_TARGETS_JS = """
       const around = element.labels[0] || element.closest(".form-check, .tap-check");
       if (around) box = around.getBoundingClientRect();
     }
-    if (box.height < %d || box.width < %d) {
+    if (box.height < minTap || box.width < minTap) {
       small.push(`${element.tagName.toLowerCase()}#${element.id}.${element.className} `
         + `"${(element.innerText || element.value || "").trim().slice(0, 20)}" `
         + `${Math.round(box.width)}x${Math.round(box.height)}`);
@@ -44,7 +44,7 @@ TAP_TARGETS_JS = """
   }
   return small;
 }
-""" % (MIN_TAP, MIN_TAP)
+"""
 
 
 # What sticks out past the right edge, to name in a failure.
@@ -97,7 +97,7 @@ def check_page(page, url, name, width, then=None):
     assert scroll_width <= width, (
         f"{name} at {width} px is {scroll_width} px wide: {page.evaluate(WIDE_JS, width)}"
     )
-    assert page.evaluate(TAP_TARGETS_JS) == [], f"{name} at {width} px"
+    assert page.evaluate(TAP_TARGETS_JS, MIN_TAP) == [], f"{name} at {width} px"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -120,7 +120,7 @@ def test_the_field_pages_fit_the_screen_with_big_tap_targets(
 
 def check_page_menu(page, width):
     page.screenshot(path=str(SHOTS / f"menu-{width}.png"), full_page=False)
-    assert page.evaluate(TAP_TARGETS_JS) == []
+    assert page.evaluate(TAP_TARGETS_JS, MIN_TAP) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
