@@ -111,7 +111,7 @@ def test_the_list_with_checkboxes_runs_the_same_queries_at_two_sizes(
     with django_assert_num_queries(len(small.captured_queries)):
         body = client.get(url).content.decode()
     assert body.count('id="select-case-') == 30  # the table's boxes
-    assert body.count('id="card-select-case-') == 30  # and the phone's cards'""
+    assert body.count('id="card-select-case-') == 30  # and the phone's cards
 
 
 @pytest.mark.parametrize("role", ["clerk", "leader"])
