@@ -100,3 +100,16 @@ def test_photo_inputs_open_the_camera_and_take_several(area, client_for):
         .content.decode()
     )
     assert html.count('accept="image/*" capture="environment" multiple') >= 2
+
+
+def test_the_api_takes_several_photos_in_one_confirmation(area, client_for):
+    from tests.factories.rectification import photo
+
+    case = in_progress_case(area)
+    power = case.steps.get(name="断电")
+    response = client_for(area["users"]["county"]).post(
+        f"/api/cases/{case.pk}/steps/{power.pk}/confirm/",
+        {"done_on": TODAY.isoformat(), "photos": [photo("一.png"), photo("二.png")]},
+    )
+    assert response.status_code == 200, response.json()
+    assert len(response.json()["photos"]) == 2
