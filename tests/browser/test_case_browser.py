@@ -11,6 +11,7 @@ from notices.models import Notification
 from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
 from tests.browser.case_page import determine_shutdown
+from tests.browser.conftest import shot
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
     SHUTDOWN_STEPS,
@@ -100,6 +101,7 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
     assert "验收未通过，待重做" in page.inner_text(f"{box} .step-status")
     assert "上次提交" in page.inner_text(f"{box} .step-previous")
     assert "未通过步骤：恢复原状原貌" in page.inner_text("#timeline")
+    page.locator(box).screenshot(path=str(shot("case-step-returned-390.png")))
 
     # Resubmitting unchanged is refused, naming the step; redone with a new photo it goes.
     run_action(page, "submit")

@@ -3,22 +3,18 @@ every tap target at least 44 px, lists as cards on the phone and tables on the l
 case page's steps first for the township; screenshots under /work/notes/shots/i15flow/."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import new_page, shot, sign_in
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import InspectionFactory, TeamFactory
 from tests.factories.rectification import awaiting_case, in_progress_case
 
-from .conftest import new_page, sign_in
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path(os.environ.get("QINGLING_SHOTS", "/work/notes/shots/i15flow"))
 WIDTHS = [390, 1366]
 MIN_TAP = 44
 
@@ -91,8 +87,7 @@ def check_page(page, url, name, width, then=None):
     page.wait_for_load_state("load")
     if then is not None:
         then(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(shot(f"{name}-{width}.png")), full_page=True)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, (
         f"{name} at {width} px is {scroll_width} px wide: {page.evaluate(WIDE_JS, width)}"
@@ -119,7 +114,7 @@ def test_the_field_pages_fit_the_screen_with_big_tap_targets(
 
 
 def check_page_menu(page, width):
-    page.screenshot(path=str(SHOTS / f"menu-{width}.png"), full_page=False)
+    page.screenshot(path=str(shot(f"menu-{width}.png")), full_page=False)
     assert page.evaluate(TAP_TARGETS_JS, MIN_TAP) == []
 
 
