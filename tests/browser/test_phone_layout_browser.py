@@ -73,6 +73,8 @@ def pages(live_server, case):
         "inspection-list": f"{base}/inspections/",
         "case-page": f"{base}{reverse('rectification:case_detail', args=[case.pk])}",
         "enterprise-form": f"{base}/enterprises/new/",
+        "inspection-form": f"{base}/inspections/new/",
+        "tip-list": f"{base}/inspections/tips/",
     }
 
 
