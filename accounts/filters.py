@@ -26,6 +26,14 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering, its descending choices in Chinese ("企业名称（降序）"): the
+    package ships zh_CN only, which Django's zh-hans does not load, so it would read
+    "(descending)"."""
+
+    descending_fmt = "%s（降序）"
+
+
 class StyledFilterSet(django_filters.FilterSet):
     """A FilterSet whose form the list pages render as it is: Bootstrap classes on every
     widget and a date picker for every date."""

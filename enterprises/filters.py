@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.filters import EMPTY_CHOICE, StyledFilterSet, TownshipFilter
+from accounts.filters import EMPTY_CHOICE, OrderingFilter, StyledFilterSet, TownshipFilter
 from accounts.models import Region
 
 from .models import Enterprise, EnterpriseType, Industry, PermitStatus, Sector, Source
@@ -53,7 +53,7 @@ class EnterpriseFilter(StyledFilterSet):
     reported_before = django_filters.DateFilter(
         field_name="reported_on", lookup_expr="lte", label="上报时间至"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("region_path", "place"),
             ("name", "name"),

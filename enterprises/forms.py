@@ -5,6 +5,8 @@ enterprise creates it in the same step): validate it, then hand `form.enterprise
 `enterprises.services.create_enterprise` and show a refusal with `accounts.refusals.show_refusal`.
 """
 
+import datetime
+
 from django import forms
 from django.urls import reverse
 
@@ -107,6 +109,9 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["scale"].help_text = "如“5人”“约12人、3台设备”。"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
+        else:
+            # A new row is usually entered the day it is found.
+            self.fields["reported_on"].initial = datetime.date.today()
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

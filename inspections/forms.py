@@ -34,7 +34,11 @@ class MultiplePhotoField(forms.FileField):
 
     def __init__(self, *args, max_count, **kwargs):
         kwargs.setdefault(
-            "widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True})
+            "widget",
+            # capture: a phone offers its rear camera; multiple: several shots in one upload.
+            MultiplePhotoInput(
+                attrs={"accept": "image/*", "capture": "environment", "multiple": True}
+            ),
         )
         kwargs.setdefault("required", False)
         self.max_count = max_count

@@ -9,7 +9,7 @@ from accounts.paths import ancestor_paths
 from accounts.uploads import validate_evidence_image
 from enterprises.models import Enterprise
 
-from .models import Campaign, Disposal, Requirement
+from .models import Campaign, CaseStep, Disposal, Requirement
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -21,7 +21,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class EvidencePhotosField(forms.ImageField):
     """Several photos in one input; each is checked by content (accounts.uploads)."""
 
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    # image/*: a phone offers its camera (capture, rear) or the gallery; the content check
+    # (JPEG, PNG, WebP) is the server's. Several photos at once (multiple).
+    widget = MultipleFileInput(
+        attrs={"accept": "image/*", "capture": "environment", "multiple": True}
+    )
     default_validators = []
 
     def __init__(self, *args, **kwargs):
@@ -104,7 +108,13 @@ class ProposeForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
-        self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(is_active=True)
+        # Only the campaigns covering the user's area; the nearest one is preselected.
+        campaigns = Campaign.objects.covering(user)
+        self.fields["campaign"].queryset = campaigns
+        if not self.is_bound and not self.initial.get("campaign"):
+            nearest = campaigns.first()
+            if nearest is not None:
+                self.initial["campaign"] = nearest.pk
 
 
 class DetermineForm(DeadlineChoiceMixin, CaseForm):
@@ -149,12 +159,40 @@ class NoteForm(CaseForm):
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class StepChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, step):
+        done = f"（{step.done_on:%Y-%m-%d} 完成）" if step.done_on else "（未完成）"
+        return f"{step.order}. {step.name}{done}"
+
+
 class FailVerificationForm(DeadlineChoiceMixin, CaseForm):
+    """验收不通过: the reason, the steps that failed (they are redone) and the new deadline."""
+
     deadline_fields = ("new_deadline", "working_days")
 
     note = forms.CharField(label="验收不通过的原因", widget=forms.Textarea(attrs={"rows": 2}))
+    # Required by the service (after the role and state checks), so a wrong state is refused
+    # first, in the same words on the page and the API.
+    failed_steps = StepChoiceField(
+        label="未通过的步骤（退回重做，至少一项）",
+        required=False,
+        queryset=CaseStep.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text="勾选的步骤退回为未完成，须重新完成并上传新的佐证照片后才能再次提请验收。",
+        error_messages={
+            "invalid_choice": "所选步骤不属于该案件。",
+            "invalid_pk_value": "所选步骤不属于该案件。",
+            "invalid_list": "failed_steps 必须是步骤 id 的列表。",
+        },
+    )
     new_deadline = forms.DateField(label="新的整治期限", required=False, widget=DATE_WIDGET)
     working_days = working_days_field()
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["failed_steps"].queryset = CaseStep.objects.filter(case=case).order_by(
+            "order", "id"
+        )
 
 
 class ExtendForm(DeadlineChoiceMixin, CaseForm):
@@ -178,6 +216,8 @@ class ExtendForm(DeadlineChoiceMixin, CaseForm):
 
 
 class ConfirmStepForm(StyledForm):
+    """A step done: the page fills 完成日期 with today and 确认人 with the signed-in user."""
+
     done_on = forms.DateField(label="完成日期", widget=DATE_WIDGET)
     confirming_person = forms.CharField(label="确认人", max_length=60, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False)

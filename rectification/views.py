@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.deadlines import deadline_warning
 from accounts.files import serve_stored_file
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from accounts.pagination import EstimatedCountPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
@@ -93,9 +93,29 @@ def _case_for(request, pk):
     )
 
 
+# Who does the field work (dates and photos of the steps) and sees the steps first on a phone;
+# the county office verifies and sees its actions first.
+FIELD_WORKERS = frozenset({Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD, Role.DEPARTMENT_OFFICER})
+
+
+def confirm_form_for(step, user, data=None, files=None):
+    """A step's confirmation form, 完成日期 today and 确认人 the signed-in user by default."""
+    return ConfirmStepForm(
+        data,
+        files,
+        auto_id=f"id_step{step.pk}_%s",
+        initial={"done_on": datetime.date.today(), "confirming_person": user.display_name},
+    )
+
+
 @login_required
 def case_detail(request, pk):
-    case = _case_for(request, pk)
+    return render_case_page(request, _case_for(request, pk))
+
+
+def render_case_page(request, case, *, bound_step=None, bound_form=None, status=200):
+    """The case page; `bound_form` is a refused step confirmation shown again on `bound_step`
+    with what was typed."""
     steps = list(
         case.steps.select_related("confirming_unit", "confirmed_by").prefetch_related(
             Prefetch("photos", queryset=EvidencePhoto.objects.order_by("id"))
@@ -109,12 +129,25 @@ def case_detail(request, pk):
         step.user_can_add_photos = case.state == "in_progress" and workflow.can_add_photos(
             user, step
         )
+        photos = list(step.photos.all())
+        step.current_photos = [photo for photo in photos if not photo.superseded]
+        step.previous_photos = [photo for photo in photos if photo.superseded]
         # One form per step, each with its own element ids.
-        step.confirm_form = ConfirmStepForm(auto_id=f"id_step{step.pk}_%s")
+        if bound_step is not None and step.pk == bound_step.pk:
+            step.confirm_form, step.confirm_open = bound_form, True
+        else:
+            step.confirm_form, step.confirm_open = confirm_form_for(step, user), False
         step.photo_form = PhotoForm(auto_id=f"id_photo{step.pk}_%s")
+    if user.role in FIELD_WORKERS:
+        layout = "steps-first"
+    elif user.has_role(*TRANSITIONS["close"].roles):
+        layout = "actions-first"
+    else:
+        layout = "facts-first"
     context = {
         "case": case,
         "steps": steps,
+        "layout": layout,
         "events": case.events.select_related("actor").order_by("created_at", "id"),
         "extensions": case.extensions.select_related("approver", "requested_by"),
         "actions": [
@@ -123,7 +156,7 @@ def case_detail(request, pk):
         ],
         "is_overdue": case.is_overdue(),
     }
-    return render(request, "rectification/case_detail.html", context)
+    return render(request, "rectification/case_detail.html", context, status=status)
 
 
 @login_required
@@ -154,13 +187,20 @@ def _step_for(request, pk, step_pk):
 @login_required
 @require_POST
 def step_confirm(request, pk, step_pk):
-    _case, step = _step_for(request, pk, step_pk)
+    """A refusal shows the page again with the typed date and person kept (a file input cannot
+    be refilled: the message names the step and the photo to choose again)."""
+    case, step = _step_for(request, pk, step_pk)
     try:
         workflow.run_step_confirmation(step, request.POST, request.FILES, request.user)
     except Refused as refusal:
-        show_refusal(request, refusal)
-    else:
-        messages.success(request, f"“{step.name}”已确认完成。")
+        form = confirm_form_for(step, request.user, request.POST, request.FILES)
+        form.is_valid()  # the form's own errors shown on their fields
+        message = refusal.message
+        if step.name not in message:
+            message = f"“{step.name}”未能确认：{message}"
+        messages.error(request, message)
+        return render_case_page(request, case, bound_step=step, bound_form=form, status=400)
+    messages.success(request, f"“{step.name}”已确认完成。")
     return redirect(f"{reverse('rectification:case_detail', args=[pk])}#step-{step.pk}")
 
 

@@ -181,7 +181,11 @@ def test_fail_verification_close_and_reopen_through_the_api(area, client_for):
     new_deadline = (TODAY + datetime.timedelta(days=15)).isoformat()
     failed = client.post(
         f"/api/cases/{case.pk}/fail-verification/",
-        {"note": "场地未清", "new_deadline": new_deadline},
+        {
+            "note": "场地未清",
+            "new_deadline": new_deadline,
+            "failed_steps": [case.steps.order_by("order")[0].pk],
+        },
         content_type="application/json",
     )
     assert failed.json()["state"] == "in_progress"

@@ -110,7 +110,8 @@ def test_the_list_with_checkboxes_runs_the_same_queries_at_two_sizes(
         CaseFactory(enterprise=new_enterprise(area), state=CaseState.AWAITING_VERIFICATION)
     with django_assert_num_queries(len(small.captured_queries)):
         body = client.get(url).content.decode()
-    assert body.count('class="form-check-input bulk-close-case"') == 30
+    assert body.count('id="select-case-') == 30  # the table's boxes
+    assert body.count('id="card-select-case-') == 30  # and the phone's cards
 
 
 @pytest.mark.parametrize("role", ["clerk", "leader"])

@@ -52,8 +52,9 @@ REFUSING = {
 }
 
 
-def valid_input(key, area):
+def valid_input(key, area, case=None):
     county = area["users"]["county"]
+    steps = list(case.steps.values_list("pk", flat=True)[:1]) if case is not None else []
     return {
         "determine": {
             "disposal": "shutdown",
@@ -63,7 +64,7 @@ def valid_input(key, area):
             "responsible_person": "王分包",
             "deadline": (TODAY + datetime.timedelta(days=30)).isoformat(),
         },
-        "fail_verification": {"note": "设备未拆除", "working_days": 5},
+        "fail_verification": {"note": "设备未拆除", "working_days": 5, "failed_steps": steps},
         "extend": {
             "new_deadline": (TODAY + datetime.timedelta(days=90)).isoformat(),
             "reason": "设备拆除需协调供电公司",
@@ -111,7 +112,7 @@ def test_each_transition_is_taken_from_the_case_page(key, area, client_for):
     assert transition.button_label in page
     events_before = case.events.count()
 
-    response = client.post(page_url(case, transition), valid_input(key, area))
+    response = client.post(page_url(case, transition), valid_input(key, area, case))
 
     assert response.status_code == 302
     assert page_errors(response) == []
@@ -125,7 +126,7 @@ def test_each_transition_is_taken_through_the_api(key, area, client_for):
     events_before = case.events.count()
 
     response = client_for(area["users"]["county"]).post(
-        api_url(case, transition), valid_input(key, area), content_type="application/json"
+        api_url(case, transition), valid_input(key, area, case), content_type="application/json"
     )
 
     assert response.status_code == 200, response.content.decode()
@@ -140,9 +141,9 @@ def test_page_and_api_refuse_a_transition_with_the_same_words(key, area, client_
     client = client_for(area["users"]["county"])
     before = [(case.state, case.events.count(), case.version) for case in (on_page, on_api)]
 
-    page = client.post(page_url(on_page, transition), valid_input(key, area))
+    page = client.post(page_url(on_page, transition), valid_input(key, area, on_page))
     api = client.post(
-        api_url(on_api, transition), valid_input(key, area), content_type="application/json"
+        api_url(on_api, transition), valid_input(key, area, on_api), content_type="application/json"
     )
 
     assert api.status_code == 400
@@ -168,9 +169,9 @@ def test_page_and_api_refuse_a_role_the_table_does_not_name(key, area, client_fo
     on_page, on_api = READY[key](area), READY[key](area)
     client = client_for(outsider)
 
-    page = client.post(page_url(on_page, transition), valid_input(key, area))
+    page = client.post(page_url(on_page, transition), valid_input(key, area, on_page))
     api = client.post(
-        api_url(on_api, transition), valid_input(key, area), content_type="application/json"
+        api_url(on_api, transition), valid_input(key, area, on_api), content_type="application/json"
     )
 
     if page.status_code == 404:

@@ -331,7 +331,11 @@ def test_failed_verification_returns_to_in_progress_with_a_new_deadline_kept(are
     old_deadline = case.deadline
     new_deadline = TODAY + datetime.timedelta(days=45)
     workflow.fail_verification(
-        case, by=area["users"]["county"], new_deadline=new_deadline, note="设备未清除干净"
+        case,
+        by=area["users"]["county"],
+        new_deadline=new_deadline,
+        note="设备未清除干净",
+        failed_steps=case.steps.all()[:1],
     )
     assert case.state == CaseState.IN_PROGRESS
     assert case.deadline == new_deadline
@@ -355,7 +359,11 @@ def test_failed_verification_needs_reason_and_future_deadline(area, new_deadline
     before = unchanged(case)
     with pytest.raises(Refused, match=message):
         workflow.fail_verification(
-            case, by=area["users"]["county"], new_deadline=new_deadline, note=note
+            case,
+            by=area["users"]["county"],
+            new_deadline=new_deadline,
+            note=note,
+            failed_steps=case.steps.all()[:1],
         )
     assert unchanged(case) == before
 

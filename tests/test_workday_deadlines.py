@@ -107,7 +107,13 @@ def test_a_date_given_directly_is_stored_without_a_working_day_count(area):
 def test_failed_verification_counts_the_new_deadline_over_the_holiday(area, on_day):
     case = awaiting_case(area)
     on_day(BEFORE_SPRING_FESTIVAL)
-    workflow.fail_verification(case, by=area["users"]["county"], note="设备未拆除", working_days=3)
+    workflow.fail_verification(
+        case,
+        by=area["users"]["county"],
+        note="设备未拆除",
+        working_days=3,
+        failed_steps=case.steps.all()[:1],
+    )
     case.refresh_from_db()
     assert case.deadline == D(2026, 2, 24) and case.deadline_working_days == 3
 

@@ -109,8 +109,9 @@ class EvidencePhotoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvidencePhoto
-        # taken_at, latitude, longitude: what the camera recorded (拍摄时间, 拍摄位置), or null.
-        fields = ["id", "url", "uploaded_at", "taken_at", "latitude", "longitude"]
+        # taken_at, latitude, longitude: what the camera recorded (拍摄时间, 拍摄位置), or null;
+        # superseded: a photo of 上次提交, before a failed verification returned its step.
+        fields = ["id", "url", "uploaded_at", "taken_at", "latitude", "longitude", "superseded"]
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, photo):
@@ -139,6 +140,9 @@ class CaseStepSerializer(serializers.ModelSerializer):
             "deadline",
             "done_on",
             "note",
+            "returned_at",
+            "previous_done_on",
+            "previous_confirming_person",
             "photos",
         ]
 
@@ -159,6 +163,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "comment",
             "inspection_id",
             "inspection_label",
+            "payload",
         ]
 
 

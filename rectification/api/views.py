@@ -127,7 +127,9 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def transition(self, request, pk=None, transition=None):
         """A transition of the case, with the same input fields as the case page's form
         (determine: disposal, requirement, measures, responsible_unit, responsible_person,
-        deadline or working_days …; the others: note; `version` for the stale-edit check)."""
+        deadline or working_days …; fail-verification: note, failed_steps (the ids of the
+        steps to redo, at least one), new_deadline or working_days; the others: note; `version`
+        for the stale-edit check)."""
         case = self.get_object()
         workflow.run_transition(
             case, TRANSITION_BY_PATH[transition].key, request.data, request.user

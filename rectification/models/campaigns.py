@@ -1,8 +1,10 @@
 """专项行动: campaigns with their phases and their closure-checklist variant (两断三清一恢复 …)."""
 
 from django.db import models
+from django.db.models import F, Q
 
 from accounts.models import Organisation, Region
+from accounts.paths import ancestor_paths
 from accounts.scoping import scope_to_area_and_above
 from enterprises.models import Industry
 
@@ -58,6 +60,18 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(region__isnull=True) | scope_to_area_and_above(
             self.filter(region__isnull=False), user, "region__path"
         )
+
+    def covering(self, user):
+        """The active campaigns whose region holds the whole of the user's area (or that apply
+        everywhere), the nearest region first: what the user can report a case in."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        campaigns = self.filter(is_active=True)
+        if user.area_path is not None:
+            campaigns = campaigns.filter(
+                Q(region__isnull=True) | Q(region__path__in=ancestor_paths(user.area_path))
+            )
+        return campaigns.order_by(F("region__level").desc(nulls_last=True), "-year", "name", "id")
 
 
 class Campaign(models.Model):

@@ -49,6 +49,12 @@ class CaseStep(models.Model):
     # A step of a case established from a historical ledger (按台账建档) was done before the
     # app existed: its proof is the township's paper ledger, not a photo uploaded here.
     evidence_in_ledger = models.BooleanField("佐证见原台账", default=False)
+    # A step named in a failed verification (验收不通过) goes back to 未完成: it is redone with
+    # a new date and a photo taken after the failure; what was submitted before stays shown
+    # as 上次提交 (these fields and the photos marked `superseded`).
+    returned_at = models.DateTimeField("验收退回时间", null=True, blank=True)
+    previous_done_on = models.DateField("上次完成日期", null=True, blank=True)
+    previous_confirming_person = models.CharField("上次确认人", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "整治步骤"
@@ -58,11 +64,18 @@ class CaseStep(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_returned(self):
+        """Named in a failed verification and not yet redone (no new date)."""
+        return self.returned_at is not None and self.done_on is None
+
 
 class EvidencePhoto(photo_of("evidence", "照片", max_length=200)):
     step = models.ForeignKey(
         CaseStep, verbose_name="步骤", on_delete=models.CASCADE, related_name="photos"
     )
+    # Submitted before a failed verification named its step: history, not evidence of the redo.
+    superseded = models.BooleanField("上次提交", default=False)
 
     class Meta:
         verbose_name = "佐证照片"

@@ -86,6 +86,9 @@ class CaseEvent(models.Model):
     # rectification must not import the inspections app.
     inspection_id = models.PositiveBigIntegerField("检查记录编号", null=True, blank=True)
     inspection_label = models.CharField("检查记录", max_length=200, blank=True)
+    # Facts a transition hands on with it, for notices and the API: a failed verification
+    # stores {"failed_steps": ["断电", …], "failed_step_ids": [...]}.
+    payload = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
         verbose_name = "案件记录"
@@ -95,3 +98,8 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def failed_steps(self):
+        """The step names a failed verification named (empty for every other event)."""
+        return list(self.payload.get("failed_steps", [])) if self.payload else []

@@ -41,7 +41,7 @@ from .rules import (
     require_text,
     today,
 )
-from .steps import check_evidence_complete, plan_steps
+from .steps import check_evidence_complete, plan_steps, return_steps
 from .transitions import EXTENSION_APPROVERS, TRANSITIONS
 
 # --- numbering ---------------------------------------------------------------------------
@@ -322,11 +322,15 @@ def _extend(current, *, by, approver, new_deadline, reason, working_days=None):
 
 
 @transaction.atomic
-def fail_verification(case, *, by, note, new_deadline=None, working_days=None):
+def fail_verification(case, *, by, note, failed_steps=(), new_deadline=None, working_days=None):
     """核查验收不通过: back to 整治中 with a new deadline (kept in the extension list), a date
-    or `working_days` from today."""
+    or `working_days` from today. The verifier names the steps that failed (at least one, for
+    every disposal: a failure naming none would let the case be resubmitted unchanged); those
+    go back to 未完成 and must be redone with a new photo before 提请验收 (steps.return_steps).
+    The timeline row's payload names them for the notice to the township."""
     current = begin_transition(case, "fail_verification", by)
     note = require_text(note, "验收不通过的原因")
+    returned = return_steps(current, failed_steps)
     new_deadline, working_days = _deadline(new_deadline, working_days, "新的整治期限")
     if new_deadline <= today():
         raise Refused("新的整治期限必须晚于今天。")
@@ -336,8 +340,9 @@ def fail_verification(case, *, by, note, new_deadline=None, working_days=None):
         approver=by,
         new_deadline=new_deadline,
         working_days=working_days,
-        reason=f"验收不通过：{note}",
+        reason=f"验收不通过：{note}"[:300],
     )
+    names = [step.name for step in returned]
     return finish_transition(
         case,
         current,
@@ -345,7 +350,8 @@ def fail_verification(case, *, by, note, new_deadline=None, working_days=None):
         by,
         "deadline",
         "deadline_working_days",
-        note=f"{note}（新期限 {current.deadline_display}）",
+        note=f"{note}（未通过步骤：{'、'.join(names)}；新期限 {current.deadline_display}）",
+        payload={"failed_steps": names, "failed_step_ids": [step.pk for step in returned]},
     )
 
 

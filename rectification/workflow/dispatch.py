@@ -61,17 +61,22 @@ def run_bulk_close(data, user):
     return cases.close_cases(found, by=user, note=note)
 
 
-def _checked(form):
+def _checked(form, step=None):
+    """The form's cleaned data, or a refusal; on a step's form the message names the step (a
+    bad photo says which step it was chosen for)."""
     if not form.is_valid():
-        raise refusal_from_form(form)
+        refusal = refusal_from_form(form)
+        if step is not None:
+            refusal = Refused(f"“{step.name}”：{refusal.message}", field=refusal.field)
+        raise refusal
     return form.cleaned_data
 
 
 def run_step_confirmation(step, data, files, user):
     """A step's done date, confirming person, note and photos, from the page or the API."""
-    return steps.confirm_step(step, by=user, **_checked(ConfirmStepForm(data, files)))
+    return steps.confirm_step(step, by=user, **_checked(ConfirmStepForm(data, files), step))
 
 
 def run_step_photos(step, data, files, user):
     """More evidence photos for a step; returns the saved photos."""
-    return steps.add_step_photos(step, by=user, **_checked(PhotoForm(data, files)))
+    return steps.add_step_photos(step, by=user, **_checked(PhotoForm(data, files), step))

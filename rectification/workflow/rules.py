@@ -68,7 +68,7 @@ def save(current, *fields):
     current.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def record(case, action, by, from_state="", to_state="", comment="", inspection=None):
+def record(case, action, by, from_state="", to_state="", comment="", inspection=None, payload=None):
     return CaseEvent.objects.create(
         case=case,
         action=action,
@@ -78,6 +78,7 @@ def record(case, action, by, from_state="", to_state="", comment="", inspection=
         comment=comment or "",
         inspection_id=getattr(inspection, "pk", None),
         inspection_label=str(inspection)[:200] if inspection is not None else "",
+        payload=payload or {},
     )
 
 
@@ -93,9 +94,9 @@ def begin_transition(case, key, by):
     return current
 
 
-def finish_transition(case, current, key, by, *fields, note="", inspection=None):
-    """Move to the table's state, save the given fields, write the timeline row; the caller's
-    `case` is refreshed and returned."""
+def finish_transition(case, current, key, by, *fields, note="", inspection=None, payload=None):
+    """Move to the table's state, save the given fields, write the timeline row (with the
+    `payload` facts the hand-over carries); the caller's `case` is refreshed and returned."""
     transition = TRANSITIONS[key]
     from_state = current.state
     if transition.changes_state:
@@ -106,7 +107,9 @@ def finish_transition(case, current, key, by, *fields, note="", inspection=None)
             current.reported_state = ""
             fields = (*fields, "reported_state")
     save(current, *fields)
-    event = record(current, transition.event, by, from_state, current.state, note, inspection)
+    event = record(
+        current, transition.event, by, from_state, current.state, note, inspection, payload
+    )
     announce(current, key, by, event)
     case.refresh_from_db()
     return case

@@ -3,7 +3,8 @@
 photos, and the completeness check that gates verification."""
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.paths import ancestor_paths
@@ -112,27 +113,80 @@ def plan_steps(case):
 
 
 def missing_evidence(case):
-    """Names of steps still lacking a done date or a photo, e.g. ["断水（缺完成日期）"]. A step
-    whose proof is the historical ledger (按台账建档) needs no photo."""
-    missing = []
-    steps = case.steps.annotate(photo_count=Count("photos")).order_by("order", "id")
+    """Names of steps still lacking a done date or a photo, e.g. ["断水（缺完成日期）"], and
+    the number of steps. A step whose proof is the historical ledger (按台账建档) needs no
+    photo."""
+    missing, returned, count = evidence_gaps(case)
+    return missing + returned, count
+
+
+def evidence_gaps(case):
+    """missing_evidence, with the steps a failed verification returned (not yet redone with a
+    new date and a photo uploaded after the failure) listed apart."""
+    missing, returned = [], []
+    steps = case.steps.annotate(
+        photo_count=Count("photos", filter=Q(photos__superseded=False))
+    ).order_by("order", "id")
     for step in steps:
         lacks = []
         if step.done_on is None:
             lacks.append("完成日期")
         if step.photo_count == 0 and not step.evidence_in_ledger:
-            lacks.append("照片")
+            lacks.append("新照片" if step.returned_at else "照片")
         if lacks:
-            missing.append(f"{step.name}（缺{'、'.join(lacks)}）")
-    return missing, len(steps)
+            (returned if step.returned_at else missing).append(
+                f"{step.name}（缺{'、'.join(lacks)}）"
+            )
+    return missing, returned, len(steps)
 
 
 def check_evidence_complete(case):
-    missing, count = missing_evidence(case)
+    missing, returned, count = evidence_gaps(case)
     if count == 0:
         raise Refused("该案件还没有整治步骤，不能提请验收。")
+    sentences = []
+    if returned:
+        sentences.append(
+            "以下步骤验收未通过，须重新完成并上传退回后拍摄的新照片：" + "；".join(returned) + "。"
+        )
     if missing:
-        raise Refused("以下步骤尚未完成或缺少佐证照片：" + "；".join(missing) + "。")
+        sentences.append("以下步骤尚未完成或缺少佐证照片：" + "；".join(missing) + "。")
+    if sentences:
+        raise Refused("".join(sentences))
+
+
+def return_steps(case, failed_steps):
+    """验收不通过 names these steps: each goes back to 未完成 (its date and confirmer kept as
+    上次提交, its photos kept as history) and must be redone with new evidence."""
+    ids = {getattr(step, "pk", step) for step in failed_steps or ()}
+    if not ids:
+        raise Refused("请勾选验收未通过的步骤（至少一项）。", field="failed_steps")
+    steps = list(case.steps.filter(pk__in=ids).order_by("order", "id"))
+    if len(steps) != len(ids):
+        raise Refused("所选步骤不属于该案件。", field="failed_steps")
+    now = timezone.now()
+    for step in steps:
+        if step.done_on is not None:
+            step.previous_done_on = step.done_on
+            step.previous_confirming_person = step.confirming_person
+        step.done_on = None
+        step.confirming_person = ""
+        step.confirmed_by = None
+        step.evidence_in_ledger = False
+        step.returned_at = now
+        step.save(
+            update_fields=[
+                "previous_done_on",
+                "previous_confirming_person",
+                "done_on",
+                "confirming_person",
+                "confirmed_by",
+                "evidence_in_ledger",
+                "returned_at",
+            ]
+        )
+    EvidencePhoto.objects.filter(step__in=steps).update(superseded=True)
+    return steps
 
 
 # --- steps and evidence --------------------------------------------------------------------
@@ -165,7 +219,10 @@ def _save_photos(step, images, by):
             cleaned.append(prepare_photo(image))
         except Exception as error:
             messages = getattr(error, "messages", None) or [str(error)]
-            raise Refused(f"照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}") from error
+            raise Refused(
+                f"“{step.name}”的照片“{getattr(image, 'name', '')}”未能上传：{messages[0]}",
+                field="photos",
+            ) from error
     return [
         EvidencePhoto.objects.create(step=step, image=image, uploaded_by=by, **image.facts.fields())
         for image in cleaned
@@ -188,6 +245,11 @@ def confirm_step(step, *, by, done_on, confirming_person="", note="", photos=())
         raise Refused("完成日期不能晚于今天。")
     if done_on < current.found_on:
         raise Refused("完成日期不能早于案件发现日期。")
+    if step.returned_at and done_on < timezone.localdate(step.returned_at):
+        raise Refused(
+            f"“{step.name}”验收未通过后须重新完成，完成日期不能早于退回日期"
+            f"（{timezone.localdate(step.returned_at):%Y-%m-%d}）。"
+        )
     _save_photos(step, list(photos), by)
     step.done_on = done_on
     step.confirming_person = (confirming_person or "").strip() or by.display_name

@@ -6,6 +6,7 @@ QINGLING_REQUIRE_BROWSER=1 so a missing browser fails the run instead.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
@@ -68,6 +69,16 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Screenshots for the notes (the reviewer opens them); QINGLING_SHOTS moves them.
+SHOTS = Path(os.environ.get("QINGLING_SHOTS", "/work/notes/shots/i15flow"))
+
+
+def shot(name):
+    """The path to save the screenshot `name` under SHOTS (created on first use)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS / name
 
 
 def phone_context(browser):

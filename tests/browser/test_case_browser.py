@@ -11,6 +11,7 @@ from notices.models import Notification
 from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
 from tests.browser.case_page import determine_shutdown
+from tests.browser.conftest import shot
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
     SHUTDOWN_STEPS,
@@ -87,18 +88,32 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
 
     # 验收不通过: back to 整治中 with a new deadline, kept in the list of changes
     new_deadline = (TODAY + datetime.timedelta(days=50)).isoformat()
-    run_action(
-        page,
-        "fail_verification",
-        summary="#summary-fail_verification",
-        note="场地未恢复原貌",
-        new_deadline=new_deadline,
-    )
+    # ... naming the step that failed: it goes back to 未完成, its photo kept as 上次提交
+    restore = steps[-1]
+    page.click("#summary-fail_verification")
+    page.check(f"#form-fail_verification [name=failed_steps][value='{restore.pk}']")
+    run_action(page, "fail_verification", note="场地未恢复原貌", new_deadline=new_deadline)
     page.wait_for_selector("text=验收不通过，案件已退回整治")
     assert "整治中" in state_of(page)
     assert new_deadline in page.inner_text("#case-deadline")
     assert new_deadline in page.inner_text("#extensions")
+    box = f"#step-{restore.pk}"
+    assert "验收未通过，待重做" in page.inner_text(f"{box} .step-status")
+    assert "上次提交" in page.inner_text(f"{box} .step-previous")
+    assert "未通过步骤：恢复原状原貌" in page.inner_text("#timeline")
+    page.locator(box).screenshot(path=str(shot("case-step-returned-390.png")))
 
+    # Resubmitting unchanged is refused, naming the step; redone with a new photo it goes.
+    run_action(page, "submit")
+    page.wait_for_selector("text=以下步骤验收未通过")
+    assert "恢复原状原貌（缺完成日期、新照片）" in page.inner_text("main")
+    page.click(f"{box} summary:has-text('确认完成')")
+    # 完成日期 and 确认人 come filled in: today and the signed-in user.
+    assert page.input_value(f"{box} .confirm-form [name=done_on]") == TODAY.isoformat()
+    assert page.input_value(f"{box} .confirm-form [name=confirming_person]")
+    page.set_input_files(f"{box} .confirm-form input[type=file]", photo_file)
+    page.click(f"{box} .confirm-form button[type=submit]")
+    page.wait_for_selector(f"text=“{restore.name}”已确认完成")
     run_action(page, "submit")
     page.wait_for_selector("text=已提请验收")
     run_action(page, "close")
@@ -126,7 +141,9 @@ def test_county_closes_a_case_step_by_step_then_fails_and_reopens_it(
     stored = Case.objects.get(pk=case.pk)
     assert stored.state == CaseState.IN_PROGRESS and stored.is_relapse
     assert stored.extensions.count() == 2
-    assert all(step.photos.count() == 1 for step in stored.steps.all())
+    # The redone step has its new photo and, kept as history, the one submitted before.
+    assert [step.photos.count() for step in stored.steps.all()] == [1, 1, 1, 1, 1, 2]
+    assert stored.steps.get(pk=restore.pk).photos.filter(superseded=True).count() == 1
 
 
 def test_county_ticks_two_awaiting_cases_and_closes_them_with_one_note(
@@ -135,14 +152,15 @@ def test_county_ticks_two_awaiting_cases_and_closes_them_with_one_note(
     first, second, third = (awaiting_case(area) for _ in range(3))
     log_in("county_a", TEST_PASSWORD)
     page.goto(f"{live_server.url}/cases/?state=awaiting_verification")
-    page.check(f"#select-case-{first.pk}")
-    page.check(f"#select-case-{second.pk}")
+    # On the phone the list is cards, each 待验收 one with its tick box.
+    page.check(f"#card-select-case-{first.pk}")
+    page.check(f"#card-select-case-{second.pk}")
     page.fill("#bulk-close-note", "集中验收合格")
     page.click("#bulk-close-submit")
     page.wait_for_selector("text=已验收销号 2 件案件")
     # Back on the same filtered list: the two closed cases have left it, the third stays.
     assert "state=awaiting_verification" in page.url
-    table = page.inner_text("#case-table")
+    table = page.inner_text("#case-cards")
     assert third.number in table
     assert first.number not in table and second.number not in table
     for case in (first, second):

@@ -37,6 +37,6 @@ def test_leader_sees_charts_and_follows_a_figure_to_the_filtered_list(
     assert "甲一镇政府" in page.inner_text("#dashboard-accountability")
 
     page.click("#figure-overdue")
-    page.wait_for_selector("#case-table")
+    page.wait_for_selector("#case-table", state="attached")  # cards on a phone
     assert "overdue=true" in page.url
     assert page.locator("#case-table tbody tr").count() == 2

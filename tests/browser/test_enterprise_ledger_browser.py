@@ -51,6 +51,7 @@ def test_clerk_enters_corrects_and_sees_history_on_a_phone(area, page, log_in, l
 def test_bad_input_shows_chinese_messages(area, page, log_in, live_server):
     log_in("clerk_a1", TEST_PASSWORD)
     page.goto(f"{live_server.url}/enterprises/new/")
+    page.fill("#id_reported_on", "")  # today by default
     page.fill("#id_credit_code", "91350100M000100Y44")
     page.click("#enterprise-form button[type=submit]")
     page.wait_for_selector("#form-errors")
@@ -129,7 +130,7 @@ def test_clerk_imports_last_years_excel(area, page, log_in, live_server, tmp_pat
     page.wait_for_selector("#import-rows")
     assert "新增 2" in page.inner_text("#import-summary")
     page.click("#commit-import")
-    page.wait_for_selector("#ledger-table")
+    page.wait_for_selector("#ledger-table", state="attached")  # cards on a phone
     table = page.inner_text("#ledger-table")
     assert "宏达铸造厂" in table and "兴旺砖厂" in table
     assert Enterprise.objects.count() == 2

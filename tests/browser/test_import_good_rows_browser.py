@@ -46,6 +46,6 @@ def test_clerk_commits_good_rows_then_fixes_and_imports_the_problem_rows(
     upload(page, live_server, fixed)
     assert "新增 1" in page.inner_text("#import-summary")
     page.click("#commit-import")
-    page.wait_for_selector("#ledger-table")
+    page.wait_for_selector("#ledger-table", state="attached")  # cards on a phone
     assert "兴旺砖厂" in page.inner_text("#ledger-table")
     assert Enterprise.objects.count() == 3

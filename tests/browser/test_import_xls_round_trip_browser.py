@@ -103,7 +103,7 @@ def test_a_clerks_merged_xls_ledger_comes_back_as_the_corrected_rows_cell_for_ce
     upload(page, live_server, fixed)
     assert "新增 1" in page.inner_text("#import-summary")
     page.click("#commit-import")
-    page.wait_for_selector("#ledger-table")
+    page.wait_for_selector("#ledger-table", state="attached")  # cards on a phone
 
     with page.expect_download() as download_info:
         page.click("#export-ledger")

@@ -16,6 +16,7 @@ def test_clerk_changes_password_from_the_phone_menu(area, page, log_in, live_ser
     log_in("clerk_a1", TEST_PASSWORD)
     assert page.viewport_size["width"] == 390
     page.click(".navbar-toggler")
+    page.wait_for_selector("#mainNav.show")
     page.click("#password-change-link")
     page.wait_for_selector("#password-change-form")
     # The form fits the phone screen: no sideways scrolling.
@@ -31,7 +32,13 @@ def test_clerk_changes_password_from_the_phone_menu(area, page, log_in, live_ser
     page.click("#password-change-form button[type=submit]")
     page.wait_for_selector("#password-changed")
     page.click(".navbar-toggler")
-    page.click("text=退出登录")
+    # As on the login test: wait for the menu to finish opening (its 44 px entries take a
+    # moment to slide down) and for the POST's page, not a click during the animation.
+    page.wait_for_selector("#mainNav.show")
+    sign_out = page.locator("button", has_text="退出登录")
+    sign_out.wait_for(state="visible")
+    with page.expect_navigation():
+        sign_out.click()
     page.wait_for_selector("text=您已安全退出")
     log_in("clerk_a1", NEW_PASSWORD)
     assert "乡镇填报员" in page.text_content("#current-user")

@@ -1,6 +1,6 @@
 /* Field forms (inspections, transfers): pick a ledger enterprise from the search results,
-   show the new-enterprise section for a new find, hide new-team inputs when a team is chosen,
-   and fill latitude/longitude from the phone's browser (navigator.geolocation). */
+   show the new-enterprise section for a new find, hide new-team inputs when a team is chosen.
+   定位 (latitude/longitude from the phone) is static/js/locate.js, shared with the ledger. */
 (function () {
   "use strict";
   function byId(id) { return document.getElementById(id); }
@@ -33,19 +33,4 @@
   }
   if (team) { team.addEventListener("change", toggleTeam); toggleTeam(); }
 
-  var locate = byId("locate");
-  if (locate) {
-    locate.addEventListener("click", function () {
-      var status = byId("locate-status");
-      if (!navigator.geolocation) { status.textContent = "此浏览器不支持定位，请手动填写。"; return; }
-      status.textContent = "正在定位…";
-      navigator.geolocation.getCurrentPosition(function (position) {
-        byId("id_latitude").value = position.coords.latitude.toFixed(6);
-        byId("id_longitude").value = position.coords.longitude.toFixed(6);
-        status.textContent = "已获取位置（精度约 " + Math.round(position.coords.accuracy) + " 米）。";
-      }, function () {
-        status.textContent = "无法获取位置：请允许浏览器使用定位，或手动填写。";
-      }, { enableHighAccuracy: true, timeout: 15000 });
-    });
-  }
 })();
