@@ -43,7 +43,13 @@ def test_carry_out_items_say_what_the_next_step_is(area, client_for, users):
     lacking = case_in(area, due=15)
     power_step(lacking)
     failed = awaiting_case(area)
-    workflow.fail_verification(failed, by=users["county"], note="断电不彻底", new_deadline=days(5))
+    workflow.fail_verification(
+        failed,
+        by=users["county"],
+        note="断电不彻底",
+        failed_steps=list(failed.steps.filter(name="断电")),
+        new_deadline=days(5),
+    )
     lists, _ = home_lists(client_for(users["clerk"]))
     badges = {item.title: (item.badge, item.detail) for item in lists["cases_to_carry_out"].items}
     assert badges[determined.enterprise.name][0] == "待开始整治"

@@ -31,6 +31,7 @@ def failed_verification(area):
         case,
         by=area["users"]["county"],
         note="断电不彻底",
+        failed_steps=list(case.steps.filter(name="断电")),
         working_days=5,
     )
     return case
