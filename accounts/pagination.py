@@ -20,7 +20,7 @@ import base64
 import binascii
 import json
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Q
@@ -155,6 +155,8 @@ def keyset_ordering(queryset):
 
 
 CURSOR_FIELD_TYPES = {
+    "DateField",
+    "DateTimeField",
     "AutoField",
     "BigAutoField",
     "IntegerField",
@@ -174,6 +176,14 @@ class KeysetPaginator(EstimatedCountPaginator):
     def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.ordering = keyset_ordering(object_list) if hasattr(object_list, "query") else None
+        if self.ordering:
+            model = object_list.model
+            self.fields = [
+                model._meta.pk
+                if term.lstrip("-") == "pk"
+                else model._meta.get_field(term.lstrip("-"))
+                for term in self.ordering
+            ]
 
     def page_from(self, params):
         """The page `params` ask for: ?cursor=… when it is ours, else ?page=… (get_page)."""
@@ -181,6 +191,12 @@ class KeysetPaginator(EstimatedCountPaginator):
         if decoded is None or len(decoded[1]) != len(self.ordering):
             return self.with_cursor(self.get_page(params.get("page")))
         number, values = decoded
+        try:
+            values = [
+                field.to_python(value) for field, value in zip(self.fields, values, strict=True)
+            ]
+        except ValidationError:
+            return self.with_cursor(self.get_page(None))
         rows = list(self.object_list.filter(after_values(self.ordering, values))[: self.per_page])
         page = Page(rows, number, self)
         page.by_cursor = True
@@ -199,5 +215,7 @@ class KeysetPaginator(EstimatedCountPaginator):
         if not rows:
             return None
         last = rows[-1]
-        values = [getattr(last, term.lstrip("-")) for term in self.ordering]
+        values = [field.value_from_object(last) for field in self.fields]
+        # Dates and times as ISO text (field.to_python reads them back).
+        values = [value if isinstance(value, (int, str)) else value.isoformat() for value in values]
         return encode_cursor(number + 1, values)

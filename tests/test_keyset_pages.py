@@ -112,3 +112,18 @@ def test_api_next_link_past_the_numbered_pages_is_a_cursor(area, client_for, mon
         .values_list("pk", flat=True)
     )
     assert ids == expected
+
+
+def test_a_list_sorted_by_date_follows_its_cursor_across_equal_dates(area):
+    make_cases(area, 9)
+    queryset = Case.objects.order_by("-found_on", "region_path", "-id")
+    Case.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))[:5]).update(
+        found_on="2024-05-20"
+    )
+    paginator = KeysetPaginator(queryset, 2)
+    paginator.numbered_pages = 1
+    pages = walk(paginator)
+    assert pages[1].by_cursor
+    assert [case.pk for page in pages for case in page] == list(
+        queryset.values_list("pk", flat=True)
+    )
