@@ -6,6 +6,8 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.pagination import KeysetPaginator, after_values, decode_cursor, encode_cursor
@@ -127,3 +129,28 @@ def test_a_list_sorted_by_date_follows_its_cursor_across_equal_dates(area):
     assert [case.pk for page in pages for case in page] == list(
         queryset.values_list("pk", flat=True)
     )
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/api/cases/", "/enterprises/", "/api/enterprises/"])
+def test_a_page_reached_by_cursor_runs_the_queries_page_one_runs(
+    area, client_for, monkeypatch, url
+):
+    make_cases(area, 9)
+    monkeypatch.setattr(KeysetPaginator, "numbered_pages", 1)
+    monkeypatch.setattr("rectification.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("enterprises.views.PAGE_SIZE", 2)
+    client = client_for(area["users"]["county"])
+    params = {"page_size": 2} if url.startswith("/api/") else {}
+    client.get(url, params)  # warm the session
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url, params)
+    if url.startswith("/api/"):
+        following = response.json()["next"]
+    else:
+        following = url + unescape(
+            re.findall(r'class="page-link" href="([^"]*)">下一页<', response.content.decode())[0]
+        )
+    assert "cursor=" in following
+    with CaptureQueriesContext(connection) as deep:
+        client.get(following)
+    assert len(deep.captured_queries) == len(first.captured_queries)
