@@ -16,5 +16,6 @@ urlpatterns = [
     path("organisations/<int:pk>/seal/", views.organisation_seal, name="organisation_seal"),
     path("done/", views.done, name="done"),
     path("regions/", views.region_list, name="region_list"),
+    path("place-options/", views.place_options, name="place_options"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
 ]

@@ -8,10 +8,11 @@ from django.contrib.auth.views import (
     PasswordChangeView,
 )
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -82,6 +83,37 @@ def region_list(request):
     user = request.user
     regions = Region.objects.visible_to(user).exclude(level=Region.Level.VILLAGE)
     return render(request, "accounts/region_list.html", {"regions": regions})
+
+
+PLACE_OPTIONS = 20
+
+
+@login_required
+@require_GET
+def place_options(request):
+    """<option>s of the townships of the user's area whose name contains what was typed into
+    a place filter (accounts.filters.PlaceAutocomplete); value by code or by id as asked."""
+    field = request.GET.get("field", "township")
+    text = (request.GET.get(field) or "").strip()
+    value_field = "pk" if request.GET.get("value") == "pk" else "code"
+    townships = Region.objects.none()
+    if text:
+        townships = (
+            Region.objects.visible_to(request.user)
+            .townships()
+            .filter(name__contains=text)
+            .select_related("parent")
+            .order_by("code")[:PLACE_OPTIONS]
+        )
+    options = format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        (
+            (getattr(t, value_field), f"{t.parent.name} {t.name}" if t.parent else t.name)
+            for t in townships
+        ),
+    )
+    return HttpResponse(options)
 
 
 @login_required

@@ -2,6 +2,7 @@
 dashboard of a gunicorn with 2 workers, started (on a free port) and stopped by the benchmark.
 Target: 0 errors; throughput and p95 are reported."""
 
+import json
 import os
 import secrets
 import socket
@@ -87,7 +88,19 @@ def run(report):
         cookies = session_cookies(USERS, secret_key)
         # One warm-up round so both workers have loaded code and opened connections.
         run_load(port, cookies[:4], PATHS, len(PATHS))
+        # BENCH_LOAD_REMINDERS=1: the daily reminder pass (rolled back) runs beside the load.
+        reminders = None
+        if os.environ.get("BENCH_LOAD_REMINDERS") == "1":
+            reminders = subprocess.Popen(
+                [sys.executable, "-m", "bench.bench_reminders"],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
         figures = run_load(port, cookies, PATHS, REQUESTS_PER_USER)
+        if reminders is not None:
+            output, _ = reminders.communicate(timeout=600)
+            figures["reminders"] = json.loads(output.strip().splitlines()[-1])
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -98,3 +111,12 @@ def run(report):
     report.add(f"{what}: errors", size, figures["errors"], None, "0")
     report.add(f"{what}: throughput, requests/s", size, figures["throughput_per_s"])
     report.add(f"{what}: p95 ms (p50 {figures['p50_ms']})", size, figures["p95_ms"])
+    if "reminders" in figures:
+        reminders = figures["reminders"]
+        report.add(
+            f"daily reminder pass beside the load, s [{reminders['notices']:,} notices]",
+            size,
+            reminders["seconds"],
+            None,
+            "≤ 60",
+        )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.filters import EMPTY_CHOICE
 from accounts.models import Region
-from accounts.pagination import EstimatedCountPaginator
+from accounts.pagination import KeysetPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from accounts.sheets import XLSX_CONTENT_TYPE, report_file
@@ -80,11 +80,12 @@ def row_cells(enterprise, values):
 def enterprise_list(request):
     filterset = ledger_filter(request)
     provider = case_columns_provider()
-    paginator = EstimatedCountPaginator(prepare_ledger_queryset(filterset.qs, provider), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = KeysetPaginator(prepare_ledger_queryset(filterset.qs, provider), PAGE_SIZE)
+    page = paginator.page_from(request.GET)
     rows = ledger_page_rows(page.object_list, start=page.start_index(), provider=provider)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     return render(
         request,
         "enterprises/enterprise_list.html",

@@ -97,21 +97,20 @@ def spot_check_coverage(area_region, period_start, period_end):
         .annotate(n=Count("id"))
         .values_list("township_id", "n")
     )
-    # Driven from the area's spot checks (few) rather than its ledger (many), counting each
-    # enterprise on the ledger by period_end once, under its own township.
+    # Driven from the area's spot checks (few) rather than its ledger (many): the enterprises
+    # spot-checked in the period, each once (a semi-join, where COUNT(DISTINCT) sorted every
+    # township's checks), then those on the area's ledger by period_end, by township.
+    spot_checked = Inspection.objects.within(area_region.path).filter(
+        inspection_type=InspectionType.SPOT_CHECK,
+        inspected_on__gte=period_start,
+        inspected_on__lte=period_end,
+    )
     checked_counts = dict(
-        Inspection.objects.within(area_region.path)
-        .filter(
-            inspection_type=InspectionType.SPOT_CHECK,
-            inspected_on__gte=period_start,
-            inspected_on__lte=period_end,
-            enterprise__region_path__startswith=area_region.path,
-            enterprise__reported_on__lte=period_end,
-        )
+        ledger.filter(pk__in=spot_checked.values("enterprise_id"))
         .order_by()
-        .values("enterprise__township_id")
-        .annotate(n=Count("enterprise_id", distinct=True))
-        .values_list("enterprise__township_id", "n")
+        .values("township_id")
+        .annotate(n=Count("id"))
+        .values_list("township_id", "n")
     )
     return [
         CoverageRow(

@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter, township_choices
 from accounts.models import Organisation
 from accounts.scoping import scope_to_area_and_above
+from enterprises.models import Enterprise
+from enterprises.search import search_enterprises
 
 from .models import Campaign, Case, CaseState, CaseStep, Disposal
 from .workflow.transitions import UNDER_DEADLINE, NextHolder, states_held_by
@@ -46,10 +48,7 @@ class CaseFilter(StyledFilterSet):
         label="分类处置", choices=Disposal.choices, empty_label=EMPTY_CHOICE
     )
     township = django_filters.ModelChoiceFilter(
-        label="乡镇",
-        field_name="enterprise__township",
-        queryset=township_choices,
-        empty_label=EMPTY_CHOICE,
+        label="乡镇", queryset=township_choices, empty_label=EMPTY_CHOICE, method="in_township"
     )
     overdue = YesNoFilter(label="逾期", method="filter_overdue")
     responsible_unit = django_filters.ModelChoiceFilter(
@@ -96,10 +95,22 @@ class CaseFilter(StyledFilterSet):
             "look_back_due",
         ]
 
+    def in_township(self, queryset, name, value):
+        # The township's path prefix, not a join to the enterprise: the same index that scopes
+        # and orders the list then serves the filter.
+        return queryset.within(value.path) if value else queryset
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        if not value.isascii():
+            # Case numbers are ASCII (county code-year-sequence): a Chinese term is a name.
+            user = _user(self.request)
+            enterprises = search_enterprises(
+                Enterprise.objects.visible_to(user), value, getattr(user, "area_path", None)
+            )
+            return queryset.filter(enterprise__in=enterprises)
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(number__icontains=value))
 
     def filter_overdue(self, queryset, name, value):

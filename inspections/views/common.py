@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.pagination import EstimatedCountPaginator
+from accounts.pagination import KeysetPaginator
 
 from ..services.common import can
 
@@ -10,10 +10,11 @@ PAGE_SIZE = 50
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    paginator = EstimatedCountPaginator(queryset, per_page)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = KeysetPaginator(queryset, per_page)
+    page = paginator.page_from(request.GET)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     return page, query.urlencode()
 
 

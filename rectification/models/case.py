@@ -174,6 +174,10 @@ class Case(AreaScoped, recorded_by("发现人", "创建时间")):
                 name="case_area",
                 opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
+            # The case list's order (region_path, newest first): region_path is in the "C"
+            # collation on PostgreSQL (migration 0009), so this index both bounds an area's
+            # prefix and gives the order; a page reads its 50 entries.
+            models.Index(fields=["region_path", "-id"], name="case_list_order"),
             models.Index(fields=["state", "deadline"], name="case_state_deadline"),
             models.Index(fields=["state", "look_back_due"], name="case_state_look_back"),
             # The dashboard's and the accountability ledger's aggregates read only these

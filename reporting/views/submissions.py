@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.files import serve_stored_file
 from accounts.models import Region, Role
-from accounts.pagination import EstimatedCountPaginator
+from accounts.pagination import KeysetPaginator
 from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from accounts.sheets import own_organisation, report_bytes
@@ -214,7 +214,7 @@ def submission_queryset(user):
 def submission_list(request):
     filterset = SubmissionFilter(request.GET or None, queryset=submission_queryset(request.user))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = EstimatedCountPaginator(queryset, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(queryset, 50).page_from(request.GET)
     return render(request, "reporting/submission_list.html", {"filter": filterset, "page": page})
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rectification', '0008_photo_facts'),
+        ('rectification', '0009_case_urging'),
     ]
 
     operations = [
