@@ -86,6 +86,14 @@ def phone_context(browser):
     return browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
 
 
+def open_phone_menu(page):
+    """Open the collapsed navigation of a phone-width page and wait for Bootstrap's transition
+    to end (.show without .collapsing): a click inside the menu while it slides open may land
+    on nothing, and the 44 px entries make the slide long enough to lose such a click."""
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#mainNav.show:not(.collapsing)")
+
+
 def new_page(context):
     page = context.new_page()
     page.set_default_timeout(15000)

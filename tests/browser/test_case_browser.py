@@ -11,7 +11,7 @@ from notices.models import Notification
 from rectification.models import Case, CaseState
 from rectification.reminders import send_due_reminders
 from tests.browser.case_page import determine_shutdown
-from tests.browser.conftest import shot
+from tests.browser.conftest import open_phone_menu, shot
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import (
     SHUTDOWN_STEPS,
@@ -189,9 +189,7 @@ def test_reminder_reaches_the_bell_once_and_is_marked_read(area, page, log_in, l
     send_due_reminders(TODAY)
     send_due_reminders(TODAY)
     log_in("clerk_a1", TEST_PASSWORD)
-    page.click(".navbar-toggler")
-    # Wait for Bootstrap's collapse transition to end before clicking inside the menu.
-    page.wait_for_selector("#mainNav.show:not(.collapsing)")
+    open_phone_menu(page)
     assert page.inner_text("#unread-count") == "1"
     page.click("#notification-bell")
     page.wait_for_url("**/notices/")

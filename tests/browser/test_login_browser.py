@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.conftest import open_phone_menu
 from tests.factories.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,9 +16,7 @@ def test_clerk_logs_in_sees_own_area_and_logs_out(area, page, log_in, live_serve
     assert "不在您的管辖范围内" in page.content()
     page.goto(f"{live_server.url}/")
     # On a phone-width screen the navigation is collapsed behind the toggler.
-    page.click(".navbar-toggler")
-    # Wait for the collapsed menu to finish opening, then for the POST's page to arrive: a
-    # click during the collapse animation may otherwise land before the button is there.
+    open_phone_menu(page)
     sign_out = page.locator("button", has_text="退出登录")
     sign_out.wait_for(state="visible")
     with page.expect_navigation():

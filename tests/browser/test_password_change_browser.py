@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.browser.conftest import open_phone_menu
 from tests.factories.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,8 +16,7 @@ NEW_PASSWORD = "Qingling-2026-new"
 def test_clerk_changes_password_from_the_phone_menu(area, page, log_in, live_server):
     log_in("clerk_a1", TEST_PASSWORD)
     assert page.viewport_size["width"] == 390
-    page.click(".navbar-toggler")
-    page.wait_for_selector("#mainNav.show")
+    open_phone_menu(page)
     page.click("#password-change-link")
     page.wait_for_selector("#password-change-form")
     # The form fits the phone screen: no sideways scrolling.
@@ -31,10 +31,7 @@ def test_clerk_changes_password_from_the_phone_menu(area, page, log_in, live_ser
     page.fill("input[name=new_password2]", NEW_PASSWORD)
     page.click("#password-change-form button[type=submit]")
     page.wait_for_selector("#password-changed")
-    page.click(".navbar-toggler")
-    # As on the login test: wait for the menu to finish opening (its 44 px entries take a
-    # moment to slide down) and for the POST's page, not a click during the animation.
-    page.wait_for_selector("#mainNav.show")
+    open_phone_menu(page)
     sign_out = page.locator("button", has_text="退出登录")
     sign_out.wait_for(state="visible")
     with page.expect_navigation():

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import new_page, shot, sign_in
+from tests.browser.conftest import new_page, open_phone_menu, shot, sign_in
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import InspectionFactory, TeamFactory
@@ -108,8 +108,7 @@ def test_the_field_pages_fit_the_screen_with_big_tap_targets(
         # The phone menu, opened: its links are tap targets too.
         page.goto(f"{live_server.url}/cases/")
         if width < 992:
-            page.click(".navbar-toggler")
-            page.wait_for_selector("#mainNav.show")
+            open_phone_menu(page)
             check_page_menu(page, width)
     finally:
         context.close()
