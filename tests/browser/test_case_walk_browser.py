@@ -6,8 +6,8 @@ home page to the page where the work is done), and their unread count in the top
 up; the notice itself is in their bell.
 
 Who dates a step is the app's rule: the unit that owns it (供电公司 for 断电) or the county office.
-The clerk attaches the photos of the other steps; the county office, which this test county
-gives no 水务/工信/自然资源 unit, dates them.
+The clerk attaches the photos of the other steps; the county office dates them, finding on its
+home the steps no unit of this test county owns (it has no 水务, 工信 or 自然资源 unit).
 """
 
 import datetime
@@ -65,13 +65,13 @@ class Actor:
         assert badge.is_visible(), "未读数应在顶栏直接可见（不用展开菜单）"
         return int(badge.inner_text())
 
-    def open_from_home(self, todo, enterprise):
-        """Tap the item naming `enterprise` in the 待办 list `todo` on the home page."""
+    def open_from_home(self, todo, enterprise, items=1):
+        """Tap the (first) item naming `enterprise` in the 待办 list `todo` on the home page."""
         page = self.home()
         item = page.locator(f"#todo-{todo} a.todo-link", has_text=enterprise)
-        assert item.count() == 1, f"待办“{todo}”中应有 {enterprise}"
+        assert item.count() == items, f"待办“{todo}”中应有 {items} 项 {enterprise}"
         with page.expect_navigation():
-            item.click()
+            item.first.click()
         page.wait_for_selector("#case-state")
         return page
 
@@ -176,10 +176,10 @@ def test_one_shutdown_case_walks_from_proposal_to_closure_through_each_actors_ho
         confirm(page, "断电", photos[0])
         counts[power] = power.unread()
 
-        # 5. The county office dates the steps whose units this county lacks (their photos are
-        # the clerk's), then the clerk submits for verification from 待办 (可提请验收).
-        page = county.page
-        page.goto(f"{live_server.url}/cases/{case.pk}/")
+        # 5. The county office finds on its home the steps no unit of this county owns (断水,
+        # 清设备, 恢复原状原貌) and dates them with the 生态环境局's two (the photos are the
+        # clerk's); then the clerk submits for verification from 待办 (可提请验收).
+        page = county.open_from_home("steps_for_county_office", name, items=3)
         for step in others:
             confirm(page, step)
         counts[county] = county.unread()
