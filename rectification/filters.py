@@ -19,6 +19,8 @@ HOLDER_CHOICES = [
     (holder, NextHolder.LABELS[holder])
     for holder in (NextHolder.DETERMINERS, NextHolder.RESPONSIBLE_UNIT, NextHolder.VERIFIERS)
 ]
+# The 待确认部门 value for the steps only the county office confirms (no department unit owns them).
+COUNTY_OFFICE_STEPS = "county_office"
 DUE_WITHIN_CHOICES = [(str(days), f"{days}天内到期") for days in (1, 3, 7, 30)]
 
 
@@ -71,7 +73,7 @@ class CaseFilter(StyledFilterSet):
     )
     awaiting_department = django_filters.ChoiceFilter(
         label="待确认部门",
-        choices=Organisation.Department.choices,
+        choices=[*Organisation.Department.choices, (COUNTY_OFFICE_STEPS, "县整治办（无对口部门）")],
         empty_label=EMPTY_CHOICE,
         method="filter_awaiting_department",
     )
@@ -149,9 +151,16 @@ class CaseFilter(StyledFilterSet):
 
 
 def awaiting_steps(department):
-    """Steps a department must confirm now: undone, of a case being carried out."""
+    """Steps a department must confirm now: undone, of a case being carried out. For
+    COUNTY_OFFICE_STEPS: the steps no department unit of the county owns (水务 where the county
+    has no such unit, 停气), which only the county office can confirm."""
+    owner = (
+        Q(confirming_unit__isnull=True)
+        if department == COUNTY_OFFICE_STEPS
+        else Q(confirming_department=department)
+    )
     return CaseStep.objects.filter(
-        confirming_department=department,
+        owner,
         done_on__isnull=True,
         case__state=CaseState.IN_PROGRESS,
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.worklists import DoneItem, Listing, WorkItem, register, register_done
 
-from .filters import awaiting_steps
+from .filters import COUNTY_OFFICE_STEPS, awaiting_steps
 from .models import Case, CaseEvent, CaseState, CaseStep, Urging
 from .urging import URGERS, overdue_by_unit, overdue_cases_url, urged_today
 from .workflow.transitions import TRANSITIONS, UNDER_DEADLINE, NextHolder, states_held_by
@@ -183,8 +183,12 @@ def cases_to_verify(user, today, limit):
 
 def steps_to_confirm(user, today, limit):
     """Department officer: the steps its department confirms (断电 for 供电公司) in cases being
-    carried out anywhere in the county, the most urgent case first."""
-    department = user.organisation.department if user.organisation_id else ""
+    carried out anywhere in the county, the most urgent case first. County office: the steps no
+    department unit of the county owns, which only it can confirm."""
+    if user.role == Role.COUNTY_OFFICE:
+        department = COUNTY_OFFICE_STEPS
+    else:
+        department = user.organisation.department if user.organisation_id else ""
     if not department:
         return Listing(count=0)
     queryset = awaiting_steps(department).filter(
@@ -298,6 +302,13 @@ def register_worklists():
     )
     register(
         "steps_to_confirm", "待本部门确认的步骤", {Role.DEPARTMENT_OFFICER}, steps_to_confirm, 22
+    )
+    register(
+        "steps_for_county_office",
+        "待县整治办确认的步骤（无对口部门）",
+        {Role.COUNTY_OFFICE},
+        steps_to_confirm,
+        order=23,
     )
     register("cases_to_verify", "待核查验收的案件", TRANSITIONS["close"].roles, cases_to_verify, 5)
     register("overdue_units", "逾期案件（按责任单位催办）", URGERS, overdue_units, order=30)

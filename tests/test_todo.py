@@ -11,7 +11,7 @@ from rectification.models import CaseState
 from reporting.periods import Period
 from reporting.submissions import services
 from tests.factories.inspections import TipFactory
-from tests.factories.rectification import awaiting_case
+from tests.factories.rectification import awaiting_case, in_progress_case
 from tests.factories.worklists import TODAY, case_in, days, power_step, workload
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,24 @@ def test_the_full_list_behind_the_power_steps_is_the_case_list_filtered(area, cl
     lists, _ = home_lists(client)
     response = client.get(lists["steps_to_confirm"].url)
     assert [case.pk for case in response.context["page"]] == [waiting.pk]
+
+
+def test_county_office_sees_the_steps_no_department_unit_of_its_county_owns(area, client_for):
+    # The test county has 生态环境局 and 供电公司 but no 水务, 工信 or 自然资源 unit.
+    case = in_progress_case(area)
+    power_step(case_in(area, township="township_b1"))  # another county, no unit either
+    client = client_for(area["users"]["county"])
+    lists, _ = home_lists(client)
+    entry = lists["steps_for_county_office"]
+    assert entry.count == 3
+    assert [item.title.split(" · ")[0] for item in entry.items] == [
+        "断水",
+        "清设备",
+        "恢复原状原貌",
+    ]
+    assert entry.items[0].url.startswith(reverse("rectification:case_detail", args=[case.pk]))
+    response = client.get(entry.url)
+    assert [listed.pk for listed in response.context["page"]] == [case.pk]
 
 
 def test_environment_officer_has_no_power_steps_but_cases_to_determine(area, client_for):
@@ -264,7 +282,7 @@ API_QUERIES = {
     "clerk": 8,
     "head": 8,
     "power_officer": 6,
-    "county": 18,
+    "county": 20,
     "city": 6,
     "leader": 9,
 }
