@@ -265,7 +265,8 @@ def test_a_photo_uploaded_on_one_node_downloads_on_the_other_behind_the_area_che
         },
     )
     assert status == 201, body
-    (photo_url,) = body["photos"]
+    (photo,) = body["photos"]
+    photo_url = photo["url"]
     assert urlparse(photo_url).netloc == urlparse(node_a).netloc
     path = urlparse(photo_url).path
 
