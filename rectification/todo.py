@@ -292,7 +292,7 @@ def urgings_done(user, since, limit):
 def register_worklists():
     township = TOWNSHIP_ROLES
     register("cases_to_carry_out", "待整治推进的案件", township, cases_to_carry_out, order=10)
-    register("cases_due_soon", "7天内到期及逾期的案件", township, cases_due_soon, order=12)
+    register("cases_due_soon", "7天内到期的案件", township, cases_due_soon, order=12)
     register(
         "cases_to_determine",
         "待认定的案件",
