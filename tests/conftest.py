@@ -244,3 +244,40 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test alone (tests/factories/services.py), stopped at the end."""
+    from tests.factories.services import PrivateRedis
+
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_queue(private_redis, monkeypatch, settings):
+    """The web side of a long export on the private Redis: export tasks published through a
+    Celery app configured from the project's settings (its timeouts and retry limits), ledgers
+    of more than two rows exported in the background. No worker here takes them; a test that
+    needs one starts it as a subprocess."""
+    from celery import Celery
+
+    from reporting.exports import jobs as export_jobs
+
+    app = Celery("web", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=private_redis.url, result_backend=private_redis.url, task_always_eager=False
+    )
+
+    @app.task(name="reporting.run_export_job")
+    def task(job_id):
+        """Never run in the test process."""
+
+    monkeypatch.setattr(export_jobs, "run_export_job", task)
+    settings.QINGLING_LONG_EXPORT_ROWS = 2
+    yield private_redis
+    app.close()

@@ -17,14 +17,13 @@ import time
 
 import pytest
 import redis
-from celery import Celery
 from django.conf import settings as django_settings
 from django.db import connection, connections
 
 from reporting.exports import jobs as export_jobs
 from reporting.models import ExportJob
 from tests.factories.reporting import enterprises
-from tests.test_faults import REDIS_SERVER, PrivateRedis
+from tests.factories.services import REDIS_SERVER
 
 pytestmark = [
     pytest.mark.skipif(
@@ -96,14 +95,6 @@ class Worker:
 
 
 @pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def workers(private_redis, temporary_media, tmp_path):
     started = []
 
@@ -116,26 +107,6 @@ def workers(private_redis, temporary_media, tmp_path):
     yield start
     for worker in started:
         worker.stop()
-
-
-@pytest.fixture
-def export_queue(private_redis, monkeypatch, settings):
-    """The web side: export tasks published to the private Redis (as the project's settings
-    configure Celery), ledgers of more than two rows exported in the background."""
-    app = Celery("web", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=private_redis.url, result_backend=private_redis.url, task_always_eager=False
-    )
-
-    @app.task(name="reporting.run_export_job")
-    def task(job_id):
-        """Run by the worker subprocess, never here."""
-
-    monkeypatch.setattr(export_jobs, "run_export_job", task)
-    settings.QINGLING_LONG_EXPORT_ROWS = 2
-    yield private_redis
-    app.close()
 
 
 def wait_for(predicate, bound=RECOVERY_BOUND):
@@ -156,7 +127,7 @@ def exported_files(media_root):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_export_whose_worker_is_killed_mid_export_is_resumed_by_a_fresh_worker(
-    area, export_queue, workers, temporary_media, capsys
+    area, redis_queue, workers, temporary_media, capsys
 ):
     enterprises(area["township_a1"], 30)
     job = export_jobs.request_ledger_export(by=area["users"]["county"], query="")
@@ -186,17 +157,17 @@ def test_an_export_whose_worker_is_killed_mid_export_is_resumed_by_a_fresh_worke
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_export_queued_across_a_redis_restart_is_still_produced_once(
-    area, export_queue, workers, temporary_media, capsys
+def test_an_redis_queued_across_a_redis_restart_is_still_produced_once(
+    area, redis_queue, workers, temporary_media, capsys
 ):
     enterprises(area["township_a1"], 5)
     job = export_jobs.request_ledger_export(by=area["users"]["county"], query="")
     job.refresh_from_db()
     assert job.state == ExportJob.State.PENDING and job.task_id
-    assert redis.Redis(port=export_queue.port).llen("celery") == 1
-    export_queue.stop()
-    export_queue.start()  # empty: the machine's Redis keeps nothing across a restart
-    assert redis.Redis(port=export_queue.port).llen("celery") == 0
+    assert redis.Redis(port=redis_queue.port).llen("celery") == 1
+    redis_queue.stop()
+    redis_queue.start()  # empty: the machine's Redis keeps nothing across a restart
+    assert redis.Redis(port=redis_queue.port).llen("celery") == 0
     restarted_at = time.monotonic()
     workers()
     done, _ = wait_for(lambda job: job.state == ExportJob.State.DONE)

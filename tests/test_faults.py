@@ -9,14 +9,10 @@ they are skipped where no redis-server is installed."""
 import datetime
 import io
 import logging
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
 import redis
-from celery import Celery
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -28,61 +24,12 @@ from reporting.models import ExportJob
 from reporting.tasks import sweep_export_jobs
 from tests.factories.rectification import in_progress_case
 from tests.factories.reporting import enterprises
+from tests.factories.services import needs_redis_server
 from tests.test_dashboard import spread
 from tests.test_tip_public import tip_data
 
-REDIS_SERVER = shutil.which("redis-server")
-needs_redis_server = pytest.mark.skipif(
-    REDIS_SERVER is None, reason="没有 redis-server：停启 Redis 的故障测试只在装有它的机器上运行。"
-)
-NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 # What "answers at once" means here: the settings bound every Redis wait to about a second.
 QUICK_SECONDS = 2.0
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test alone, without persistence, that the test stops and starts."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", *NO_PERSISTENCE],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=5)
-            self.process = None
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -97,26 +44,6 @@ def redis_cache(settings, private_redis):
     }
     settings.DASHBOARD_CACHE = True
     return private_redis
-
-
-@pytest.fixture
-def redis_queue(private_redis, monkeypatch, settings):
-    """Export tasks published to the private Redis through a Celery app configured from the
-    project's settings (its timeouts and retry limits), no worker taking them."""
-    app = Celery("faults", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=private_redis.url, result_backend=private_redis.url, task_always_eager=False
-    )
-
-    @app.task(name="reporting.run_export_job")
-    def task(job_id):
-        """Never run here: no worker reads this queue."""
-
-    monkeypatch.setattr(export_jobs, "run_export_job", task)
-    settings.QINGLING_LONG_EXPORT_ROWS = 2
-    yield private_redis
-    app.close()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from reporting.models import ExportJob
 from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.rectification import image_bytes
 from tests.factories.reporting import enterprises
+from tests.factories.services import free_port
 
 pytestmark = [pytest.mark.object_store, pytest.mark.django_db(transaction=True)]
 
@@ -55,12 +55,6 @@ def missing_services(settings):
     if not settings.S3_STORAGE:
         missing.append("对象存储（QINGLING_S3_BUCKET）")
     return missing
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_url(settings):
