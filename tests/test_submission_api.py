@@ -157,3 +157,14 @@ def test_report_tables_refuses_a_region_outside_the_area_and_a_wrong_level(area)
     assert response.status_code == 404
     response = api(area["users"]["county"]).get("/api/report-tables/ledger/?period=2024-03")
     assert response.status_code == 400 and "不能按" in str(response.data)
+
+
+def test_the_api_list_does_not_read_the_frozen_tables_but_the_detail_does(area):
+    submission = submit_ledger(area)
+    client = api(area["users"]["city"])
+    with CaptureQueriesContext(connection) as listing:
+        assert client.get("/api/submissions/").data["count"] == 1
+    assert not any('"snapshot"' in q["sql"] for q in listing.captured_queries)
+    with CaptureQueriesContext(connection) as detail:
+        assert client.get(f"/api/submissions/{submission.pk}/").data["snapshot"]
+    assert any('"snapshot"' in q["sql"] for q in detail.captured_queries)

@@ -331,3 +331,16 @@ def test_the_hub_lists_the_ledger_for_a_county_to_open_per_township(client_for, 
     assert "/reports/tables/ledger/" in page and "/reports/tables/survey_summary/" in page
     page = client_for(area["users"]["clerk"]).get("/reports/").content.decode()
     assert "/reports/tables/ledger/" in page
+
+
+def test_the_submission_list_does_not_read_the_frozen_tables(client_for, area):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit_ledger(area)
+    client = client_for(area["users"]["city"])
+    with CaptureQueriesContext(connection) as context:
+        page = client.get("/reports/submissions/")
+    assert page.status_code == 200 and "甲县小散乱污企业排查台账</a>" in page.content.decode()
+    listing = [q["sql"] for q in context.captured_queries if "reporting_submission" in q["sql"]]
+    assert listing and not any('"snapshot"' in sql for sql in listing)

@@ -43,6 +43,13 @@ class SubmissionViewSet(AreaScopedMixin, viewsets.ReadOnlyModelViewSet):
     )
     filterset_class = SubmissionFilter
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # The list serializer has no snapshot; reading it would fetch a whole table per row.
+            return queryset.defer("snapshot")
+        return queryset
+
     def get_serializer_class(self):
         if self.action == "retrieve":
             return SubmissionDetailSerializer

@@ -212,7 +212,9 @@ def submission_queryset(user):
 
 @login_required
 def submission_list(request):
-    filterset = SubmissionFilter(request.GET or None, queryset=submission_queryset(request.user))
+    # The frozen snapshot is a whole table per row (~20 KB each): the list never shows it.
+    listed = submission_queryset(request.user).defer("snapshot")
+    filterset = SubmissionFilter(request.GET or None, queryset=listed)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     page = KeysetPaginator(queryset, 50).page_from(request.GET)
     return render(request, "reporting/submission_list.html", {"filter": filterset, "page": page})
