@@ -71,6 +71,18 @@ def search_enterprises(queryset, value, area_path=None):
     return queryset.filter(substring_match(value))
 
 
+def enterprises_matching(user, value):
+    """The enterprises visible to `user` matching `value`, as a subquery for the lists that
+    search by enterprise (cases, inspections): `enterprise IN (…)` is served by the same index
+    as the ledger's search, where a join and LIKE on the enterprise's name read the whole
+    ledger."""
+    from .models import Enterprise
+
+    return search_enterprises(
+        Enterprise.objects.visible_to(user), value, getattr(user, "area_path", None)
+    ).values("pk")
+
+
 CREATE_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {BIGRAMS_FUNCTION}(path text, a text, b text, c text, d text)
 RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

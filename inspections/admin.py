@@ -17,6 +17,11 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["out_on"]
     inlines = [TeamMemberInline]
     raw_id_fields = ["organisation", "created_by"]
+    readonly_fields = ["member_count"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.count_members()
 
 
 @admin.register(Inspection)

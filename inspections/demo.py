@@ -73,6 +73,7 @@ def _team_rows(rng, organisation, out_on, name, users):
     if rng.random() < 0.3:
         people.append(rng.choice(POLICE_AND_POWER))
     members = list(dict.fromkeys(people))
+    team["member_count"] = len(members)
     return team, members
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.filters import EMPTY_CHOICE, StyledFilterSet, TownshipFilter, YesNoFilter
+from enterprises.search import enterprises_matching
 from rectification.models import Requirement
 
 from .models import (
@@ -57,7 +58,16 @@ class InspectionFilter(StyledFilterSet):
         ]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(enterprise__name__icontains=value) | Q(place__icontains=value))
+        value = value.strip()
+        if not value:
+            return queryset
+        # The enterprise's name through the ledger's search index; the inspection's own place
+        # text (a sweep of an unlisted site) by substring within the area's inspections.
+        user = getattr(self.request, "user", None)
+        lookup = "place__icontains" if value.upper() != value.lower() else "place__contains"
+        return queryset.filter(
+            Q(enterprise__in=enterprises_matching(user, value)) | Q(**{lookup: value})
+        )
 
 
 class TipFilter(StyledFilterSet):

@@ -5,12 +5,12 @@ Both are database aggregations in a fixed number of queries, whatever the data s
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from accounts.models import Region
 from enterprises.models import Enterprise
 
-from .models import Inspection, InspectionResult, InspectionType, Team, TeamMember
+from .models import Inspection, InspectionResult, InspectionType, Team
 from .models.spot_check import SPOT_CHECK_MINIMUM_SHARE
 
 
@@ -28,8 +28,12 @@ def effort(inspections):
         places=Count("id", filter=Q(enterprise__isnull=True)),
         new_finds=Count("id", filter=Q(result=InspectionResult.NEW_FIND)),
     )
-    team_ids = Team.objects.filter(pk__in=inspections.order_by().values("team_id"))
-    person_times = TeamMember.objects.filter(team__in=team_ids).count()
+    person_times = (
+        Team.objects.filter(pk__in=inspections.order_by().values("team_id"))
+        .order_by()
+        .aggregate(people=Sum("member_count"))["people"]
+        or 0
+    )
     return {
         "teams": totals["teams"],
         "person_times": person_times,

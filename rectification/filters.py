@@ -8,8 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter, township_choices
 from accounts.models import Organisation
 from accounts.scoping import scope_to_area_and_above
-from enterprises.models import Enterprise
-from enterprises.search import search_enterprises
+from enterprises.search import enterprises_matching
 
 from .models import Campaign, Case, CaseState, CaseStep, Disposal
 from .workflow.transitions import UNDER_DEADLINE, NextHolder, states_held_by
@@ -108,11 +107,7 @@ class CaseFilter(StyledFilterSet):
             return queryset
         if not value.isascii():
             # Case numbers are ASCII (county code-year-sequence): a Chinese term is a name.
-            user = _user(self.request)
-            enterprises = search_enterprises(
-                Enterprise.objects.visible_to(user), value, getattr(user, "area_path", None)
-            )
-            return queryset.filter(enterprise__in=enterprises)
+            return queryset.filter(enterprise__in=enterprises_matching(_user(self.request), value))
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(number__icontains=value))
 
     def filter_overdue(self, queryset, name, value):

@@ -61,3 +61,17 @@ def test_effort_runs_two_queries_whatever_the_size(area, django_assert_num_queri
     with django_assert_num_queries(2):
         result = effort(Inspection.objects.all())
     assert result["enterprises_checked"] == size
+
+
+def test_person_times_count_the_members_a_team_was_given_through_the_service_and_the_admin(
+    area, client
+):
+    from inspections.models import Team, TeamMember
+    from tests.factories.inspections import record_patrol
+
+    inspection = record_patrol(area)
+    assert inspection.team.member_count == 1
+    assert effort(Inspection.objects.filter(pk=inspection.pk))["person_times"] == 1
+    TeamMember.objects.create(team=inspection.team, name="李四")
+    Team.objects.get(pk=inspection.team_id).count_members()
+    assert effort(Inspection.objects.filter(pk=inspection.pk))["person_times"] == 2

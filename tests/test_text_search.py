@@ -95,3 +95,60 @@ def test_search_of_two_characters_or_more_reads_the_token_index(area, term):
         plan = json.dumps(plan if not isinstance(plan, str) else json.loads(plan))
         assert "enterprise_search_bigrams" in plan
     assert [enterprise.name for enterprise in queryset] == ["宏达铸造厂塑料加工"]
+
+
+def test_the_inspection_list_finds_an_enterprise_by_name_and_a_site_by_its_place(client_for, area):
+    from tests.factories.inspections import InspectionFactory, TeamFactory
+
+    team = TeamFactory(organisation=area["orgs"]["county_office"])
+    named = InspectionFactory(
+        team=team, enterprise=EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂")
+    )
+    site = InspectionFactory(
+        team=team, enterprise=None, township=area["township_a1"], place="河湾铸造作坊旧址"
+    )
+    InspectionFactory(
+        team=team, enterprise=EnterpriseFactory(township=area["township_a1"], name="砖瓦窑")
+    )
+    InspectionFactory(
+        team=team, enterprise=EnterpriseFactory(township=area["township_b1"], name="宏达铸造厂")
+    )
+    client = client_for(area["users"]["county"])
+    found = {row["id"] for row in client.get("/api/inspections/?q=铸造").json()["results"]}
+    assert found == {named.pk, site.pk}
+    page = client.get("/inspections/?q=铸造").content.decode()
+    assert "宏达铸造厂" in page and "河湾铸造作坊旧址" in page and "砖瓦窑" not in page
+
+
+@only_postgresql
+def test_the_inspection_lists_search_goes_through_the_token_index(client_for, area):
+    """The inspection list asks for `enterprise IN (the ledger's indexed search)`; the plan of
+    that search is the one test_search_of_two_characters_or_more_reads_the_token_index checks."""
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.search import enterprises_matching
+    from tests.factories.inspections import InspectionFactory, TeamFactory
+
+    many_enterprises(area, 500)
+    InspectionFactory(
+        team=TeamFactory(organisation=area["orgs"]["county_office"]),
+        enterprise=EnterpriseFactory(township=area["township_a1"], name="宏达铸造厂"),
+    )
+    county = area["users"]["county"]
+    client = client_for(county)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/api/inspections/?q=铸造").json()["count"] == 1
+    # The count and the page: the queries limited to the area.
+    area_condition = '"inspections_inspection"."region_path"'
+    listing = [q["sql"] for q in context.captured_queries if area_condition in q["sql"]]
+    assert len(listing) == 2 and all(
+        "qingling_search_bigrams" in sql and "@>" in sql and '"enterprise_id" IN (SELECT' in sql
+        for sql in listing
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enterprises_enterprise")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = enterprises_matching(county, "铸造").query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    assert "enterprise_search_bigrams" in json.dumps(plan)

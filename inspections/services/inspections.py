@@ -60,7 +60,11 @@ def create_team(*, by, name, out_on, member_users=(), member_names=()):
     by_name = {user.display_name: user for user in users}
     with transaction.atomic():
         team = Team.objects.create(
-            name=name, organisation=organisation, out_on=out_on, created_by=by
+            name=name,
+            organisation=organisation,
+            out_on=out_on,
+            created_by=by,
+            member_count=len(names),
         )
         TeamMember.objects.bulk_create(
             TeamMember(team=team, user=by_name.get(person), name=person) for person in names

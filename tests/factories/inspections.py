@@ -42,6 +42,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
             return
         names = extracted if extracted is not None else ["张执法", "李执法"]
         TeamMember.objects.bulk_create(TeamMember(team=self, name=name) for name in names)
+        self.count_members()
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):
