@@ -157,6 +157,8 @@ class Inspection(AreaScoped, recorded_by("录入人", "录入时间", blank=Fals
                     "result",
                     "enterprise",
                     "township",
+                    # The list's 执法组/人次 summary counts the area's outings from the index too.
+                    "team",
                 ],
             ),
         ]
