@@ -18,6 +18,7 @@ from accounts.models import Organisation, Role
 from accounts.refusals import Refused
 from accounts.scoping import covers, in_area
 from accounts.workdays import add_working_days
+from enterprises.risk import recompute_on_commit
 
 from ..models import (
     REQUIREMENT_DISPOSAL,
@@ -125,6 +126,8 @@ def _save_new(case):
             case.save()
     except IntegrityError as error:
         raise Refused("该企业在本专项行动中已有整治案件，不能重复上报。") from error
+    # A case opened overdue or from a ledger row may already take points off the score.
+    recompute_on_commit([case.enterprise_id])
 
 
 @transaction.atomic
