@@ -22,7 +22,6 @@ the daily job "risk_scores" and `manage.py recompute_risk`).
 """
 
 import datetime
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.side_effects import after_commit, still_pending
+from accounts.side_effects import after_commit
 
 from .models import FULL_RISK_SCORE, Enterprise, RiskBand, RiskDeduction, RiskSettings
 
@@ -230,24 +229,14 @@ def nightly_job(today=None):
     return 0
 
 
-# Per thread, as connections are: the ids waiting for this thread's transaction to commit.
-_pending = threading.local()
-
-
 def recompute_on_commit(enterprise_ids):
     """Recompute these enterprises once the current transaction commits (at once outside
-    one). Calls within one transaction share one recompute; a failure is logged, never
-    raised into the request that committed (accounts.side_effects)."""
-    ids = {int(pk) for pk in enterprise_ids if pk}
-    if not ids:
-        return
-    callback = getattr(_pending, "callback", None)
-    if callback is not None and still_pending(callback):
-        _pending.ids.update(ids)
-        return
-    pending = set(ids)
-    _pending.ids = pending
-    _pending.callback = after_commit(lambda: recompute(pending), "recompute risk scores")
+    one): a rolled-back change recomputes nothing, and a failure is logged, never raised
+    into the request that committed (accounts.side_effects). Each call is its own recompute
+    (a handful of queries): the services call it once per changed enterprise."""
+    ids = sorted({int(pk) for pk in enterprise_ids if pk})
+    if ids:
+        after_commit(lambda: recompute(ids), "recompute risk scores")
 
 
 def deductions_of(enterprise):

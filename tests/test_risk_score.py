@@ -2,6 +2,7 @@
 administrator's weights, and the nightly pass agreeing with the per-enterprise recompute."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -243,6 +244,8 @@ def test_the_daily_jobs_and_the_command_run_the_nightly_pass(area):
     enterprise.refresh_from_db()
     assert enterprise.risk_score == 95
     Enterprise.objects.update(risk_score=100)
-    call_command("recompute_risk", "--chunk", "10", stdout=open("/dev/null", "w"))
+    output = io.StringIO()
+    call_command("recompute_risk", "--chunk", "10", stdout=output)
+    assert "风险画像已重新计算" in output.getvalue()
     enterprise.refresh_from_db()
     assert enterprise.risk_score == 95
