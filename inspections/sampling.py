@@ -9,9 +9,9 @@ Rules (seed 004 asks for at least 20% of each township's ledger):
   enterprises without a case form their own stratum "无案件". Each stratum of a township gets
   at least one place while the quota allows, so every kind of enterprise is looked at.
 * Weights come from the enterprise's stored 风险画像 score (enterprises.risk):
-  weight = 1 + (100 − score) // 10, so a clean enterprise (100) weighs 1, one at the 高 line
-  (59) weighs 5 and one at 0 weighs 11 — the county's 20% goes where relapse is likeliest,
-  while every enterprise keeps a chance. Draws recorded before this rule (fixed weights
+  weight = 1 + ⌈(100 − score) / 10⌉, so a clean enterprise (100) weighs 1, a single tip (95)
+  2, a relapse (70) 4, one just inside 高 (55) 6 and one at 0 weighs 11 — the county's 20%
+  goes where relapse is likeliest, while every enterprise keeps a chance. Draws recorded before this rule (fixed weights
   overdue ×3, relapsed ×3, tipped ×2) carry their weights in their snapshot and redo as drawn.
 * Within those rules the draw is weighted sampling without replacement
   (Efraimidis–Spirakis: each enterprise gets the key u^(1/weight) from random.Random(seed), the
@@ -29,14 +29,19 @@ NO_CASE_STRATUM = "无案件"
 # What a draw records as its rule (SpotCheckDraw.weights); the snapshot holds each weight.
 RISK_RULE = "risk_score"
 WEIGHTS = {"rule": RISK_RULE, "points_per_weight": 10}
-RISK_RULE_TEXT = "按风险画像加权：权重 = 1 + (100 − 风险评分) ÷ 10（取整），满分 100 的企业权重为 1"
+RISK_RULE_TEXT = (
+    "按风险画像加权：权重 = 1 + (100 − 风险评分) ÷ 10（向上取整），"
+    "满分 100 的企业权重为 1，0 分为 11"
+)
 # The fixed weights of draws recorded before the risk score (kept to describe those draws).
 FIXED_WEIGHT_LABELS = {"overdue": "逾期未整改", "relapsed": "反弹（死灰复燃）", "tipped": "被举报"}
 
 
 def risk_weight(score, points_per_weight=WEIGHTS["points_per_weight"]):
-    """The draw weight of an enterprise with this risk score: 1 at 100, 11 at 0."""
-    return 1 + (FULL_RISK_SCORE - max(0, min(FULL_RISK_SCORE, score))) // points_per_weight
+    """The draw weight of an enterprise with this risk score: 1 at 100, 2 at 99–90, 11 at 0 —
+    any deduction at all raises the chance of being drawn."""
+    lost = FULL_RISK_SCORE - max(0, min(FULL_RISK_SCORE, score))
+    return 1 + -(-lost // points_per_weight)
 
 
 def weights_description(weights=None):
