@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Region
+from accounts.paths import path_at_level
 from accounts.side_effects import after_commit
 
+from .ledger import notify_bulk_change
 from .models import FULL_RISK_SCORE, Enterprise, RiskBand, RiskDeduction, RiskSettings
 
 CHUNK_SIZE = 2000
@@ -168,12 +171,13 @@ def _recompute_chunk(ids, today, settings, weights):
     """Score one chunk: the sources' queries, one read of the stored scores, one delete, one
     bulk insert and one bulk update of the scores that changed. Returns how many changed."""
     grouped = findings_for(ids, today)
-    stored = dict(
-        (pk, (score, band))
-        for pk, score, band in Enterprise.objects.filter(id__in=ids).values_list(
-            "id", "risk_score", "risk_band"
-        )
-    )
+    stored = {}
+    paths = {}
+    for pk, score, band, path in Enterprise.objects.filter(id__in=ids).values_list(
+        "id", "risk_score", "risk_band", "region_path"
+    ):
+        stored[pk] = (score, band)
+        paths[pk] = path
     changed = []
     new_rows = []
     for pk in stored:
@@ -188,6 +192,11 @@ def _recompute_chunk(ids, today, settings, weights):
     RiskDeduction.objects.bulk_create(new_rows, batch_size=1000)
     # bulk_update leaves updated_at (the edit form's version) and the history alone.
     Enterprise.objects.bulk_update(changed, ["risk_score", "risk_band"], batch_size=500)
+    if changed:
+        # bulk_update sends no post_save: tell the dashboards' cache which counties changed.
+        counties = {path_at_level(paths[row.id], Region.Level.COUNTY) for row in changed}
+        for county in Region.objects.filter(path__in=counties - {None}):
+            notify_bulk_change(county)
     return len(changed)
 
 

@@ -249,3 +249,15 @@ def test_the_daily_jobs_and_the_command_run_the_nightly_pass(area):
     assert "风险画像已重新计算" in output.getvalue()
     enterprise.refresh_from_db()
     assert enterprise.risk_score == 95
+
+
+def test_a_changed_score_tells_the_dashboards_cache_its_county(enterprise, area, monkeypatch):
+    from enterprises import ledger
+
+    told = []
+    monkeypatch.setattr(ledger, "_bulk_change_listeners", [lambda place: told.append(place)])
+    CaseFactory(enterprise=enterprise, state=CaseState.IN_PROGRESS, is_quasi=True)
+    scored(enterprise)
+    assert told == [area["county_a"]]
+    scored(enterprise)  # unchanged: nothing to tell
+    assert told == [area["county_a"]]
