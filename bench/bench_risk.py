@@ -8,6 +8,7 @@ enterprise ≤ 50 ms. `python -m bench risk`, or `python -m bench.bench_risk` fo
 figure alone (the README's note on the demo data).
 """
 
+import datetime
 import os
 import statistics
 import time
@@ -60,15 +61,18 @@ def run(report):
     )
     client = client_for("county")
     if client is not None:
-        p50, p95, queries = time_page(client, "/enterprises/?risk_band=high&ordering=risk_score")
+        timing = time_page(client, "/enterprises/?risk_band=high&ordering=risk_score")
         report.add(
-            f"ledger 高 band by score, p50/p95 ms [{queries} queries]",
+            f"ledger 高 band by score, p50 ms [{timing['queries']} queries, "
+            f"p95 {timing['p95_ms']:.1f} ms]",
             size,
-            p50,
+            round(timing["p50_ms"], 1),
             None,
-            f"p95 {p95}",
+            "p95 ≤ 300",
         )
-    for county, weighted, uniform, high in coverage_by_county():
+    # The three counties with the most 高 enterprises (a province has 98).
+    coverage = sorted(coverage_by_county(), key=lambda row: -row[3])[:3]
+    for county, weighted, uniform, high in coverage:
         report.add(
             f"高 band covered by the 20% draw, {county} [{high} 高, {SEEDS} seeds]",
             size,
@@ -149,8 +153,6 @@ def coverage_by_county(seeds=SEEDS):
 
 
 def datetime_max():
-    import datetime
-
     return datetime.date.max
 
 
