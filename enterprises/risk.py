@@ -22,8 +22,10 @@ the daily job "risk_scores" and `manage.py recompute_risk`).
 """
 
 import datetime
+import threading
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -244,8 +246,30 @@ def recompute_on_commit(enterprise_ids):
     into the request that committed (accounts.side_effects). Each call is its own recompute
     (a handful of queries): the services call it once per changed enterprise."""
     ids = sorted({int(pk) for pk in enterprise_ids if pk})
+    batches = getattr(_batches, "stack", None)
+    if batches:
+        batches[-1].update(ids)
+        return
     if ids:
         after_commit(lambda: recompute(ids), "recompute risk scores")
+
+
+_batches = threading.local()
+
+
+@contextmanager
+def batched_recompute():
+    """For bulk paths (the Excel import, 批量销号): inside, recompute_on_commit only collects
+    the ids; on leaving without an error, one recompute of them all is registered for after
+    commit — a chunked, set-based pass instead of one per row."""
+    stack = _batches.__dict__.setdefault("stack", [])
+    ids = set()
+    stack.append(ids)
+    try:
+        yield ids
+    finally:
+        stack.pop()
+    recompute_on_commit(ids)
 
 
 def deductions_of(enterprise):

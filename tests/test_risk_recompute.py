@@ -12,7 +12,7 @@ from inspections.models import InspectionResult, InspectionType
 from inspections.services import record_inspection
 from rectification import workflow
 from tests.factories.inspections import TipFactory
-from tests.factories.rectification import closed_case, in_progress_case
+from tests.factories.rectification import awaiting_case, closed_case, in_progress_case
 
 TEAM = {"name": "第一执法组", "member_users": [], "member_names": ["张三"]}
 
@@ -99,3 +99,37 @@ def test_a_refused_change_recomputes_nothing(area, django_capture_on_commit_call
         workflow.flag_quasi(case, by=area["users"]["clerk"], note="无权标记")
     assert callbacks == []
     assert score_of(case.enterprise) == 100
+
+
+def test_a_bulk_path_recomputes_its_enterprises_once_together(
+    area, django_capture_on_commit_callbacks
+):
+    from enterprises.risk import batched_recompute
+
+    first, second = in_progress_case(area), in_progress_case(area)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, batched_recompute():
+        workflow.flag_quasi(first, by=area["users"]["county"], note="原址换名复产")
+        workflow.flag_quasi(second, by=area["users"]["county"], note="原址换名复产")
+    recomputes = [c for c in callbacks if c.__name__ == "<lambda>"]
+    assert len(recomputes) == 1
+    assert (score_of(first.enterprise), score_of(second.enterprise)) == (90, 90)
+
+
+def test_bulk_closing_late_cases_restores_their_scores_in_one_recompute(
+    area, django_capture_on_commit_callbacks
+):
+    from enterprises.risk import recompute
+    from rectification.models import Case
+
+    cases = [awaiting_case(area), awaiting_case(area)]
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        deadline=datetime.date.today() - datetime.timedelta(days=40)
+    )
+    recompute([c.enterprise_id for c in cases])
+    assert [score_of(c.enterprise) for c in cases] == [90, 90]  # two months late
+    for case in cases:
+        case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.close_cases(cases, by=area["users"]["county"], note="批量验收")
+    assert len([c for c in callbacks if c.__name__ == "<lambda>"]) == 1
+    assert [score_of(c.enterprise) for c in cases] == [100, 100]
