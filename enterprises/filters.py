@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.filters import EMPTY_CHOICE, OrderingFilter, StyledFilterSet, TownshipFilter
 from accounts.models import Region
 
-from .models import Enterprise, EnterpriseType, Industry, PermitStatus, Sector, Source
+from .models import Enterprise, EnterpriseType, Industry, PermitStatus, RiskBand, Sector, Source
 from .search import search_enterprises
 
 YES_NO = [("true", "是"), ("false", "否")]
@@ -44,6 +44,10 @@ class EnterpriseFilter(StyledFilterSet):
     is_polluting = django_filters.ChoiceFilter(
         choices=YES_NO, method="flag", label="污", empty_label=EMPTY_CHOICE
     )
+    # 风险画像's band (enterprises.risk); index enterprise_risk_band_order keeps the page cheap.
+    risk_band = django_filters.ChoiceFilter(
+        choices=RiskBand.choices, label="风险等级", empty_label=EMPTY_CHOICE
+    )
     # 未定位: the rows the map cannot place, for the clerks to fill in (the form's 定位 button).
     located = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_located", label="已定位", empty_label=EMPTY_CHOICE
@@ -63,6 +67,7 @@ class EnterpriseFilter(StyledFilterSet):
             ("reported_on", "reported_on"),
             ("responsible_person", "responsible_person"),
             ("updated_at", "updated_at"),
+            ("risk_score", "risk_score"),
         ),
         field_labels={
             "region_path": "所在村组",
@@ -72,6 +77,7 @@ class EnterpriseFilter(StyledFilterSet):
             "reported_on": "上报时间",
             "responsible_person": "分包责任人",
             "updated_at": "更新时间",
+            "risk_score": "风险评分",
         },
         label="排序",
         empty_label="默认（按村组）",

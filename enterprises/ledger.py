@@ -148,8 +148,9 @@ def register_import_listener(func):
 
 
 def register_bulk_change_listener(func):
-    """Register func(township) called after commit when rows were added to a township's ledger
-    in bulk (the Excel import), which sends no post_save: the dashboards' cache listens."""
+    """Register func(place) called when rows of a place's ledger changed in bulk, which sends
+    no post_save: the Excel import (a township) and a 风险画像 recompute (each county whose
+    scores changed, enterprises.risk). The dashboards' cache listens (place.path)."""
     if func not in _bulk_change_listeners:
         _bulk_change_listeners.append(func)
 

@@ -93,6 +93,21 @@ class PermitStatus(models.TextChoices):
     NONE = "none", "无"
 
 
+class RiskBand(models.TextChoices):
+    # 风险画像's three tags (Shandong's 高/中/低风险, 2021); thresholds in RiskSettings.
+    HIGH = "high", "高"
+    MIDDLE = "middle", "中"
+    LOW = "low", "低"
+
+
+FULL_RISK_SCORE = 100
+RISK_BADGE_CLASSES = {
+    RiskBand.HIGH: "text-bg-danger",
+    RiskBand.MIDDLE: "text-bg-warning",
+    RiskBand.LOW: "text-bg-success",
+}
+
+
 class EnterpriseQuerySet(AreaScopedQuerySet):
     def in_township(self, township):
         return self.filter(township=township)
@@ -181,7 +196,18 @@ class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
 
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["region_path", "updated_at"])
+    # 风险画像: 100 minus the deductions in RiskDeduction, written only by enterprises.risk
+    # (bulk writes that leave updated_at, the edit form's version, untouched).
+    risk_score = models.PositiveSmallIntegerField(
+        "风险评分", default=FULL_RISK_SCORE, editable=False
+    )
+    risk_band = models.CharField(
+        "风险等级", max_length=10, choices=RiskBand.choices, default=RiskBand.LOW, editable=False
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["region_path", "updated_at", "risk_score", "risk_band"]
+    )
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -227,6 +253,20 @@ class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
                 include=["id", "longitude", "latitude"],
                 condition=Q(latitude__isnull=False),
             ),
+            # The ledger filtered by 风险等级 keeps its default order: the band's entries under
+            # the area's region_path prefix ("C" collation) come in (region_path, id) order.
+            models.Index(
+                fields=["risk_band", "region_path", "id"], name="enterprise_risk_band_order"
+            ),
+            # The ledger sorted by 风险评分 and the dashboard's 风险最高的 20 家: the lowest
+            # scores first, read from the index; region_path is INCLUDEd so the area is
+            # checked on each entry without visiting the table (PostgreSQL), and only the
+            # page's rows are read.
+            models.Index(
+                fields=["risk_score", "id"],
+                name="enterprise_risk_score_order",
+                include=["region_path"],
+            ),
         ]
 
     def __str__(self):
@@ -241,6 +281,11 @@ class Enterprise(AreaScoped, recorded_by("录入人", "录入时间")):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "region_path", "permit_status"}
         super().save(*args, **kwargs)
+
+    @property
+    def risk_badge_class(self):
+        """The Bootstrap badge of the risk band (red 高, yellow 中, green 低)."""
+        return RISK_BADGE_CLASSES.get(self.risk_band, "text-bg-secondary")
 
     @property
     def water_air_display(self):
@@ -341,3 +386,79 @@ class ImportBatch(AreaScoped):
     def good_rows_only(self):
         """Whether the commit took the good rows only (None before the commit)."""
         return self.columns.get("good_rows_only") if self.state == self.State.COMMITTED else None
+
+
+class RiskDeduction(models.Model):
+    """One deduction of an enterprise's 风险画像 (enterprises.risk): what, how many points,
+    why, from which record and when. An enterprise's rows are replaced on each recompute."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="risk_deductions"
+    )
+    kind = models.CharField("扣分项", max_length=40)
+    points = models.PositiveSmallIntegerField("扣分")
+    detail = models.CharField("扣分说明", max_length=200)
+    source = models.CharField("来源", max_length=100)
+    date = models.DateField("日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "风险扣分"
+        verbose_name_plural = "风险扣分"
+        ordering = ["enterprise", "-points", "-date", "id"]
+        indexes = [models.Index(fields=["enterprise", "kind"], name="risk_deduction_enterprise")]
+
+    def __str__(self):
+        return f"{self.detail}（-{self.points}）"
+
+
+class RiskSettings(models.Model):
+    """The one row of 风险画像 settings an administrator edits (weights per deduction kind in
+    RiskWeight; a kind without a row uses its registered default, see enterprises.risk)."""
+
+    high_below = models.PositiveSmallIntegerField(
+        "高风险分数线", default=60, help_text="评分低于此分为高风险。"
+    )
+    low_from = models.PositiveSmallIntegerField(
+        "低风险分数线", default=80, help_text="评分不低于此分为低风险，其间为中风险。"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "风险画像设置"
+        verbose_name_plural = "风险画像设置"
+
+    def __str__(self):
+        return "风险画像设置"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not 0 < self.high_below <= self.low_from <= FULL_RISK_SCORE:
+            raise ValidationError("分数线应满足 0 < 高风险分数线 ≤ 低风险分数线 ≤ 100。")
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("id").first() or cls.objects.create()
+
+
+class RiskWeight(models.Model):
+    """An administrator's weight for one deduction kind: points per occurrence and a cap."""
+
+    settings = models.ForeignKey(
+        RiskSettings, verbose_name="设置", on_delete=models.CASCADE, related_name="weights"
+    )
+    kind = models.CharField("扣分项", max_length=40)
+    points = models.PositiveSmallIntegerField("每次扣分")
+    cap = models.PositiveSmallIntegerField(
+        "最多扣分", null=True, blank=True, help_text="留空为不设上限（总分最低为 0）。"
+    )
+
+    class Meta:
+        verbose_name = "扣分权重"
+        verbose_name_plural = "扣分权重"
+        constraints = [
+            models.UniqueConstraint(fields=["settings", "kind"], name="risk_weight_unique_kind")
+        ]
+
+    def __str__(self):
+        return self.kind

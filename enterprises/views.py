@@ -27,7 +27,7 @@ from accounts.refusals import Refused, show_refusal
 from accounts.scoping import get_visible_or_404
 from accounts.sheets import XLSX_CONTENT_TYPE, report_file
 
-from . import services
+from . import risk, services
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LedgerUploadForm, villages_of
 from .history import history_entries
@@ -71,6 +71,15 @@ def row_cells(enterprise, values):
             cells.append(format_html('<td class="text-nowrap">{}</td>', text))
         else:
             cells.append(format_html("<td>{}</td>", "" if value is None else value))
+    # 风险画像 after the 14 附件1 columns: shown on the page, never exported.
+    cells.append(
+        format_html(
+            '<td class="text-nowrap"><span class="badge {}" title="风险评分">{} {}</span></td>',
+            enterprise.risk_badge_class,
+            enterprise.get_risk_band_display(),
+            enterprise.risk_score,
+        )
+    )
     # Every part went through format_html.
     return mark_safe("".join(cells))
 
@@ -95,6 +104,7 @@ def enterprise_list(request):
             "rows": rows,
             "row_cells": [row_cells(enterprise, values) for enterprise, values in rows],
             "headers": sortable_headers(request),
+            "risk_header": risk_header(request),
             # On a phone the filters fold away unless some are in use.
             "filters_active": any(
                 value for key, value in request.GET.items() if key not in ("q", "page", "ordering")
@@ -132,6 +142,17 @@ def sortable_headers(request):
         indicator = "▲" if current == key else "▼" if current == f"-{key}" else ""
         headers.append((title, f"?{query.urlencode()}", indicator))
     return headers
+
+
+def risk_header(request):
+    """风险 sorts the riskiest (lowest score) first on the first click."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("cursor", None)
+    current = request.GET.get("ordering", "")
+    query["ordering"] = "-risk_score" if current == "risk_score" else "risk_score"
+    indicator = "▲" if current == "risk_score" else "▼" if current == "-risk_score" else ""
+    return ("风险", f"?{query.urlencode()}", indicator)
 
 
 @login_required
@@ -179,6 +200,7 @@ def enterprise_detail(request, pk):
         pk=pk,
     )
     _, values = ledger_page_rows([enterprise], provider=provider)[0]
+    deductions = risk.deductions_of(enterprise)
     return render(
         request,
         "enterprises/enterprise_detail.html",
@@ -186,6 +208,7 @@ def enterprise_detail(request, pk):
             "enterprise": enterprise,
             "ledger": list(zip(LEDGER_COLUMNS, values, strict=True))[1:],
             "history": history_entries(enterprise),
+            "deductions": deductions,
             "links": detail_links(enterprise, request.user),
             "can_edit": services.can_edit_ledger(request.user),
             "permits": [

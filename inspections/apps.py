@@ -30,6 +30,9 @@ class InspectionsConfig(AppConfig):
         from . import todo
 
         todo.register_worklists()
+        from .risk import register_risk_sources
+
+        register_risk_sources()
 
     @staticmethod
     def register_ledger_links():

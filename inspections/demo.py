@@ -116,6 +116,11 @@ def seed(context):
     if county_user is None:
         return
     _look_backs(context, rng, today, townships, governments, users_by_org)
+    # The county's 风险画像 before its spot-check round draws by it (the rest of a province's
+    # synthetic ledger is scored by the nightly pass).
+    from enterprises.risk import recompute_all
+
+    recompute_all(today, queryset=Enterprise.objects.within(county.path))
     _round_and_transfers(context, rng, today, county, county_user)
     _tips(context, today, county, townships, governments, users_by_org, county_user)
     stdout = context.get("stdout")

@@ -8,30 +8,47 @@ Rules (seed 004 asks for at least 20% of each township's ledger):
 * Strata are the disposal and state of the enterprise's case (its latest, if several);
   enterprises without a case form their own stratum "无案件". Each stratum of a township gets
   at least one place while the quota allows, so every kind of enterprise is looked at.
-* Weights raise the chance of the enterprises the county most needs to see:
-  overdue ×3, relapsed (反弹) ×3, linked to a tip (被举报) ×2 — multiplied when several apply,
-  so an overdue relapsed case weighs 9 against 1 for an ordinary one.
+* Weights come from the enterprise's stored 风险画像 score (enterprises.risk):
+  weight = 1 + ⌈(100 − score) / 10⌉, so a clean enterprise (100) weighs 1, a single tip (95)
+  2, a relapse (70) 4, one just inside 高 (55) 6 and one at 0 weighs 11 — the county's 20%
+  goes where relapse is likeliest, while every enterprise keeps a chance. Draws recorded before this rule (fixed weights
+  overdue ×3, relapsed ×3, tipped ×2) carry their weights in their snapshot and redo as drawn.
 * Within those rules the draw is weighted sampling without replacement
   (Efraimidis–Spirakis: each enterprise gets the key u^(1/weight) from random.Random(seed), the
   highest keys win): first the best key of each stratum, then the best of the rest.
 """
 
-import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from enterprises.models import Enterprise
+from enterprises.models import FULL_RISK_SCORE, Enterprise
 
 NO_CASE_STRATUM = "无案件"
-WEIGHTS = {"overdue": 3, "relapsed": 3, "tipped": 2}
-WEIGHT_LABELS = {"overdue": "逾期未整改", "relapsed": "反弹（死灰复燃）", "tipped": "被举报"}
+# What a draw records as its rule (SpotCheckDraw.weights); the snapshot holds each weight.
+RISK_RULE = "risk_score"
+WEIGHTS = {"rule": RISK_RULE, "points_per_weight": 10}
+RISK_RULE_TEXT = (
+    "按风险画像加权：权重 = 1 + (100 − 风险评分) ÷ 10（向上取整），"
+    "满分 100 的企业权重为 1，0 分为 11"
+)
+# The fixed weights of draws recorded before the risk score (kept to describe those draws).
+FIXED_WEIGHT_LABELS = {"overdue": "逾期未整改", "relapsed": "反弹（死灰复燃）", "tipped": "被举报"}
+
+
+def risk_weight(score, points_per_weight=WEIGHTS["points_per_weight"]):
+    """The draw weight of an enterprise with this risk score: 1 at 100, 2 at 99–90, 11 at 0 —
+    any deduction at all raises the chance of being drawn."""
+    lost = FULL_RISK_SCORE - max(0, min(FULL_RISK_SCORE, score))
+    return 1 + -(-lost // points_per_weight)
 
 
 def weights_description(weights=None):
     weights = weights or WEIGHTS
-    parts = [f"{WEIGHT_LABELS[key]} ×{factor}" for key, factor in weights.items()]
+    if weights.get("rule") == RISK_RULE:
+        return RISK_RULE_TEXT
+    parts = [f"{FIXED_WEIGHT_LABELS.get(key, key)} ×{factor}" for key, factor in weights.items()]
     return "、".join(parts) + "（同时符合多项时相乘，其余企业权重为 1）"
 
 
@@ -55,44 +72,32 @@ def ledger(county, period_end):
     return Enterprise.objects.within(county.path).filter(reported_on__lte=period_end)
 
 
-def build_population(county, period_end, today=None):
-    """Every ledger enterprise of the county as a Member, in id order. Three queries."""
+def build_population(county, period_end):
+    """Every ledger enterprise of the county as a Member, in id order, weighted by its stored
+    risk score (recomputed nightly and on every change of its inputs). Two queries."""
     from rectification.models import Case, CaseState, Disposal
 
-    from .models import Tip
-
-    today = today or datetime.date.today()
     enterprises = ledger(county, period_end)
-    rows = list(enterprises.order_by("id").values_list("id", "township_id"))
+    rows = list(enterprises.order_by("id").values_list("id", "township_id", "risk_score"))
     # Ordered by id within each enterprise, so the latest case overwrites the earlier ones.
     cases = {
-        enterprise_id: (disposal, state, deadline, is_relapse)
-        for enterprise_id, disposal, state, deadline, is_relapse in Case.objects.filter(
+        enterprise_id: (disposal, state)
+        for enterprise_id, disposal, state in Case.objects.filter(
             enterprise__in=enterprises.values("id")
         )
         .order_by("enterprise_id", "id")
-        .values_list("enterprise_id", "disposal", "state", "deadline", "is_relapse")
+        .values_list("enterprise_id", "disposal", "state")
     }
-    tipped = set(
-        Tip.objects.filter(enterprise__in=enterprises.values("id")).values_list(
-            "enterprise_id", flat=True
-        )
-    )
     population = []
-    for enterprise_id, township_id in rows:
-        weight = WEIGHTS["tipped"] if enterprise_id in tipped else 1
+    for enterprise_id, township_id, score in rows:
         case = cases.get(enterprise_id)
         if case is None:
             stratum = NO_CASE_STRATUM
         else:
-            disposal, state, deadline, is_relapse = case
+            disposal, state = case
             disposal_label = Disposal(disposal).label if disposal else "未认定"
             stratum = f"{disposal_label}·{CaseState(state).label}"
-            if state != CaseState.CLOSED and deadline is not None and deadline < today:
-                weight *= WEIGHTS["overdue"]
-            if is_relapse:
-                weight *= WEIGHTS["relapsed"]
-        population.append(Member(enterprise_id, township_id, stratum, weight))
+        population.append(Member(enterprise_id, township_id, stratum, risk_weight(score)))
     return population
 
 

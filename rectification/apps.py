@@ -21,6 +21,9 @@ class RectificationConfig(AppConfig):
         self.register_ledger_hooks()
         todo.register_worklists()
         register_kinds()
+        from .risk import register_risk_source
+
+        register_risk_source()
 
     @staticmethod
     def register_ledger_hooks():

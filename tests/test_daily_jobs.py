@@ -57,6 +57,7 @@ def broken_job_first(monkeypatch):
 
 def test_each_app_registers_its_daily_reminder_job():
     assert [job.name for job in jobs.registered()] == [
+        "risk_scores",  # enterprises' nightly 风险画像 pass: it sends nothing
         "case_reminders",
         "tip_reminders",
         "report_reminders",
@@ -105,7 +106,12 @@ def test_a_failing_job_does_not_stop_the_others_in_the_task(
     with caplog.at_level(logging.ERROR, logger="notices.jobs"):
         result = run_daily_jobs.delay(TODAY.isoformat()).get(timeout=10)
     assert result["failed"] == ["broken"]
-    assert set(result["sent"]) == {"case_reminders", "tip_reminders", "report_reminders"}
+    assert set(result["sent"]) == {
+        "risk_scores",
+        "case_reminders",
+        "tip_reminders",
+        "report_reminders",
+    }
     assert kinds_sent() == {Notification.Kind.DUE_IN_3, "tip_unassigned", "report_due"}
     assert "daily job broken failed" in caplog.text
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.refusals import Refused
+from enterprises import risk
 from inspections.models import InspectionType, SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from inspections.sampling import (
     NO_CASE_STRATUM,
@@ -109,7 +110,7 @@ def test_every_stratum_of_a_township_is_represented(area):
         }
 
 
-def test_the_population_is_stratified_and_weighted_from_cases_and_tips(area):
+def test_the_population_is_stratified_and_weighted_by_the_risk_score(area):
     ordinary, overdue, relapsed, tipped, no_case = ledger(area, "township_a1", 5)
     yesterday = TODAY - datetime.timedelta(days=1)
     CaseFactory(enterprise=ordinary, state=CaseState.IN_PROGRESS, disposal=Disposal.UPGRADE)
@@ -130,11 +131,12 @@ def test_the_population_is_stratified_and_weighted_from_cases_and_tips(area):
         enterprise=tipped, state=CaseState.CLOSED, disposal=Disposal.SHUTDOWN, closed_on=TODAY
     )
     TipFactory(county=area["county_a"], enterprise=tipped)
+    risk.recompute_all()
     members = {m.enterprise_id: m for m in build_population(area["county_a"], END)}
-    assert members[ordinary.pk].weight == 1
-    assert members[overdue.pk].weight == 3
-    assert members[relapsed.pk].weight == 9  # overdue ×3 and relapsed ×3
-    assert members[tipped.pk].weight == 2
+    assert members[ordinary.pk].weight == 1  # 100
+    assert members[overdue.pk].weight == 2  # 95: one month overdue
+    assert members[relapsed.pk].weight == 5  # 65: relapse 30 and one month overdue 5
+    assert members[tipped.pk].weight == 2  # 95: one tip
     assert (members[no_case.pk].stratum, members[no_case.pk].weight) == (NO_CASE_STRATUM, 1)
     assert members[relapsed.pk].stratum == "关停取缔·整治中"
 
@@ -429,6 +431,6 @@ def test_the_rounds_list_api_runs_a_fixed_number_of_queries(
 def test_the_population_is_read_in_a_fixed_number_of_queries(area, django_assert_num_queries, size):
     for enterprise in ledger(area, "township_a1", size):
         CaseFactory(enterprise=enterprise, state=CaseState.IN_PROGRESS, disposal=Disposal.UPGRADE)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         population = build_population(area["county_a"], END)
     assert len(population) == size

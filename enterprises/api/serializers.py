@@ -11,6 +11,7 @@ from ..credit_code import validate_credit_code
 from ..duplicates import normalise_text
 from ..ledger import case_values
 from ..models import Enterprise, ImportBatch, PermitDepartment
+from ..risk import deductions_of
 from ..services import EDITABLE_FIELDS
 
 
@@ -51,6 +52,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     enterprise_type_display = serializers.CharField(
         source="get_enterprise_type_display", read_only=True
     )
+    risk_band_display = serializers.CharField(source="get_risk_band_display", read_only=True)
     requirement = serializers.SerializerMethodField(help_text="整治要求（来自整治案件）")
     deadline = serializers.SerializerMethodField(help_text="整治期限（来自整治案件）")
     completion = serializers.SerializerMethodField(help_text="完成情况(完成日期)（来自整治案件）")
@@ -79,12 +81,21 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "requirement",
             "deadline",
             "completion",
+            "risk_score",
+            "risk_band",
+            "risk_band_display",
             "created_at",
             "updated_at",
             "confirm_similar",
             "version",
         ]
-        read_only_fields = ["permit_status", "created_at", "updated_at"]
+        read_only_fields = [
+            "permit_status",
+            "risk_score",
+            "risk_band",
+            "created_at",
+            "updated_at",
+        ]
 
     def _case(self, enterprise):
         cache = self.context.setdefault("_case_values", {})
@@ -115,6 +126,28 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         if not value:
             raise serializers.ValidationError("请填写企业名称。")
         return value
+
+
+class RiskDeductionSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="扣分项代码")
+    kind_label = serializers.CharField(help_text="扣分项")
+    points = serializers.IntegerField(help_text="扣分")
+    detail = serializers.CharField(help_text="扣分说明")
+    source = serializers.CharField(help_text="来源记录")
+    date = serializers.DateField(allow_null=True, help_text="日期")
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    """One ledger row with its 风险画像 deductions (the list leaves them out)."""
+
+    risk_deductions = serializers.SerializerMethodField(help_text="风险扣分明细")
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "risk_deductions"]
+
+    @extend_schema_field(RiskDeductionSerializer(many=True))
+    def get_risk_deductions(self, enterprise):
+        return RiskDeductionSerializer(deductions_of(enterprise), many=True).data
 
 
 class HistoryChangeSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ from ..imports.problems import problems_filename, problems_report
 from ..ledger import case_columns_provider, prepare_ledger_queryset
 from ..models import Enterprise, ImportBatch
 from .serializers import (
+    EnterpriseDetailSerializer,
     EnterpriseSerializer,
     HistoryEntrySerializer,
     ImportBatchSerializer,
@@ -60,6 +61,11 @@ class EnterpriseViewSet(
         return prepare_ledger_queryset(
             Enterprise.objects.visible_to(self.request.user), self.case_provider
         )
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return EnterpriseDetailSerializer
+        return super().get_serializer_class()
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -18,6 +18,7 @@ from accounts.scoping import ensure_in_area, get_visible_or_404
 
 from ..ledger import import_campaigns, notify_bulk_change, notify_imported
 from ..models import Enterprise, ImportBatch, derive_permit_status
+from ..risk import batched_recompute
 from ..services import can_import_ledger, check_place
 from .reading import parse_workbook
 from .rows import mark_existing
@@ -238,20 +239,22 @@ def commit_import(batch, *, by, good_rows_only=False):
             "campaign": locked.campaign_id,
             "establish": locked.establish,
         }
-        for row, enterprise in zip(fresh, created, strict=True):
-            columns = row["case"]
-            if any(columns.get(key) for key in ("requirement", "deadline", "completion")):
-                notify_imported(
-                    enterprise,
-                    {
-                        **columns,
-                        "found_on": row["data"]["reported_on"],
-                        "responsible_person": row["data"].get("responsible_person", ""),
-                        "row": row["row"],
-                        **source,
-                    },
-                    by,
-                )
+        # The cases the rows open score their enterprises once, together, after commit.
+        with batched_recompute():
+            for row, enterprise in zip(fresh, created, strict=True):
+                columns = row["case"]
+                if any(columns.get(key) for key in ("requirement", "deadline", "completion")):
+                    notify_imported(
+                        enterprise,
+                        {
+                            **columns,
+                            "found_on": row["data"]["reported_on"],
+                            "responsible_person": row["data"].get("responsible_person", ""),
+                            "row": row["row"],
+                            **source,
+                        },
+                        by,
+                    )
         if created:
             notify_bulk_change(township)
         for row in rows:

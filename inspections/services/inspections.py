@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.refusals import Refused
 from accounts.scoping import covers, ensure_in_area
+from enterprises.risk import recompute_on_commit
 
 from ..models import (
     MAX_INSPECTION_PHOTOS,
@@ -236,6 +237,8 @@ def record_inspection(
             from .tips import mark_tip_verified
 
             mark_tip_verified(tip, by=by, inspection=inspection)
+        # Tips linked, relapses and new finds change the enterprise's 风险画像.
+        recompute_on_commit([inspection.enterprise_id])
         # Photos last: a refusal above must not leave files behind in storage.
         for photo in photos:
             InspectionPhoto.objects.create(

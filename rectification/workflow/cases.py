@@ -18,6 +18,7 @@ from accounts.models import Organisation, Role
 from accounts.refusals import Refused
 from accounts.scoping import covers, in_area
 from accounts.workdays import add_working_days
+from enterprises.risk import batched_recompute, recompute_on_commit
 
 from ..models import (
     REQUIREMENT_DISPOSAL,
@@ -125,6 +126,8 @@ def _save_new(case):
             case.save()
     except IntegrityError as error:
         raise Refused("该企业在本专项行动中已有整治案件，不能重复上报。") from error
+    # A case opened overdue or from a ledger row may already take points off the score.
+    recompute_on_commit([case.enterprise_id])
 
 
 @transaction.atomic
@@ -379,13 +382,15 @@ def close_cases(cases, *, by, note=""):
     if not cases:
         raise Refused("请勾选要验收销号的案件。", field="cases")
     # Locked one by one in id order, so two bulk closures cannot deadlock each other.
-    for case in cases:
-        try:
-            close_case(case, by=by, note=note)
-        except Refused as refusal:
-            raise Refused(
-                f"{case.number}：{refusal.message.rstrip('。')}，未销号任何案件。", field="cases"
-            ) from refusal
+    with batched_recompute():
+        for case in cases:
+            try:
+                close_case(case, by=by, note=note)
+            except Refused as refusal:
+                raise Refused(
+                    f"{case.number}：{refusal.message.rstrip('。')}，未销号任何案件。",
+                    field="cases",
+                ) from refusal
     return cases
 
 

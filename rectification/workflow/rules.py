@@ -11,6 +11,7 @@ import datetime
 from accounts.models import Role
 from accounts.refusals import Refused
 from accounts.scoping import in_area
+from enterprises.risk import recompute_on_commit
 
 from ..models import Case, CaseEvent, CaseState
 from .handovers import announce
@@ -111,6 +112,8 @@ def finish_transition(case, current, key, by, *fields, note="", inspection=None,
         current, transition.event, by, from_state, current.state, note, inspection, payload
     )
     announce(current, key, by, event)
+    # Every transition may change the enterprise's 风险画像 (relapse, deadline, failures).
+    recompute_on_commit([current.enterprise_id])
     case.refresh_from_db()
     return case
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from accounts.models import Region, Role
 from accounts.scoping import get_visible_or_404
-from enterprises.models import Enterprise
+from enterprises.models import FULL_RISK_SCORE, Enterprise
 from inspections.stats import coverage_totals, spot_check_coverage
 from rectification.models import Case, CaseState, Disposal
 
@@ -33,6 +33,7 @@ from ..tables import all_tables
 DASHBOARD_ROLES = (Role.BUREAU_LEADER, Role.COUNTY_OFFICE, Role.CITY_OFFICE, Role.ADMINISTRATOR)
 TREND_MONTHS = 12
 RECENT_RELAPSES = 10
+RISKIEST_ENTERPRISES = 20
 ACCOUNTABILITY_ON_DASHBOARD = 10
 
 
@@ -98,6 +99,8 @@ class Dashboard:
     board_url: str
     board_note: str
     accountability: list
+    # 风险最高的 20 家 (a default, so a dashboard cached before it existed still renders).
+    riskiest: tuple = ()
 
 
 def month_starts(today, count=TREND_MONTHS):
@@ -211,6 +214,7 @@ def compute_dashboard(user, region, today):
         .select_related("enterprise", "enterprise__township", "responsible_unit")
         .order_by("-updated_at", "-id")[:RECENT_RELAPSES]
     )
+    riskiest = riskiest_enterprises(user, region)
     period_start = datetime.date(today.year, 1, 1)
     coverage_rows = spot_check_coverage(region, period_start, today)
     coverage = coverage_totals(coverage_rows)
@@ -239,6 +243,20 @@ def compute_dashboard(user, region, today):
         board_url=board_url,
         board_note=period.due_note([t.deadline(period) for t in all_tables()], today),
         accountability=accountability,
+        riskiest=riskiest,
+    )
+
+
+def riskiest_enterprises(user, region, limit=RISKIEST_ENTERPRISES):
+    """风险最高的 20 家 of the area: the lowest stored risk scores (enterprises.risk), one
+    query read along index enterprise_risk_score_order; enterprises with no deduction are left
+    out, so a clean area shows none."""
+    return tuple(
+        Enterprise.objects.visible_within(user, region.path)
+        .filter(risk_score__lt=FULL_RISK_SCORE)
+        .select_related("township")
+        .only("id", "name", "risk_score", "risk_band", "township__name")
+        .order_by("risk_score", "id")[:limit]
     )
 
 
