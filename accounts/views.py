@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .files import serve_stored_file
+from .filters import place_label
 from .forms import LoginForm, OwnPasswordChangeForm
 from .models import Organisation, Region
 from .scoping import get_visible_or_404
@@ -94,7 +95,8 @@ def place_options(request):
     """<option>s of the townships of the user's area whose name contains what was typed into
     a place filter (accounts.filters.PlaceAutocomplete); value by code or by id as asked."""
     field = request.GET.get("field", "township")
-    text = (request.GET.get(field) or "").strip()
+    # A shown choice reads "县 乡镇": editing it searches by the township's part.
+    text = ((request.GET.get(field) or "").split() or [""])[-1]
     value_field = "pk" if request.GET.get("value") == "pk" else "code"
     townships = Region.objects.none()
     if text:
@@ -105,13 +107,12 @@ def place_options(request):
             .select_related("parent")
             .order_by("code")[:PLACE_OPTIONS]
         )
+    # The option's value is what the field shows once chosen (the name); data-value is what the
+    # filter sends (static/js/place_autocomplete.js copies it into the hidden input).
     options = format_html_join(
         "",
-        '<option value="{}">{}</option>',
-        (
-            (getattr(t, value_field), f"{t.parent.name} {t.name}" if t.parent else t.name)
-            for t in townships
-        ),
+        '<option value="{}" data-value="{}"></option>',
+        ((place_label(t), getattr(t, value_field)) for t in townships),
     )
     return HttpResponse(options)
 
