@@ -7,6 +7,7 @@ from django.contrib.auth.views import (
     PasswordChangeDoneView,
     PasswordChangeView,
 )
+from django.core.files.storage import storages
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,6 +22,7 @@ from .filters import place_label
 from .forms import LoginForm, OwnPasswordChangeForm
 from .models import Organisation, Region
 from .scoping import get_visible_or_404
+from .storage import ObjectStorage
 from .worklists import DONE_DAYS, done_for, todo_for
 
 
@@ -132,13 +134,24 @@ def region_detail(request, code):
 @never_cache
 @require_GET
 def healthz(request):
+    """503 when the database does not answer (the node can serve nothing). Where an object
+    store is configured, whether it answers (HEAD bucket, ≤ 2 s): when it does not, 200 with
+    status "degraded" — pages still work, only files do not, and every node shares the one
+    store, so a load balancer taking nodes out for it would take the whole service down."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    answer = {"status": "ok", "database": "ok"}
+    store = storages["default"]
+    if isinstance(store, ObjectStorage):
+        if store.answers():
+            answer["object_store"] = "ok"
+        else:
+            answer.update(status="degraded", object_store="unavailable")
+    return JsonResponse(answer)
 
 
 @login_required
