@@ -1,8 +1,12 @@
 """Filter pieces shared by every app's FilterSets: the one label of a filter's empty choice,
-the styled filter form, the yes/no filter and the townships a user may filter by."""
+the styled filter form (its fixed-choice selects rendered once per choice list), the yes/no
+filter and the townships a user may filter by."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -36,37 +40,126 @@ class OrderingFilter(django_filters.OrderingFilter):
     descending_fmt = "%s（降序）"
 
 
+def place_label(region):
+    """How a place reads in a place filter and its options: with its county, as two townships
+    of a city may share a name."""
+    return f"{region.parent.name} {region.name}" if region.parent_id else region.name
+
+
 class PlaceAutocomplete(forms.TextInput):
     """A place filter typed rather than picked: a province's 1,931 townships as <option>s were
-    149 KB of HTML and ~200 ms of template time on every list page. Typing a name asks
-    accounts:place_options (htmx) for the matching places of the user's area, offered in a
-    <datalist>; the value sent is the same code (or id) the select would send, so the one
-    FilterSet serves page and API alike."""
+    149 KB of HTML and ~200 ms of template time on every list page. The field shows the place's
+    name; typing asks accounts:place_options for the matching places of the user's area, offered
+    in a <datalist>, and choosing one puts its code (or id) into a hidden input of the filter's
+    name (static/js/place_autocomplete.js), so the one FilterSet serves page and API alike. A
+    page opened with the filter in its address shows the chosen place's name again."""
 
-    def __init__(self, value_field="code", attrs=None):
+    def __init__(self, value_field="code", places=None, attrs=None):
         super().__init__(attrs)
         self.value_field = value_field
+        self.places = places
+
+    def label_of(self, value):
+        """The name shown for a sent value: the place's, when it is one of the user's places,
+        else the value itself (so a bad value is shown back beside its error)."""
+        if value in (None, "") or self.places is None:
+            return value or ""
+        try:
+            region = (
+                self.places.filter(**{self.value_field: value}).select_related("parent").first()
+            )
+        except (ValueError, TypeError, ValidationError):
+            region = None
+        return place_label(region) if region is not None else value
 
     def render(self, name, value, attrs=None, renderer=None):
-        attrs = dict(attrs or {})
+        attrs = self.build_attrs(self.attrs, attrs)
         input_id = attrs.get("id") or f"id_{name}"
         list_id = f"{input_id}_options"
         attrs.update(
-            {"id": input_id, "list": list_id, "autocomplete": "off", "placeholder": "输入名称"}
+            {
+                "id": input_id,
+                "list": list_id,
+                "autocomplete": "off",
+                "placeholder": "输入名称",
+                "data-place-options": reverse("accounts:place_options"),
+                "data-place-field": name,
+                "data-place-value": self.value_field,
+                "data-place-target": f"{input_id}_value",
+            }
         )
+        value = self.format_value(value)
+        # The shown field has no name: only the hidden code (or id) is sent. htmx attributes
+        # (the ledger reloads its villages on a township's change) go on the hidden input,
+        # whose value they send; the script fires its change.
+        htmx = {key: item for key, item in attrs.items() if key.startswith("hx-")}
+        shown = {key: item for key, item in attrs.items() if key not in htmx}
         return format_html(
-            '<span hx-get="{}" hx-trigger="input changed delay:300ms from:#{}" '
-            'hx-include="#{}" hx-target="#{}" hx-vals=\'{{"field": "{}", "value": "{}"}}\'>'
-            '{}<datalist id="{}"></datalist></span>',
-            reverse("accounts:place_options"),
-            input_id,
-            input_id,
-            list_id,
+            '<input{}><input type="hidden" name="{}" id="{}_value" value="{}"{}>'
+            '<datalist id="{}"></datalist>',
+            flatatt({**shown, "type": "text", "value": self.label_of(value)}),
             name,
-            self.value_field,
-            super().render(name, value, attrs, renderer),
+            input_id,
+            value or "",
+            flatatt(htmx),
             list_id,
         )
+
+
+# Rendered HTML of fixed-choice selects, keyed by everything the HTML depends on (widget class,
+# name, the chosen value, attributes and the choices themselves). Bounded: a key is made only for
+# a value among the choices, so the entries are at most fields × choices.
+_RENDERED_SELECTS = {}
+RENDERED_SELECTS_LIMIT = 4096
+
+
+def render_once(widget):
+    """Make a select of fixed choices (labels from the code, never from the user's data or area)
+    reuse its HTML: rendering the options of the ledger's and the case list's selects through the
+    template engine cost ~3 ms per page, the same HTML every time."""
+    choices = tuple((str(value), str(label)) for value, label in widget.choices)
+    known = {value for value, _label in choices}
+    render = widget.render
+
+    def render_cached(name, value, attrs=None, renderer=None):
+        formatted = widget.format_value(value)
+        # A Select formats to a list of strings, NullBooleanSelect to one string.
+        formatted = [formatted] if isinstance(formatted, str) else formatted or []
+        values = tuple(str(item) for item in formatted)
+        if not known.issuperset(values):
+            return render(name, value, attrs, renderer)
+        key = (
+            # By name: django-filter makes a new CSV widget class for every OrderingFilter.
+            type(widget).__module__,
+            type(widget).__qualname__,
+            type(renderer),
+            name,
+            values,
+            tuple(sorted((key, str(item)) for key, item in (attrs or {}).items())),
+            tuple(sorted((key, str(item)) for key, item in widget.attrs.items())),
+            choices,
+        )
+        html = _RENDERED_SELECTS.get(key)
+        if html is None:
+            html = render(name, value, attrs, renderer)
+            if len(_RENDERED_SELECTS) >= RENDERED_SELECTS_LIMIT:
+                _RENDERED_SELECTS.clear()
+            _RENDERED_SELECTS[key] = html
+        return html
+
+    widget.render = render_cached
+
+
+def has_fixed_choices(field):
+    """A select whose choices are written in the code (ChoiceFilter, yes/no, ordering), not a
+    model's rows (which depend on the user's area)."""
+    widget = field.widget
+    return (
+        isinstance(widget, forms.Select)
+        and not isinstance(widget, forms.SelectMultiple)
+        and not isinstance(field, forms.ModelChoiceField)
+        and not isinstance(widget.choices, ModelChoiceIterator)
+    )
 
 
 def offers_many_places(request):
@@ -94,7 +187,7 @@ class StyledFilterSet(django_filters.FilterSet):
                     and isinstance(field, forms.ModelChoiceField)
                     and field.queryset.model is Region
                 ):
-                    field.widget = PlaceAutocomplete(field.to_field_name or "pk")
+                    field.widget = PlaceAutocomplete(field.to_field_name or "pk", field.queryset)
                 widget = field.widget
                 if isinstance(field, forms.DateField):
                     widget.input_type = "date"
@@ -105,6 +198,8 @@ class StyledFilterSet(django_filters.FilterSet):
                 else:
                     css = "form-control form-control-sm"
                 widget.attrs.setdefault("class", css)
+                if has_fixed_choices(field):
+                    render_once(widget)
             form.styled = True
         return form
 

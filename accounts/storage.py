@@ -13,6 +13,7 @@ QINGLING_S3_SIGNED_REDIRECT, redirects to a URL signed for QINGLING_S3_SIGNED_SE
 
 import threading
 
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import storages
 from django.utils.functional import LazyObject
@@ -21,6 +22,9 @@ from storages.backends.s3 import S3Storage
 from .refusals import Refused
 
 _shared_connections = threading.local()
+
+# /healthz asks the store at most this long (connect and answer each), once, no retries.
+HEALTH_TIMEOUT_S = 2
 
 
 class StorageUnavailable(OSError):
@@ -110,6 +114,37 @@ class ObjectStorage(S3Storage):
             return super().get_available_name(name, max_length)
         except (BotoCoreError, ClientError) as error:
             raise StoreDown() from error
+
+    def probe_client(self):
+        """An S3 client with the store's endpoint and key but short timeouts and no retries,
+        for /healthz (the file client waits 30 s for an answer and retries). One per thread."""
+        key = ("probe", self.endpoint_url, self.access_key, self.secret_key, self.region_name)
+        clients = _shared_connections.__dict__.setdefault("probes", {})
+        if key not in clients:
+            config = self.client_config.merge(
+                Config(
+                    connect_timeout=HEALTH_TIMEOUT_S,
+                    read_timeout=HEALTH_TIMEOUT_S,
+                    retries={"total_max_attempts": 1, "mode": "standard"},
+                )
+            )
+            clients[key] = self._create_session().client(
+                "s3",
+                region_name=self.region_name,
+                use_ssl=self.use_ssl,
+                endpoint_url=self.endpoint_url,
+                config=config,
+                verify=self.verify,
+            )
+        return clients[key]
+
+    def answers(self):
+        """Whether the store answers for the bucket (HEAD bucket) within HEALTH_TIMEOUT_S."""
+        try:
+            self.probe_client().head_bucket(Bucket=self.bucket_name)
+        except (BotoCoreError, ClientError):
+            return False
+        return True
 
     def open_stream(self, name):
         """(a file-like that reads the object as it arrives, its size in bytes): a

@@ -7,6 +7,7 @@ from django.contrib.auth.views import (
     PasswordChangeDoneView,
     PasswordChangeView,
 )
+from django.core.files.storage import storages
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,9 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .files import serve_stored_file
+from .filters import place_label
 from .forms import LoginForm, OwnPasswordChangeForm
 from .models import Organisation, Region
 from .scoping import get_visible_or_404
+from .storage import ObjectStorage
 from .worklists import DONE_DAYS, done_for, todo_for
 
 
@@ -94,7 +97,8 @@ def place_options(request):
     """<option>s of the townships of the user's area whose name contains what was typed into
     a place filter (accounts.filters.PlaceAutocomplete); value by code or by id as asked."""
     field = request.GET.get("field", "township")
-    text = (request.GET.get(field) or "").strip()
+    # A shown choice reads "县 乡镇": editing it searches by the township's part.
+    text = ((request.GET.get(field) or "").split() or [""])[-1]
     value_field = "pk" if request.GET.get("value") == "pk" else "code"
     townships = Region.objects.none()
     if text:
@@ -105,13 +109,12 @@ def place_options(request):
             .select_related("parent")
             .order_by("code")[:PLACE_OPTIONS]
         )
+    # The option's value is what the field shows once chosen (the name); data-value is what the
+    # filter sends (static/js/place_autocomplete.js copies it into the hidden input).
     options = format_html_join(
         "",
-        '<option value="{}">{}</option>',
-        (
-            (getattr(t, value_field), f"{t.parent.name} {t.name}" if t.parent else t.name)
-            for t in townships
-        ),
+        '<option value="{}" data-value="{}"></option>',
+        ((place_label(t), getattr(t, value_field)) for t in townships),
     )
     return HttpResponse(options)
 
@@ -131,13 +134,24 @@ def region_detail(request, code):
 @never_cache
 @require_GET
 def healthz(request):
+    """503 when the database does not answer (the node can serve nothing). Where an object
+    store is configured, whether it answers (HEAD bucket, ≤ 2 s): when it does not, 200 with
+    status "degraded" — pages still work, only files do not, and every node shares the one
+    store, so a load balancer taking nodes out for it would take the whole service down."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    answer = {"status": "ok", "database": "ok"}
+    store = storages["default"]
+    if isinstance(store, ObjectStorage):
+        if store.answers():
+            answer["object_store"] = "ok"
+        else:
+            answer.update(status="degraded", object_store="unavailable")
+    return JsonResponse(answer)
 
 
 @login_required

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from enterprises.imports import services as imports
 from enterprises.ledger import LEDGER_COLUMNS
 
-from .common import data_size, demo_user
+from .common import NO_DEMO_DATA, data_size, demo_user
 
 ROWS = 10_000
 TARGET_S = 10
@@ -54,7 +54,7 @@ class RollBack(Exception):
 def run(report):
     clerk = demo_user("yuelai")
     if clerk is None:
-        print("  no demo data: run `python manage.py seed_demo` first")
+        print(NO_DEMO_DATA)
         return
     content = workbook_bytes(ROWS)
     timings = {}

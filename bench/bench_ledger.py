@@ -8,7 +8,7 @@ from accounts.models import Region
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
 
-from .common import client_for, data_size, demo_user, time_bare_sql, time_page
+from .common import data_size, for_each_office, time_bare_sql, time_page
 
 PAGE_SIZE = 50
 TARGET_MS = 100
@@ -35,12 +35,7 @@ def page_queryset(user, params, page):
 
 def run(report):
     # The county office (a county's ledger) and the city office (ten counties: deep pages).
-    for username in ("county", "city"):
-        client = client_for(username)
-        if client is None:
-            print("  no demo data: run `python manage.py seed_demo` first")
-            return
-        measure(report, username, client, demo_user(username))
+    for_each_office(report, measure)
 
 
 def measure(report, username, client, user):

@@ -17,7 +17,7 @@ from django.db import connection
 from accounts.models import Region
 from accounts.pagination import NUMBERED_PAGES
 
-from .common import client_for, counting_queries, data_size, demo_user, get_ok
+from .common import counting_queries, data_size, for_each_office, get_ok
 from .report import time_calls
 
 TARGET_MS = 100
@@ -147,12 +147,7 @@ def deep_url(client, url, params):
 
 
 def run(report):
-    for username in ("county", "city"):
-        client = client_for(username)
-        if client is None:
-            print("  no demo data: run `python manage.py seed_demo` first")
-            return
-        measure(report, username, client, demo_user(username))
+    for_each_office(report, measure)
 
 
 def measure(report, username, client, user):

@@ -11,13 +11,13 @@ from accounts.models import Region
 from enterprises.models import Enterprise
 from rectification.models import Case
 
-from .common import client_for, count_queries, data_size, demo_user
+from .common import NO_DEMO_DATA, client_for, count_queries, data_size, demo_user
 
 
 def run(report):
     client = client_for("county")
     if client is None:
-        print("  no demo data: run `python manage.py seed_demo` first")
+        print(NO_DEMO_DATA)
         return
     user = demo_user("county")
     size = data_size()

@@ -3,7 +3,7 @@ for a 20,000-enterprise city (the figure is printed with the city's real enterpr
 
 from enterprises.models import Enterprise
 
-from .common import client_for, data_size, demo_user, time_page
+from .common import NO_DEMO_DATA, client_for, data_size, demo_user, time_page
 
 TARGET_MS = 1000
 
@@ -11,7 +11,7 @@ TARGET_MS = 1000
 def run(report):
     client = client_for("city")
     if client is None:
-        print("  no demo data: run `python manage.py seed_demo` first")
+        print(NO_DEMO_DATA)
         return
     city = demo_user("city").organisation.region
     in_city = Enterprise.objects.within(city.path).count()

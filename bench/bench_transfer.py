@@ -21,7 +21,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import override_settings
 
-from .common import data_size, demo_user
+from .common import NO_DEMO_DATA, data_size, demo_user
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -113,7 +113,7 @@ def run(report):
         print("  no Chromium: skipped")
         return
     if demo_user("county") is None:
-        print("  no demo data: run `python manage.py seed_demo` first")
+        print(NO_DEMO_DATA)
         return
     # Database work before Playwright's event loop starts (Django refuses it inside).
     sessions = {username: session_for(username) for username, *_ in PAGES}

@@ -1,5 +1,6 @@
-"""What the benchmark modules share: the demo users, a signed-in test client, timing a page
-with its query count, and running the ORM's own SQL bare as the baseline."""
+"""What the benchmark modules share: the demo users and the loop over the demo's offices, a
+signed-in test client, timing a page with its query count, and running the ORM's own SQL bare
+as the baseline."""
 
 from contextlib import contextmanager
 
@@ -12,6 +13,9 @@ from enterprises.models import Enterprise
 from .report import time_calls
 
 REPEAT = 20
+# The demo's offices most modules measure: a county's and the city's (ten counties).
+DEMO_OFFICES = ("county", "city")
+NO_DEMO_DATA = "  no demo data: run `python manage.py seed_demo` first"
 
 
 def demo_user(username):
@@ -25,6 +29,17 @@ def client_for(username):
         return None
     client.force_login(user)
     return client
+
+
+def for_each_office(report, measure, usernames=DEMO_OFFICES):
+    """measure(report, username, client, user) for each demo office in turn, signed in as it;
+    stops with the hint to seed when the demo's users are missing."""
+    for username in usernames:
+        client = client_for(username)
+        if client is None:
+            print(NO_DEMO_DATA)
+            return
+        measure(report, username, client, demo_user(username))
 
 
 def data_size():

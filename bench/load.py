@@ -17,10 +17,12 @@ from .report import percentile
 CLIENT_TIMEOUT_S = 300
 
 
-def user_loop(port, cookie, paths, requests, latencies, errors, lock):
+def user_loop(port, cookie, paths, requests, latencies, errors, lock, keep_going=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT_S)
-    for number in range(requests):
+    number = 0
+    while number < requests or (keep_going is not None and keep_going()):
         path = paths[number % len(paths)]
+        number += 1
         started = time.perf_counter()
         try:
             connection.request("GET", path, headers={"Cookie": cookie})
@@ -40,13 +42,15 @@ def user_loop(port, cookie, paths, requests, latencies, errors, lock):
     connection.close()
 
 
-def run_load(port, cookies, paths, requests_per_user):
-    """cookies: one Cookie header per simulated user. Returns the figures as a dict."""
+def run_load(port, cookies, paths, requests_per_user, keep_going=None):
+    """cookies: one Cookie header per simulated user. Returns the figures as a dict. With
+    keep_going (a callable), each user goes on past its requests while it answers true (the
+    load lasts as long as what runs beside it)."""
     latencies, errors, lock = [], [], threading.Lock()
     threads = [
         threading.Thread(
             target=user_loop,
-            args=(port, cookie, paths, requests_per_user, latencies, errors, lock),
+            args=(port, cookie, paths, requests_per_user, latencies, errors, lock, keep_going),
         )
         for cookie in cookies
     ]

@@ -56,6 +56,10 @@ def case_list(request):
         {
             "filter": case_filter,
             "page": page,
+            # On a phone the filters fold away unless some are in use.
+            "filters_active": any(
+                value for key, value in request.GET.items() if key not in ("page", "cursor")
+            ),
             "can_propose": request.user.has_role(*TRANSITIONS["propose"].roles)
             and not request.user.is_read_only,
             "can_close": can_bulk_close(request.user),

@@ -15,6 +15,8 @@ from accounts.scoping import AreaScopedMixin, ensure_in_area
 
 from ..filters import InspectionFilter, SupervisionTransferFilter, TipFilter
 from ..models import (
+    INSPECTION_LIST_ORDER,
+    TIP_LIST_ORDER,
     Inspection,
     SpotCheckDraw,
     SpotCheckRound,
@@ -55,10 +57,12 @@ class InspectionViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Inspection.objects.select_related(
-        "organisation", "team", "enterprise", "township", "tip"
-    ).prefetch_related(
-        Prefetch("team__members", queryset=TeamMember.objects.order_by("id")), "photos"
+    queryset = (
+        Inspection.objects.select_related("organisation", "team", "enterprise", "township", "tip")
+        .prefetch_related(
+            Prefetch("team__members", queryset=TeamMember.objects.order_by("id")), "photos"
+        )
+        .order_by(*INSPECTION_LIST_ORDER)
     )
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
@@ -85,7 +89,9 @@ class TipViewSet(
     viewsets.GenericViewSet,
 ):
     # The list never loads the reporter's columns.
-    queryset = Tip.objects.select_related("county", "township", "assigned_organisation")
+    queryset = Tip.objects.select_related("county", "township", "assigned_organisation").order_by(
+        *TIP_LIST_ORDER
+    )
     filterset_class = TipFilter
 
     def get_queryset(self):

@@ -2,6 +2,7 @@
 the supervision tracking ledger (附件2) and public tips (举报)."""
 
 from .inspection import (
+    INSPECTION_LIST_ORDER,
     MAX_INSPECTION_PHOTOS,
     Inspection,
     InspectionPhoto,
@@ -12,11 +13,13 @@ from .inspection import (
 )
 from .spot_check import SpotCheckDraw, SpotCheckRound, SpotCheckTarget
 from .supervision import Requirement, SupervisionTransfer, TransferStatus
-from .tip import MAX_TIP_PHOTOS, Tip, TipChannel, TipEvent, TipPhoto, TipState
+from .tip import MAX_TIP_PHOTOS, TIP_LIST_ORDER, Tip, TipChannel, TipEvent, TipPhoto, TipState
 
 __all__ = [
+    "INSPECTION_LIST_ORDER",
     "MAX_INSPECTION_PHOTOS",
     "MAX_TIP_PHOTOS",
+    "TIP_LIST_ORDER",
     "Inspection",
     "InspectionPhoto",
     "InspectionResult",

@@ -67,10 +67,10 @@ class SupervisionTransfer(AreaScoped, recorded_by("移交人", "录入时间", b
         verbose_name_plural = "督查跟踪台账"
         ordering = ["region_path", "transferred_on", "id"]
         indexes = [
+            # The ordering's own index (region_path in the "C" collation on PostgreSQL,
+            # migration 0007): the pattern_ops index bounded an area but could not give the order.
             models.Index(
-                fields=["region_path", "transferred_on"],
-                name="transfer_area_date",
-                opclasses=["varchar_pattern_ops", "date_ops"],
+                fields=["region_path", "transferred_on", "id"], name="transfer_list_order"
             ),
         ]
 

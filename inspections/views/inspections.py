@@ -18,7 +18,14 @@ from enterprises.services import can_edit_ledger
 
 from ..filters import InspectionFilter
 from ..forms import InspectionForm
-from ..models import Inspection, InspectionResult, InspectionType, SpotCheckRound, Tip
+from ..models import (
+    INSPECTION_LIST_ORDER,
+    Inspection,
+    InspectionResult,
+    InspectionType,
+    SpotCheckRound,
+    Tip,
+)
 from ..services import record_inspection
 from ..services.common import INSPECTOR_ROLES, SUPERVISOR_ROLES, can
 from ..stats import effort
@@ -26,8 +33,10 @@ from .common import paginate, require
 
 
 def inspection_queryset(user):
-    return Inspection.objects.visible_to(user).select_related(
-        "enterprise", "township", "team", "organisation"
+    return (
+        Inspection.objects.visible_to(user)
+        .select_related("enterprise", "township", "team", "organisation")
+        .order_by(*INSPECTION_LIST_ORDER)
     )
 
 

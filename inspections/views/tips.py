@@ -20,7 +20,7 @@ from accounts.sheets import append_plain_row
 
 from ..filters import TipFilter
 from ..forms import TipAssignForm, TipIntakeForm, TipPublishForm
-from ..models import Tip, TipState
+from ..models import TIP_LIST_ORDER, Tip, TipState
 from ..services import assign_tip, file_tip, publish_tip_outcome
 from ..services.common import INSPECTOR_ROLES, TIP_INTAKE_ROLES, TIP_OFFICE_ROLES, can
 from .common import paginate, require
@@ -42,7 +42,7 @@ LIST_FIELDS = (
 
 @login_required
 def tip_list(request):
-    queryset = Tip.objects.visible_to(request.user)
+    queryset = Tip.objects.visible_to(request.user).order_by(*TIP_LIST_ORDER)
     filterset = TipFilter(request.GET or None, queryset=queryset, request=request)
     tips = (filterset.qs if filterset.is_bound else filterset.queryset).values(*LIST_FIELDS)
     page, query = paginate(request, tips)
@@ -178,7 +178,7 @@ def tip_export(request):
     """The filtered tip list as .xlsx — by construction without the reporter's name or contact."""
     from openpyxl import Workbook
 
-    queryset = Tip.objects.visible_to(request.user)
+    queryset = Tip.objects.visible_to(request.user).order_by(*TIP_LIST_ORDER)
     filterset = TipFilter(request.GET or None, queryset=queryset, request=request)
     tips = (filterset.qs if filterset.is_bound else filterset.queryset).values_list(
         *(key for key, _label in EXPORT_COLUMNS)
