@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0006_tip_client_key'),
+        ('inspections', '0007_inspection_tip_transfer_list_order_indexes'),
     ]
 
     operations = [

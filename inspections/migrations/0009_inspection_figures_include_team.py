@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_api_token_hashed_expiring'),
         ('enterprises', '0009_search_bigrams'),
-        ('inspections', '0007_team_member_count'),
+        ('inspections', '0008_team_member_count'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
