@@ -21,6 +21,7 @@ from ..models import (
     TeamMember,
     TipState,
 )
+from ..recorded import inspection_recorded
 from .common import (
     INSPECTOR_ROLES,
     SUPERVISOR_ROLES,
@@ -232,6 +233,7 @@ def record_inspection(
             from .tips import mark_tip_verified
 
             mark_tip_verified(tip, by=by, inspection=inspection)
+        inspection_recorded(inspection, by)
         # Photos last: a refusal above must not leave files behind in storage.
         for photo in photos:
             InspectionPhoto.objects.create(
