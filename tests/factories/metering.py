@@ -40,3 +40,47 @@ def upgrade_case(area, found_on=datetime.date(2026, 6, 1), number="3300000002"):
     Case.objects.filter(pk=case.pk).update(found_on=found_on)
     give_account(case.enterprise, number)
     return Case.objects.get(pk=case.pk)
+
+
+def closed_watched_case(area, number="3300000005", township="township_a1"):
+    """A 关停取缔 case closed (and its power cut) on 2026-09-30, with an account."""
+    from .rectification import closed_case
+
+    case = closed_case(area, township=township)
+    Case.objects.filter(pk=case.pk).update(closed_on=datetime.date(2026, 9, 30))
+    case.steps.update(done_on=datetime.date(2026, 9, 30))
+    give_account(case.enterprise, number)
+    return Case.objects.get(pk=case.pk)
+
+
+def alert_for(area, case, number, kwh="300", by="power_officer"):
+    """Import one month of `kwh` on `number` (Oct 2026): the alert it raises."""
+    from metering.imports import commit_consumption, stage_consumption
+    from metering.models import PowerAlert
+
+    user = area["users"][by]
+    batch = stage_consumption(consumption_file([(number, "户", "", "2026-10", kwh)]), by=user)
+    commit_consumption(batch, by=user)
+    return PowerAlert.objects.get(enterprise=case.enterprise)
+
+
+def many_alerts(case, count):
+    """`count` alerts of `case`'s enterprise's township, written directly (list sizes)."""
+    from django.utils import timezone
+
+    from metering.models import PowerAlert
+
+    enterprise = case.enterprise
+    PowerAlert.objects.bulk_create(
+        PowerAlert(
+            enterprise=enterprise,
+            case_id=case.pk,
+            rule="resumed",
+            period_month=datetime.date(2020 + index // 12, index % 12 + 1, 1),
+            kwh=100,
+            threshold_kwh=30,
+            created_at=timezone.now(),
+            region_path=enterprise.region_path,
+        )
+        for index in range(count)
+    )
