@@ -137,7 +137,7 @@ def alert_detail(request, pk):
             "can_resolve": alert_services.allowed(alert, user, "dismiss"),
             "resolve_form": ResolveForm(),
             "inspect_url": reverse("inspections:inspection_create")
-            + f"?enterprise={alert.enterprise_id}&inspection_type=look_back",
+            + f"?enterprise={alert.enterprise_id}&type=look_back",
         },
     )
 
