@@ -154,3 +154,29 @@ def test_the_alert_list_runs_the_same_queries_at_3_and_30_alerts(
     assert (
         "共 30 条" in response.text if url.startswith("/power") else response.json()["count"] == 30
     )
+
+
+def test_an_open_alert_is_on_the_map_layer_and_opens_its_card(area, api_for):
+    case = closed_watched_case(area, NUMBER)
+    case.enterprise.latitude, case.enterprise.longitude = 46.7, 130.5
+    case.enterprise.save()
+    alert = alert_for(area, case, NUMBER)
+    client = api_for(area["users"]["county"])
+    layer = client.get("/api/map/", {"crs": "wgs84"}).json()["power_alerts"]
+    assert [row[0] for row in layer["rows"]] == [alert.pk]
+    card = client.get(f"/api/map/cards/power_alert/{alert.pk}/").json()
+    assert card["title"] == case.enterprise.name
+    assert (
+        api_for(area["users"]["county_b"])
+        .get(f"/api/map/cards/power_alert/{alert.pk}/")
+        .status_code
+        == 404
+    )
+
+
+def test_the_dashboard_counts_the_open_alerts(area, client_for):
+    case = closed_watched_case(area, NUMBER)
+    alert_for(area, case, NUMBER)
+    page = client_for(area["users"]["county"]).get(reverse("reporting:dashboard"))
+    assert page.context["dash"].totals["power_alerts"] == 1
+    assert "用电异常待核查" in page.text
