@@ -5,9 +5,10 @@ kept, both rules evaluated set-based), as the administrator for the whole provin
 Target: minutes at 1,000,000 accounts. Everything is rolled back afterwards.
 
 BENCH_METERING_ACCOUNTS sets the number of accounts (default 1,000,000, capped at the number of
-enterprises). About one in twenty closed 关停取缔 cases draws more than the threshold."""
+enterprises). About one account in twenty draws more than the monthly threshold."""
 
 import os
+import random
 import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +24,8 @@ from .common import data_size, demo_user
 
 ACCOUNTS = int(os.environ.get("BENCH_METERING_ACCOUNTS", "1000000"))
 TARGET_S = 300
-PERIOD = "2026-10"
+# This month: after every closure and power cut the demo generator dates.
+PERIOD = f"{timezone.localdate():%Y-%m}"
 
 
 class RollBack(Exception):
@@ -37,7 +39,7 @@ def register_accounts(limit):
         cursor.execute(
             f"""
             INSERT INTO {quote(ElectricityAccount._meta.db_table)} (enterprise_id, number, created_at)
-            SELECT id, 'B' || CAST(id AS VARCHAR(20)), %s
+            SELECT id, 'PB00' || CAST(id AS VARCHAR(20)), %s
             FROM {quote(Enterprise._meta.db_table)} e
             WHERE NOT EXISTS (SELECT 1 FROM {quote(ElectricityAccount._meta.db_table)} a
                               WHERE a.enterprise_id = e.id)
@@ -49,11 +51,13 @@ def register_accounts(limit):
 
 
 def consumption_csv(limit):
-    """户号,户名,用电地址,期间,用电量 — one month per account; every 20th draws 45 kWh."""
+    """户号,户名,用电地址,期间,用电量 — one month per account; one in twenty (drawn with a fixed
+    seed: the demo generator deals states in a cycle) draws 45 kWh."""
+    draw = random.Random(20261201)
     lines = ["户号,户名,用电地址,期间,用电量"]
-    numbers = ElectricityAccount.objects.filter(number__startswith="B").order_by("id")
+    numbers = ElectricityAccount.objects.filter(number__startswith="PB00").order_by("id")
     for index, number in enumerate(numbers.values_list("number", flat=True)[:limit].iterator()):
-        kwh = 45 if index % 20 == 0 else index % 25
+        kwh = 45 if draw.random() < 0.05 else index % 25
         lines.append(f"{number},户{index},基准地址{index % 500}号,{PERIOD},{kwh}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
