@@ -1,6 +1,10 @@
 """用电户号 (electricity account numbers) of an enterprise: reading them from what a person typed
 or a ledger cell holds ("3301234567, 3301234568、3301234569"), checking that none belongs to
-another enterprise, and setting an enterprise's list. Only staff see the numbers."""
+another enterprise, and setting an enterprise's list. Only staff see the numbers.
+
+Apps to the right (metering: the readings already kept for a new account are evaluated at
+once) register `register_accounts_listener(func)` in their AppConfig.ready(); each func is
+called as func(numbers, by) inside the transaction that registered the numbers."""
 
 import re
 
@@ -13,6 +17,20 @@ from .models import ElectricityAccount
 ACCOUNT_NUMBER = re.compile(r"^[0-9A-Za-z-]{4,30}$")
 SEPARATORS = re.compile(r"[\s,，、;；/]+")
 MAX_ACCOUNTS = 20
+
+_accounts_listeners = []
+
+
+def register_accounts_listener(func):
+    if func not in _accounts_listeners:
+        _accounts_listeners.append(func)
+
+
+def accounts_added(numbers, by=None):
+    """Tell the listeners that these 用电户号 now belong to an enterprise."""
+    if numbers:
+        for listener in list(_accounts_listeners):
+            listener(list(numbers), by)
 
 
 def parse_account_numbers(text, field="electricity_accounts"):
@@ -67,6 +85,7 @@ def set_electricity_accounts(enterprise, numbers, *, by=None):
     ElectricityAccount.objects.bulk_create(
         ElectricityAccount(enterprise=enterprise, number=number, created_by=by) for number in added
     )
+    accounts_added(added, by)
     return added
 
 

@@ -15,7 +15,7 @@ from enterprises.models import ElectricityAccount, Enterprise
 from .imports import check_can_upload
 from .models import MeterReading
 from .notices import tell_about_alerts
-from .rules import evaluate_account
+from .rules import evaluate_accounts
 
 SUGGESTIONS = 3
 
@@ -97,6 +97,14 @@ def link_account(number, enterprise, *, by):
             raise Refused(
                 f"户号 {number} 刚被他人关联，请刷新后核对。", field="account_number"
             ) from None
-        alert_ids = evaluate_account(number)
+        return evaluate_new_accounts([number], by)
+
+
+def evaluate_new_accounts(numbers, by=None):
+    """Registered 用电户号 (linked here, entered in the enterprise form or imported with the
+    ledger: enterprises.electricity's listener): their readings are evaluated at once and the
+    alerts told after the commit. Returns the new alerts' ids."""
+    alert_ids = evaluate_accounts(numbers)
+    if alert_ids:
         after_commit(lambda: tell_about_alerts(alert_ids), "tell about power alerts")
     return alert_ids

@@ -160,3 +160,18 @@ def evaluate_batch(batch):
 
 def evaluate_account(number):
     return evaluate("r.account_number = %s", [number])
+
+
+ACCOUNTS_PER_STATEMENT = 500
+
+
+def evaluate_accounts(numbers):
+    """The rules over the readings of these accounts (newly registered ones), a few hundred
+    accounts per statement."""
+    raised = []
+    numbers = list(numbers)
+    for start in range(0, len(numbers), ACCOUNTS_PER_STATEMENT):
+        chunk = numbers[start : start + ACCOUNTS_PER_STATEMENT]
+        placeholders = ", ".join(["%s"] * len(chunk))
+        raised += evaluate(f"r.account_number IN ({placeholders})", chunk)
+    return raised

@@ -163,3 +163,23 @@ def test_an_enterprise_outside_the_user_s_area_cannot_be_linked(area, api_for):
     )
     assert response.status_code == 404
     assert not ElectricityAccount.objects.exists()
+
+
+def test_an_account_entered_in_the_enterprise_form_is_evaluated_at_once(area, client_for):
+    from tests.factories.enterprises import form_data
+
+    case = power_cut_case(area, number="3300000999")
+    user = area["users"]["power_officer"]
+    commit_consumption(stage_consumption(consumption_file(GOOD), by=user), by=user)
+    enterprise = case.enterprise
+    client = client_for(area["users"]["county"])
+    form = client.get(reverse("enterprises:edit", args=[enterprise.pk])).context["form"]
+    data = form_data(
+        enterprise.township,
+        name=enterprise.name,
+        electricity_accounts="3300000999 3300000101",
+        version=form["version"].value(),
+    )
+    response = client.post(reverse("enterprises:edit", args=[enterprise.pk]), data)
+    assert response.status_code == 302
+    assert PowerAlert.objects.get().enterprise_id == enterprise.pk

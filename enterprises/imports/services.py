@@ -16,7 +16,7 @@ from accounts.models import Region, Role
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area, get_visible_or_404
 
-from ..electricity import taken_elsewhere
+from ..electricity import accounts_added, taken_elsewhere
 from ..ledger import import_campaigns, notify_bulk_change, notify_imported
 from ..models import ElectricityAccount, Enterprise, ImportBatch, derive_permit_status
 from ..services import can_import_ledger, check_place
@@ -251,11 +251,12 @@ def commit_import(batch, *, by, good_rows_only=False):
             raise Refused(
                 "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
             ) from None
-        ElectricityAccount.objects.bulk_create(
+        accounts = ElectricityAccount.objects.bulk_create(
             ElectricityAccount(enterprise=enterprise, number=number, created_by=by)
             for row, enterprise in zip(fresh, created, strict=True)
             for number in row["data"].get("electricity_accounts") or ()
         )
+        accounts_added([account.number for account in accounts], by)
         source = {
             "file_name": locked.file_name,
             "campaign": locked.campaign_id,
