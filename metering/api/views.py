@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Region
@@ -73,7 +72,6 @@ class ConsumptionImportViewSet(viewsets.GenericViewSet):
 
     serializer_class = BatchSerializer
     lookup_field = "token"
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def create(self, request):
         serializer = UploadSerializer(data=request.data)
