@@ -40,6 +40,7 @@ class PermitsField(serializers.JSONField):
         return data
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class ElectricityAccountsField(serializers.Field):
     """用电户号: written as a list (or a separated string), read as the list of numbers."""
 

@@ -1,5 +1,6 @@
 """The alert, reading and batch representations of the metering API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import ConsumptionBatch, MeterReading, PowerAlert
@@ -78,6 +79,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "problem_rows",
         ]
 
+    @extend_schema_field(ProblemSerializer(many=True))
     def get_problem_rows(self, batch):
         rows = batch.staged.filter(has_problems=True).order_by("row_number")[:200]
         return ProblemSerializer(rows, many=True).data

@@ -14,6 +14,7 @@ from enterprises.models import Enterprise
 from .. import alerts as alert_services
 from .. import imports, linking
 from ..filters import PowerAlertFilter, alert_queryset
+from ..models import ConsumptionBatch
 from ..resolving import inspection_for_alert
 from .serializers import (
     BatchSerializer,
@@ -71,6 +72,9 @@ class ConsumptionImportViewSet(viewsets.GenericViewSet):
     GET <token> → the preview again; POST <token>/commit → keep the readings."""
 
     serializer_class = BatchSerializer
+    # Never listed: each batch is read through own_batch (its uploader only); this tells the
+    # schema the token's type.
+    queryset = ConsumptionBatch.objects.none()
     lookup_field = "token"
 
     def create(self, request):
