@@ -183,3 +183,46 @@ def test_an_account_entered_in_the_enterprise_form_is_evaluated_at_once(area, cl
     response = client.post(reverse("enterprises:edit", args=[enterprise.pk]), data)
     assert response.status_code == 302
     assert PowerAlert.objects.get().enterprise_id == enterprise.pk
+
+
+@pytest.mark.parametrize("url", [reverse("metering:unmatched"), "/api/power-imports/unmatched/"])
+def test_the_unmatched_list_runs_the_same_queries_at_3_and_12_accounts(
+    area, client_for, django_assert_num_queries, url
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    new_enterprise(area, name="张三铸造厂", address="甲一镇张村1号")
+    user = area["users"]["power_officer"]
+    commit_consumption(stage_consumption(consumption_file(GOOD), by=user), by=user)
+    client = client_for(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as at_three:
+        assert client.get(url).status_code == 200
+    more = [(f"33000002{n:02d}", f"户{n}", "", "2026-10", "1") for n in range(9)]
+    commit_consumption(stage_consumption(consumption_file(more), by=user), by=user)
+    with django_assert_num_queries(len(at_three)):
+        response = client.get(url)
+    assert "3300000208" in response.content.decode()
+
+
+def test_many_new_alerts_reach_an_organisation_as_one_digest(
+    area, django_capture_on_commit_callbacks
+):
+    from notices.models import Notification
+    from tests.factories.metering import give_account
+    from tests.factories.rectification import closed_case
+
+    rows = []
+    for index in range(11):
+        case = closed_case(area)
+        case.steps.update(done_on="2026-09-30")
+        type(case).objects.filter(pk=case.pk).update(closed_on="2026-09-30")
+        number = f"33000003{index:02d}"
+        give_account(case.enterprise, number)
+        rows.append((number, "户", "", "2026-10", "99"))
+    user = area["users"]["power_officer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        commit_consumption(stage_consumption(consumption_file(rows), by=user), by=user)
+    told = Notification.objects.filter(kind="power_alert", recipient=area["users"]["county"])
+    assert [n.subject for n in told] == ["用电异常预警：11 家企业"]
