@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("enterprises.api.urls")),
     path("", include("rectification.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("metering.api.urls")),
     path("", include("maps.api.urls")),
     path("", include("reporting.api.urls")),
 ]

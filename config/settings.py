@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "enterprises",
     "rectification",
     "inspections",
+    "metering",
     "maps",
     "reporting",
 ]

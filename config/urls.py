@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("rectification.urls")),
     path("inspections/", include("inspections.urls")),
     path("tips/", include("inspections.public_urls")),  # public tip pages, no login
+    path("power/", include("metering.urls")),
     path("map/", include("maps.urls")),
     path("reports/", include("reporting.urls")),
     # /verify/ and /public/: open to anyone, no login

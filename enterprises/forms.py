@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from accounts.forms import PLEASE_CHOOSE
 from accounts.models import Region
+from accounts.refusals import Refused
 
 from .credit_code import validate_credit_code
 from .duplicates import normalise_text
+from .electricity import account_numbers_text, check_account_numbers, parse_account_numbers
 from .imports.services import can_establish
 from .ledger import import_campaigns
 from .models import Enterprise, EnterpriseType, PermitDepartment
@@ -30,6 +32,11 @@ SECTIONS = [
         [f"permit_{code}" for code in PermitDepartment.values] if fields == ["permits"] else fields,
     )
     for title, fields in LEDGER_SECTIONS
+]
+# 用电户号 sit with who the enterprise is (not a model field: enterprises.electricity).
+SECTIONS = [
+    (title, [*fields, "electricity_accounts"] if "credit_code" in fields else fields)
+    for title, fields in SECTIONS
 ]
 
 
@@ -49,6 +56,12 @@ class EnterpriseForm(forms.ModelForm):
         required=False,
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    electricity_accounts = forms.CharField(
+        label="用电户号",
+        required=False,
+        max_length=700,
+        help_text="供电公司的户号，可填多个，用逗号、空格或顿号分隔；仅工作人员可见。",
+    )
 
     class Meta:
         model = Enterprise
@@ -109,6 +122,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["scale"].help_text = "如“5人”“约12人、3台设备”。"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
+            self.fields["electricity_accounts"].initial = account_numbers_text(self.instance)
         else:
             # A new row is usually entered the day it is found.
             self.fields["reported_on"].initial = datetime.date.today()
@@ -143,6 +157,14 @@ class EnterpriseForm(forms.ModelForm):
         validate_credit_code(code)
         return code
 
+    def clean_electricity_accounts(self):
+        try:
+            numbers = parse_account_numbers(self.cleaned_data.get("electricity_accounts", ""))
+            check_account_numbers(numbers, self.instance.pk)
+        except Refused as refusal:
+            raise forms.ValidationError(refusal.message) from None
+        return numbers
+
     def clean_name(self):
         return normalise_text(self.cleaned_data.get("name", ""))
 
@@ -173,6 +195,7 @@ class EnterpriseForm(forms.ModelForm):
         """The cleaned values as the services take them (EDITABLE_FIELDS → value)."""
         data = {field: self.cleaned_data[field] for field in self._meta.fields}
         data["permits"] = self.permits()
+        data["electricity_accounts"] = self.cleaned_data.get("electricity_accounts", [])
         return data
 
 

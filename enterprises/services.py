@@ -16,6 +16,7 @@ from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area
 
 from .duplicates import similar_enterprises
+from .electricity import set_electricity_accounts
 from .models import Enterprise, derive_permit_status
 
 # Who may enter and correct ledger rows. Department officers, bureau leaders and the city
@@ -195,7 +196,22 @@ def create_enterprise(data, *, by, confirm_similar=False, reason=None):
         check_duplicates(enterprise, by, confirm_similar=confirm_similar)
         validate_row(enterprise)
         save_with_history(enterprise, by, reason)
+        save_accounts(enterprise, data, by)
     return enterprise
+
+
+def save_accounts(enterprise, data, by):
+    """The 用电户号 when `data` carries them (a list of numbers, already parsed)."""
+    if "electricity_accounts" not in data:
+        return
+    try:
+        with transaction.atomic():
+            set_electricity_accounts(enterprise, data["electricity_accounts"], by=by)
+    except IntegrityError:
+        raise Refused(
+            "有用电户号刚被他人登记给另一家企业，请刷新后核对再保存。",
+            field="electricity_accounts",
+        ) from None
 
 
 STALE_MESSAGE = "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
@@ -250,4 +266,5 @@ def update_enterprise(enterprise, data, *, by, confirm_similar=False, version=No
         check_duplicates(locked, by, confirm_similar=confirm_similar, check_similar=renamed)
         validate_row(locked)
         save_with_history(locked, by, reason)
+        save_accounts(locked, data, by)
     return locked

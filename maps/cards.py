@@ -1,11 +1,12 @@
 """The card a click on a map point opens: a case (name, township, disposal, state, deadline,
-responsible unit, link), a tip or an inspection. Objects outside the user's area answer 404."""
+responsible unit, link), a tip, an inspection or a power alert. Objects outside the user's area answer 404."""
 
 from django.http import Http404
 from django.urls import reverse
 
 from accounts.scoping import get_visible_or_404
 from inspections.models import Inspection, Tip
+from metering.models import PowerAlert
 from rectification.models import Case
 
 
@@ -59,5 +60,22 @@ def card(user, kind, pk):
             ],
             "url": reverse("inspections:inspection_detail", args=[inspection.pk]),
             "link": "查看检查记录",
+        }
+    if kind == "power_alert":
+        alert = get_visible_or_404(
+            PowerAlert.objects.select_related("enterprise__township"), user, pk=pk
+        )
+        return {
+            "kind": "power_alert",
+            "title": alert.enterprise.name,
+            "rows": [
+                ["预警类型", alert.get_rule_display()],
+                ["所属月份", f"{alert.period_month:%Y年%m月}"],
+                ["用电量", f"{alert.kwh} kWh"],
+                ["所在乡镇", alert.enterprise.township.name],
+                ["状态", alert.get_state_display()],
+            ],
+            "url": reverse("metering:alert_detail", args=[alert.pk]),
+            "link": "查看预警",
         }
     raise Http404("没有这种点位。")

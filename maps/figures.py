@@ -3,7 +3,8 @@
 * The places one level below the shown area (townships of a county, villages of a township,
   counties of a city …) with 总数 / 已销号 / 完成率 / 逾期 of the filtered cases: one GROUP BY.
 * The cases as points at their enterprise's point, coloured by state, flagged 逾期 / 反弹 /
-  类散乱污 / 本轮抽查; tips and the inspections of the last 30 days as their own layers.
+  类散乱污 / 本轮抽查; tips, the inspections of the last 30 days and the open power alerts
+  (用电异常) as their own layers.
   At city and province scale (or when a view holds more than MAX_POINTS) the points are
   binned on the server: one row per grid cell, the cell size a power of two of degrees chosen
   from the view's span, so a 90,000-case city answers in a few hundred kilobytes.
@@ -30,6 +31,7 @@ from accounts.refusals import Refused, refusal_from_form
 from accounts.scoping import get_visible_or_404
 from enterprises.models import Enterprise
 from inspections.models import Inspection, SpotCheckRound, SpotCheckTarget, Tip, TipState
+from metering.models import AlertState, PowerAlert
 from rectification.filters import CaseFilter
 from rectification.models import Case, CaseState
 
@@ -76,6 +78,7 @@ class MapView:
     cases: dict
     tips: dict
     inspections: dict
+    power_alerts: dict
     unlocated: dict
     totals: dict
 
@@ -184,23 +187,25 @@ def build_map(request, code=None, bbox_text="", crs=None):
     since = today - datetime.timedelta(days=RECENT_DAYS)
     tip_rows = recent_tips(user, area, timezone.now() - datetime.timedelta(days=RECENT_DAYS))
     inspection_rows = recent_inspections(user, area, since)
+    alert_rows = open_power_alerts(user, area)
     if bbox:
         tip_rows = within_box(tip_rows, "enterprise__longitude", "enterprise__latitude", bbox)
         inspection_rows = within_box(inspection_rows, "lon", "lat", bbox)
+        alert_rows = within_box(alert_rows, "enterprise__longitude", "enterprise__latitude", bbox)
     township = case_filter.form.cleaned_data.get("township")
     if township is not None:
         tip_rows = tip_rows.filter(region_path__startswith=township.path)
         inspection_rows = inspection_rows.filter(region_path__startswith=township.path)
+        alert_rows = alert_rows.filter(region_path__startswith=township.path)
+    at_enterprise = ("enterprise__longitude", "enterprise__latitude")
     if mode == "points":
-        tips_layer = simple_points(
-            tip_rows, "enterprise__longitude", "enterprise__latitude", convert
-        )
+        tips_layer = simple_points(tip_rows, *at_enterprise, convert)
         inspections_layer = simple_points(inspection_rows, "lon", "lat", convert)
+        alerts_layer = simple_points(alert_rows, *at_enterprise, convert)
     else:
-        tips_layer = simple_bins(
-            tip_rows, "enterprise__longitude", "enterprise__latitude", cell, convert
-        )
+        tips_layer = simple_bins(tip_rows, *at_enterprise, cell, convert)
         inspections_layer = simple_bins(inspection_rows, "lon", "lat", cell, convert)
+        alerts_layer = simple_bins(alert_rows, *at_enterprise, cell, convert)
     unlocated = unlocated_enterprises(user, area, township)
     return MapView(
         bbox=bbox,
@@ -212,6 +217,7 @@ def build_map(request, code=None, bbox_text="", crs=None):
         cases=case_layer,
         tips=tips_layer,
         inspections=inspections_layer,
+        power_alerts=alerts_layer,
         unlocated=unlocated,
         totals=totals,
     )
@@ -348,6 +354,16 @@ def recent_tips(user, area, since):
     return (
         Tip.objects.visible_within(user, area.path)
         .filter(Q(received_at__gte=since) | ~Q(state=TipState.PUBLISHED))
+        .filter(enterprise__latitude__isnull=False, enterprise__longitude__isnull=False)
+        .order_by()
+    )
+
+
+def open_power_alerts(user, area):
+    """用电异常: the area's alerts still to be checked, at their enterprise's point."""
+    return (
+        PowerAlert.objects.visible_within(user, area.path)
+        .filter(state__in=[AlertState.OPEN, AlertState.ARRANGED])
         .filter(enterprise__latitude__isnull=False, enterprise__longitude__isnull=False)
         .order_by()
     )

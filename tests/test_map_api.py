@@ -198,7 +198,7 @@ def test_the_schema_says_coordinates_are_wgs84(api_for, area):
 
 # Region, boundary box, the place figures, the points (or bins), tips, inspections, the
 # running spot-check round, 未定位.
-@pytest.mark.parametrize(("user", "queries"), [("clerk", 8), ("county", 8), ("city", 8)])
+@pytest.mark.parametrize(("user", "queries"), [("clerk", 9), ("county", 9), ("city", 9)])
 def test_the_map_takes_a_fixed_number_of_queries(
     area, mapped, api_for, django_assert_num_queries, user, queries
 ):

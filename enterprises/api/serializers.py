@@ -6,9 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Region
+from accounts.refusals import Refused
 
 from ..credit_code import validate_credit_code
 from ..duplicates import normalise_text
+from ..electricity import parse_account_numbers
 from ..ledger import case_values
 from ..models import Enterprise, ImportBatch, PermitDepartment
 from ..risk import deductions_of
@@ -39,6 +41,20 @@ class PermitsField(serializers.JSONField):
         return data
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class ElectricityAccountsField(serializers.Field):
+    """用电户号: written as a list (or a separated string), read as the list of numbers."""
+
+    def to_representation(self, manager):
+        return [account.number for account in manager.all()]
+
+    def to_internal_value(self, data):
+        try:
+            return parse_account_numbers(data)
+        except Refused as refusal:
+            raise serializers.ValidationError(refusal.message) from None
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
     township = RegionCodeField(Region.Level.TOWNSHIP, required=False)
     village = RegionCodeField(Region.Level.VILLAGE, required=False, allow_null=True)
@@ -62,6 +78,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         default=False,
         help_text="本乡镇已有名称或地址相近的企业时，核实后传 true 仍然保存。",
     )
+    electricity_accounts = ElectricityAccountsField(
+        required=False,
+        help_text='用电户号列表（仅工作人员可见）；修改时传完整列表，如 ["3301234567"]。',
+    )
     version = serializers.CharField(
         write_only=True,
         required=False,
@@ -84,6 +104,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "risk_score",
             "risk_band",
             "risk_band_display",
+            "electricity_accounts",
             "created_at",
             "updated_at",
             "confirm_similar",

@@ -60,7 +60,7 @@ class EnterpriseViewSet(
         self.case_provider = case_columns_provider()
         return prepare_ledger_queryset(
             Enterprise.objects.visible_to(self.request.user), self.case_provider
-        )
+        ).prefetch_related("electricity_accounts")
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -85,6 +85,10 @@ HEADER_ALIASES = {
     "所属行业": "industry",
     "领域": "sector",
     "来源": "source",
+    "用电户号": "electricity_accounts",
+    "电力户号": "electricity_accounts",
+    "供电户号": "electricity_accounts",
+    "户号": "electricity_accounts",
 }
 
 

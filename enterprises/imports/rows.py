@@ -3,9 +3,11 @@
 they are skipped (`mark_existing`). reading.py reads the file and calls these."""
 
 from accounts.models import Region
+from accounts.refusals import Refused
 
 from ..credit_code import validate_credit_code
 from ..duplicates import compact, compacted_places, core_of, import_key
+from ..electricity import parse_account_numbers
 from ..ledger import read_case_columns
 from ..models import Enterprise, Industry, PermitDepartment, PermitStatus, Sector, Source
 from .values import (
@@ -39,6 +41,7 @@ COLUMN_LABELS = {
     "industry": "行业",
     "sector": "领域",
     "source": "来源",
+    "electricity_accounts": "用电户号",
 }
 
 
@@ -84,6 +87,8 @@ class RowContext:
             for pk, name in sorted(self.villages, key=lambda item: len(item[1]), reverse=True)
         ]
         self.seen = {}
+        self.account_rows = {}  # 用电户号 → the file row that first gave it
+        self.current_row = None
         # Ten thousand rows repeat a few hundred distinct cells (dates, 无, 村组): each distinct
         # cell is parsed once per file.
         self._villages_found = {}
@@ -103,6 +108,7 @@ class RowContext:
 
         if text is None:
             text = {name: cell_text(value) for name, value in values.items()}
+        self.current_row = number
         data = {}
         data["name"] = text.get("name", "")
         if not data["name"]:
@@ -154,6 +160,7 @@ class RowContext:
                 problem("credit_code", " ".join(getattr(exc, "messages", [str(exc)])))
         for name in ("responsible_person", "remarks", "address", "operator", "phone"):
             data[name] = text.get(name, "")
+        data["electricity_accounts"] = self.read_accounts(text.get("electricity_accounts"), problem)
         for name, choices, default in CHOICE_COLUMNS:
             raw = text.get(name, "")
             chosen = parse_choice(raw, choices) if raw else default
@@ -238,6 +245,23 @@ class RowContext:
         for name, limit in LENGTH_LIMITS:
             if len(data.get(name) or "") > limit:
                 problem(name, f"内容过长（最多 {limit} 个字）。")
+
+    def read_accounts(self, text, problem):
+        """The row's 用电户号; one number on two rows of the file is a problem on the second."""
+        try:
+            numbers = parse_account_numbers(text or "")
+        except Refused as refusal:
+            problem("electricity_accounts", refusal.message)
+            return []
+        for number in numbers:
+            if number in self.account_rows:
+                problem(
+                    "electricity_accounts",
+                    f"用电户号 {number} 在第 {self.account_rows[number]} 行已出现，同一户号只能属于一家企业。",
+                )
+        for number in numbers:
+            self.account_rows.setdefault(number, self.current_row)
+        return numbers
 
     def mark_existing(self, rows):
         mark_existing(rows, self.township, self.places)

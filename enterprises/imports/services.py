@@ -16,8 +16,9 @@ from accounts.models import Region, Role
 from accounts.refusals import Refused
 from accounts.scoping import ensure_in_area, get_visible_or_404
 
+from ..electricity import accounts_added, taken_elsewhere
 from ..ledger import import_campaigns, notify_bulk_change, notify_imported
-from ..models import Enterprise, ImportBatch, derive_permit_status
+from ..models import ElectricityAccount, Enterprise, ImportBatch, derive_permit_status
 from ..risk import batched_recompute
 from ..services import can_import_ledger, check_place
 from .reading import parse_workbook
@@ -177,6 +178,22 @@ def clean_imported(enterprise, verdicts):
         raise ValidationError(errors)
 
 
+def check_import_accounts(rows):
+    """Refuse the commit when a row's 用电户号 already belongs to an enterprise on the ledger."""
+    rows_by_number = {
+        number: row["row"]
+        for row in rows
+        for number in row["data"].get("electricity_accounts") or ()
+    }
+    taken = taken_elsewhere(list(rows_by_number))
+    if taken:
+        number = next(iter(taken))
+        raise Refused(
+            f"第 {rows_by_number[number]} 行的用电户号 {number} 已登记在其他企业名下，未导入任何企业。"
+            "请核对后改正重新上传。"
+        )
+
+
 def commit_import(batch, *, by, good_rows_only=False):
     """Create every new enterprise of a previewed batch in one transaction, or none.
 
@@ -214,6 +231,7 @@ def commit_import(batch, *, by, good_rows_only=False):
         fresh = [row for row in rows if row["status"] == "new"]
         villages = {village.pk: village for village in Region.objects.filter(parent=township)}
         enterprises = [enterprise_from_import(row["data"], township, by, villages) for row in fresh]
+        check_import_accounts(fresh)
         verdicts = {}
         for enterprise in enterprises:
             try:
@@ -234,6 +252,12 @@ def commit_import(batch, *, by, good_rows_only=False):
             raise Refused(
                 "导入时发现有企业的统一社会信用代码刚被他人登记，未导入任何企业，请重新上传预览。"
             ) from None
+        accounts = ElectricityAccount.objects.bulk_create(
+            ElectricityAccount(enterprise=enterprise, number=number, created_by=by)
+            for row, enterprise in zip(fresh, created, strict=True)
+            for number in row["data"].get("electricity_accounts") or ()
+        )
+        accounts_added([account.number for account in accounts], by)
         source = {
             "file_name": locked.file_name,
             "campaign": locked.campaign_id,

@@ -71,12 +71,13 @@ class Sheet:
 
 
 @contextlib.contextmanager
-def open_sheets(upload):
+def open_sheets(upload, max_bytes=MAX_FILE_BYTES):
     """Yield (format, the file's Sheets in order) for an uploaded ledger file, or raise
-    LedgerFileError. The sheets and their rows are read while the context is open."""
-    data = read_upload(upload)
+    LedgerFileError. The sheets and their rows are read while the context is open.
+    `max_bytes`: another import (metering's consumption files) may allow larger files."""
+    data = read_upload(upload, max_bytes)
     if data.startswith(ZIP_MAGIC):
-        check_unpacked_size(data)
+        check_unpacked_size(data, max(MAX_UNPACKED_BYTES, max_bytes * 10))
         with xlsx_sheets(data) as sheets:
             yield "xlsx", sheets
     elif data.startswith(CFB_MAGIC):
@@ -85,20 +86,20 @@ def open_sheets(upload):
         yield "csv", [csv_sheet(data, getattr(upload, "name", "") or "")]
 
 
-def read_upload(upload):
+def read_upload(upload, max_bytes=MAX_FILE_BYTES):
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, 2)
         size = upload.tell()
     if size == 0:
         raise LedgerFileError("上传的文件是空的。")
-    if size > MAX_FILE_BYTES:
+    if size > max_bytes:
         raise LedgerFileError(
-            f"文件太大（{size / 1024 / 1024:.1f} MB），一次最多导入 {MAX_FILE_BYTES // 1024 // 1024} MB，"
+            f"文件太大（{size / 1024 / 1024:.1f} MB），一次最多导入 {max_bytes // 1024 // 1024} MB，"
             "请删去图片或分成几个文件。"
         )
     upload.seek(0)
-    data = upload.read(MAX_FILE_BYTES + 1)
+    data = upload.read(max_bytes + 1)
     upload.seek(0)
     return data
 
@@ -106,12 +107,12 @@ def read_upload(upload):
 # --- .xlsx ------------------------------------------------------------------------------
 
 
-def check_unpacked_size(data):
+def check_unpacked_size(data, limit=MAX_UNPACKED_BYTES):
     try:
         check_zip_size(
             io.BytesIO(data),
-            MAX_UNPACKED_BYTES,
-            f"文件解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，不像是企业台账，系统拒绝读取。"
+            limit,
+            f"文件解压后超过 {limit // 1024 // 1024} MB，不像是企业台账，系统拒绝读取。"
             "请检查文件（删去图片、多余的工作表）后重新保存为 .xlsx 再上传。",
         )
     except ValidationError as error:

@@ -22,6 +22,7 @@ from ..models import (
     TeamMember,
     TipState,
 )
+from ..recorded import inspection_recorded
 from .common import (
     INSPECTOR_ROLES,
     SUPERVISOR_ROLES,
@@ -237,6 +238,7 @@ def record_inspection(
             from .tips import mark_tip_verified
 
             mark_tip_verified(tip, by=by, inspection=inspection)
+        inspection_recorded(inspection, by)
         # Tips linked, relapses and new finds change the enterprise's 风险画像.
         recompute_on_commit([inspection.enterprise_id])
         # Photos last: a refusal above must not leave files behind in storage.

@@ -68,6 +68,7 @@ def as_data(view):
         "cases": view.cases,
         "tips": view.tips,
         "inspections": view.inspections,
+        "power_alerts": view.power_alerts,
         "unlocated": view.unlocated,
         "tiles": tiles.tile_source(),
     }

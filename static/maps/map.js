@@ -19,7 +19,8 @@
   };
   var EXTRA_LAYERS = [
     { key: "tips", label: "举报", colour: "#d63384", symbol: "pin" },
-    { key: "inspections", label: "近30天检查", colour: "#20c997", symbol: "rect" }
+    { key: "inspections", label: "近30天检查", colour: "#20c997", symbol: "rect" },
+    { key: "power_alerts", label: "用电异常", colour: "#ffc107", symbol: "triangle", kind: "power_alert" }
   ];
 
   function query(extra) {
@@ -172,7 +173,7 @@
       EXTRA_LAYERS.forEach(function (layer) {
         if (!state.layers[layer.key]) return;
         series.push({
-          type: "scatter", coordinateSystem: "geo", name: layer.label, kind: layer.key === "tips" ? "tip" : "inspection",
+          type: "scatter", coordinateSystem: "geo", name: layer.label, kind: layer.kind || (layer.key === "tips" ? "tip" : "inspection"),
           symbol: layer.symbol, symbolSize: layer.key === "tips" ? 16 : 8,
           itemStyle: { color: layer.colour },
           data: data[layer.key].rows.map(function (p) { return { value: [p[1], p[2]], id: p[0] }; }),

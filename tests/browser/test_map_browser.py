@@ -61,6 +61,12 @@ def click_point(page, case):
         [float(case.enterprise.longitude), float(case.enterprise.latitude)],
     )
     box = page.locator("#map-canvas").bounding_box()
+    # The point must be inside the viewport for the mouse to reach it: on a phone, ticking a
+    # layer toggle below the map scrolls the page, and the point may be above the fold.
+    height = page.viewport_size["height"]
+    if not 20 <= box["y"] + y <= height - 20:
+        page.evaluate("(dy) => window.scrollBy(0, dy)", box["y"] + y - height / 2)
+        box = page.locator("#map-canvas").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
