@@ -23,7 +23,25 @@ def test_postgres_url_is_translated_for_psycopg2():
         "p@ss",
     )
     assert (database["HOST"], database["PORT"]) == ("db.example", "6543")
-    assert database["OPTIONS"] == {"sslmode": "require"}
+    assert database["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_postgres_sessions_run_without_jit_unless_the_url_says_otherwise():
+    given = qingling_settings.database_from_url(
+        "postgres://q@db/qingling?options=-c%20work_mem%3D8MB"
+    )
+    assert given["OPTIONS"] == {"options": "-c work_mem=8MB"}
+
+
+@pytest.mark.django_db
+def test_the_postgresql_connection_has_jit_off():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_sqlite_url_keeps_absolute_and_relative_paths():

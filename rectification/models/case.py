@@ -197,6 +197,9 @@ class Case(AreaScoped, recorded_by("发现人", "创建时间")):
                     "closed_on",
                     "responsible_unit",
                     "responsible_person",
+                    # 一张图 bins the area's cases at their enterprise's point with these flags.
+                    "enterprise",
+                    "is_quasi",
                 ],
             ),
             # The dashboard's latest relapses under an area: the area's few relapsed cases,
