@@ -11,6 +11,8 @@ MENUS = {
     "enterprises": "台账",
     "rectification": "整治",
     "inspections": "检查与举报",
+    # Power alerts are checked by a 回头看: they sit with the inspections, not on the bar.
+    "metering": "检查与举报",
     "reporting": "报表",
 }
 
