@@ -18,6 +18,9 @@ to the existing alert's readings."""
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Region
+from accounts.paths import path_at_level
+from enterprises.ledger import notify_bulk_change
 from enterprises.models import ElectricityAccount, Enterprise
 from enterprises.risk import recompute_on_commit
 from rectification.models import Case, CaseState, CaseStep, Disposal
@@ -152,10 +155,16 @@ def evaluate(scope_sql, scope_params, *, batch=None):
             )
     # The alerts numbered after the last one before: those this evaluation inserted (the
     # commit that calls it holds the batch's lock; a concurrent link may add its own too).
-    raised = list(PowerAlert.objects.filter(id__gt=before).values_list("id", "enterprise_id"))
+    raised = list(
+        PowerAlert.objects.filter(id__gt=before).values_list("id", "enterprise_id", "region_path")
+    )
     # A new alert deducts from its enterprise's 风险画像.
-    recompute_on_commit(enterprise_id for _alert_id, enterprise_id in raised)
-    return [alert_id for alert_id, _enterprise_id in raised]
+    recompute_on_commit(enterprise_id for _alert_id, enterprise_id, _path in raised)
+    # Inserted by SQL, so no post_save: the dashboards of these counties count them anew.
+    counties = {path_at_level(path, Region.Level.COUNTY) for _alert_id, _pk, path in raised}
+    for county in Region.objects.filter(path__in=counties - {None}):
+        notify_bulk_change(county)
+    return [alert_id for alert_id, _enterprise_id, _path in raised]
 
 
 def evaluate_batch(batch):

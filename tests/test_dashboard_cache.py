@@ -128,3 +128,23 @@ def test_nothing_is_cached_without_a_shared_cache(area, client_for, settings):
     _, first = view(client)
     _, second = view(client)
     assert second == first
+
+
+def test_a_power_alert_raised_by_an_upload_and_dismissed_by_a_look_back_shows_on_the_next_view(
+    area, client_for, django_capture_on_commit_callbacks
+):
+    from inspections.models import InspectionResult
+    from tests.factories.metering import alert_for, closed_watched_case
+    from tests.test_power_alerts import look_back
+
+    case = closed_watched_case(area, "3300000009")
+    client = client_for(area["users"]["county"])
+    before, _ = view(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_for(area, case, "3300000009")
+    raised, _ = view(client)
+    assert raised.totals["power_alerts"] == before.totals["power_alerts"] + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        look_back(area, case, InspectionResult.NO_PROBLEM, "仅照明用电")
+    dismissed, _ = view(client)
+    assert dismissed.totals["power_alerts"] == before.totals["power_alerts"]

@@ -28,6 +28,7 @@ from accounts.side_effects import after_commit
 from enterprises.ledger import register_bulk_change_listener
 from enterprises.models import Enterprise
 from inspections.models import Inspection
+from metering.models import PowerAlert
 from rectification.models import Case
 
 from ..models import Submission
@@ -36,7 +37,14 @@ from ..models.accountability import AccountabilityAction
 logger = logging.getLogger(__name__)
 
 # What the dashboard reads; a save or delete of any of them may change a figure.
-WATCHED_AREA_MODELS = (Enterprise, Case, Inspection, Submission, AccountabilityAction)
+WATCHED_AREA_MODELS = (
+    Enterprise,
+    Case,
+    Inspection,
+    PowerAlert,
+    Submission,
+    AccountabilityAction,
+)
 WATCHED_TREE_MODELS = (Region, Organisation)
 ABOVE_COUNTIES = "above"
 # A backstop only: entries are replaced through their tokens long before.
