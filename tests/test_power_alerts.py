@@ -200,3 +200,23 @@ def test_an_alert_deducts_from_the_risk_score_until_a_look_back_dismisses_it(
     enterprise.refresh_from_db()
     assert not enterprise.risk_deductions.filter(kind="power_alert").exists()
     assert enterprise.risk_score == 100
+
+
+def test_the_alert_list_filters_by_township_and_month_on_the_page_and_in_the_api(
+    area, client_for, api_for
+):
+    case = closed_watched_case(area, NUMBER)
+    alert_for(area, case, NUMBER)
+    township = case.enterprise.township
+    other = area["township_a2"]
+    api = api_for(area["users"]["county"])
+    assert api.get(f"/api/power-alerts/?township={township.code}").json()["count"] == 1
+    assert api.get(f"/api/power-alerts/?township={other.code}").json()["count"] == 0
+    assert api.get("/api/power-alerts/?month=2026-10").json()["count"] == 1
+    assert api.get("/api/power-alerts/?month=2026-09").json()["count"] == 0
+    assert api.get("/api/power-alerts/?month=十月").json()["count"] == 0
+    page = client_for(area["users"]["county"]).get(
+        f"/power/alerts/?township={township.code}&month=2026-10"
+    )
+    assert case.enterprise.name in page.content.decode()
+    assert 'class="form-select form-select-sm"' in page.content.decode()

@@ -136,6 +136,9 @@ def test_the_county_case_page_fits_with_its_verification_actions(
         )
         assert page.locator("#form-fail_verification [name=failed_steps]").count() == 6
         check_page(page, f"{live_server.url}/cases/", "case-list-county", width)
+        # The power company's pages the county office also uses: the alert list and upload.
+        check_page(page, f"{live_server.url}/power/alerts/", "power-alerts-county", width)
+        check_page(page, f"{live_server.url}/power/upload/", "power-upload-county", width)
     finally:
         context.close()
 
