@@ -3,7 +3,7 @@ working-day calendar (accounts.workdays) from today, and the resulting date is w
 shown and compared by reminders and overdue counts. Shared by the case workflow and by the
 field-work app (tip response times)."""
 
-import datetime
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from accounts.workdays import add_working_days, is_year_known
@@ -21,7 +21,7 @@ def resolve_deadline(*, deadline=None, working_days=None, start=None, label="期
         return deadline, None
     if not 1 <= working_days <= MAX_WORKING_DAYS:
         raise Refused(f"{label}的工作日天数须在 1 到 {MAX_WORKING_DAYS} 之间。", field=field)
-    start = start or datetime.date.today()
+    start = start or timezone.localdate()
     return add_working_days(start, working_days), working_days
 
 
@@ -30,7 +30,7 @@ def calendar_warning(end, *, start=None):
     (only weekends were skipped then), or "" when the calendar covered the whole period."""
     if end is None:
         return ""
-    first = (start or datetime.date.today()).year
+    first = (start or timezone.localdate()).year
     missing = [
         year for year in range(min(first, end.year), end.year + 1) if not is_year_known(year)
     ]

@@ -84,7 +84,7 @@ def validate_evidence_image(upload):
 def evidence_storage_name(prefix, filename="", today=None):
     """`<prefix>/YYYY/MM/DD/<uuid4>.<ext>`: the extension comes from the checked content when
     known, else from a whitelisted suffix of `filename`, else "jpg"."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     extension = suffix if suffix in {"jpg", "jpeg", "png", "webp"} else "jpg"
     return f"{prefix}/{today:%Y/%m/%d}/{uuid.uuid4().hex}.{extension}"

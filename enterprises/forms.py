@@ -5,10 +5,9 @@ enterprise creates it in the same step): validate it, then hand `form.enterprise
 `enterprises.services.create_enterprise` and show a refusal with `accounts.refusals.show_refusal`.
 """
 
-import datetime
-
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.forms import PLEASE_CHOOSE
 from accounts.models import Region
@@ -125,7 +124,7 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["electricity_accounts"].initial = account_numbers_text(self.instance)
         else:
             # A new row is usually entered the day it is found.
-            self.fields["reported_on"].initial = datetime.date.today()
+            self.fields["reported_on"].initial = timezone.localdate()
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -9,6 +9,7 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
 from enterprises.models import ElectricityAccount
@@ -45,7 +46,7 @@ def seed(context):
     if officer is None:
         return
     rng = random.Random(18)
-    today = datetime.date.today()
+    today = timezone.localdate()
     last_month = month_start(today, 1)
     months = [month_start(today, back) for back in (3, 2, 1)]
     cut_before = last_month  # watched from a cut or a closure before last month began

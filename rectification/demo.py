@@ -12,6 +12,8 @@ services enforce (states, dates and evidence agree).
 import datetime
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from accounts.bulk import insert_rows
 from accounts.models import Organisation, Region, Role, User
 from accounts.paths import path_at_level
@@ -101,7 +103,7 @@ class CasePlan:
         self.campaign = campaign
         self.elsewhere = elsewhere or campaign
         self.rng = rng
-        self.today = datetime.date.today()
+        self.today = timezone.localdate()
         self.checklist_steps = list(campaign.closure_checklist.steps.all())
         # Each county's office user acts on its cases (the demo county's "county" first).
         self.county_users = {

@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from accounts.filters import EMPTY_CHOICE, StyledFilterSet, YesNoFilter, township_choices
 from accounts.models import Organisation
@@ -111,7 +112,7 @@ class CaseFilter(StyledFilterSet):
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(number__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
-        today = datetime.date.today()
+        today = timezone.localdate()
         if value is True:
             return queryset.overdue(today)
         if value is False:
@@ -126,12 +127,12 @@ class CaseFilter(StyledFilterSet):
         own filter, so a digest's count and the list it links to agree)."""
         if not value:
             return queryset
-        today = datetime.date.today()
+        today = timezone.localdate()
         until = today + datetime.timedelta(days=int(value))
         return queryset.filter(state__in=UNDER_DEADLINE, deadline__range=(today, until))
 
     def filter_look_back_due(self, queryset, name, value):
-        today = datetime.date.today()
+        today = timezone.localdate()
         if value is True:
             return queryset.closed().filter(look_back_due__lte=today)
         if value is False:

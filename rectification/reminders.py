@@ -14,6 +14,7 @@ import datetime
 from collections import defaultdict
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, Region
 from accounts.paths import path_at_level
@@ -162,7 +163,7 @@ def _send(queryset, due_field, kind_for, compose, members, escalate=None):
 
 def send_due_reminders(today=None):
     """Run every reminder due on `today`; returns how many notices of each kind were new."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     book = RecipientBook()
     members = MemberBook()
     link = CaseLinks()

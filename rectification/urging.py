@@ -5,12 +5,12 @@ case's timeline, and — after commit — one notice to the unit's members and t
 responsible persons through notices.notify_once.
 """
 
-import datetime
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.refusals import Refused
@@ -76,7 +76,7 @@ def urged_today(user, today):
 def urge_unit(unit, *, by, note="", today=None):
     """催办 `unit` about every case of it overdue in `by`'s area today; returns the Urging."""
     check_role(by, URGERS, "催办")
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     units = scope_to_area_and_above(Organisation.objects.all(), by, "region__path")
     if unit is None or not units.filter(pk=unit.pk).exists():
         raise Refused("请选择您辖区内的责任单位。", field="unit")

@@ -2,14 +2,13 @@
 transitions table, timeline), the one transition POST, campaigns and 催办. Views are thin: every
 change goes through the workflow."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -114,7 +113,7 @@ def confirm_form_for(step, user, data=None, files=None):
         data,
         files,
         auto_id=f"id_step{step.pk}_%s",
-        initial={"done_on": datetime.date.today(), "confirming_person": user.display_name},
+        initial={"done_on": timezone.localdate(), "confirming_person": user.display_name},
     )
 
 
@@ -281,7 +280,7 @@ def urging_list(request):
     """催办: the area's overdue cases by responsible unit with a 催办 button each (GET), and the
     催办 itself (POST unit, note); the latest 催办记录 below."""
     user = request.user
-    today = datetime.date.today()
+    today = timezone.localdate()
     if request.method == "POST":
         unit = Organisation.objects.filter(pk=_int(request.POST.get("unit"))).first()
         try:

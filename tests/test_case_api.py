@@ -4,6 +4,7 @@ with the same rules — refusals answer 400 with the Chinese message and change 
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from rectification.models import Case, CaseState
 from tests.factories.rectification import (
@@ -21,7 +22,7 @@ from tests.factories.rectification import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_list_is_scoped_and_filtered(area, client_for):

@@ -2,10 +2,9 @@
 and through the API, each by close_case's own rule — all closed, or none and the refused case
 named; a case outside the user's area answers 404."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from rectification import workflow
@@ -19,7 +18,7 @@ from tests.factories.rectification import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def awaiting_in_county_b(area):

@@ -1,11 +1,11 @@
 """The demo seeder gives the demo county cases in every state — relapses, extensions, overdue,
 dated closure steps — and running it twice adds nothing."""
 
-import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from rectification.models import Campaign, Case, CaseState, CaseStep, DeadlineExtension
@@ -19,7 +19,7 @@ def test_demo_has_cases_in_every_state_and_is_idempotent():
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
     assert Case.objects.filter(is_relapse=True).exists()
     assert Case.objects.filter(is_quasi=True).exists()
-    assert Case.objects.overdue(datetime.date.today()).exists()
+    assert Case.objects.overdue(timezone.localdate()).exists()
     assert DeadlineExtension.objects.exists()
     assert CaseStep.objects.filter(done_on__isnull=False, case__state=CaseState.CLOSED).exists()
     assert Case.objects.filter(number__startswith="230826-2026-").count() == counts[0]

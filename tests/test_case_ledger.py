@@ -4,6 +4,7 @@ from the case, through the hooks enterprises.ledger offers."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from enterprises import ledger
 from enterprises.models import Enterprise
@@ -13,7 +14,7 @@ from tests.factories.rectification import CampaignFactory, CaseFactory, new_ente
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_rectification_registered_its_provider_and_links():

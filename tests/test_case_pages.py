@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rectification.models import Case, CaseState, Disposal
 from tests.factories.rectification import (
@@ -22,7 +23,7 @@ from tests.factories.rectification import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def make_cases(area, count, township="township_a1", **kwargs):

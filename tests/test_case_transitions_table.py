@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from rectification import workflow
 from rectification.models import Case, CaseEvent, CaseState
@@ -21,7 +22,7 @@ from tests.factories.rectification import (
     new_enterprise,
 )
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def ready_case(area):

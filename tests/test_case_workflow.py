@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from accounts.workdays import add_working_days
@@ -33,7 +34,7 @@ from tests.factories.rectification import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def unchanged(case):

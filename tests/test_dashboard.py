@@ -6,12 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from rectification.models import CaseState, Disposal
 from tests.factories.rectification import CaseFactory, new_enterprise
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def make_cases(area, count, township="township_a1", **fields):

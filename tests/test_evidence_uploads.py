@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts import uploads
@@ -16,7 +17,7 @@ from accounts.uploads import EvidenceUploadTo, evidence_storage_name, validate_e
 from rectification import workflow
 from tests.factories.rectification import image_bytes, in_progress_case, photo
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP"])

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.sheets import Column, ExcelReport, report_bytes
@@ -40,7 +41,7 @@ def hostile_data(area):
         state=CaseState.IN_PROGRESS,
         responsible_person="=1+1\x0b",
         responsible_unit=area["orgs"]["township_a1"],
-        deadline=datetime.date.today() - datetime.timedelta(days=5),
+        deadline=timezone.localdate() - datetime.timedelta(days=5),
     )
     TipFactory(
         county=area["county_a"],

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from rectification import workflow
@@ -15,7 +16,7 @@ from tests.factories.rectification import awaiting_case, photo
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def fail(case, area, *names, note="断电不彻底，清设备不到位"):

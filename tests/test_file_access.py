@@ -7,12 +7,11 @@ documents, never sniffed; everyone else gets 404, as for the object itself. Anon
 are sent to the login page (every file view requires a login), so nothing about the file leaks.
 """
 
-import datetime
-
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from inspections.models import InspectionPhoto, TipPhoto
 from rectification.models import CaseStep, EvidencePhoto
@@ -102,7 +101,7 @@ def accountability_notice(area, township):
     action = AccountabilityAction(
         organisation=area["orgs"][ORGANISATION_OF[township]],
         kind="interview",
-        taken_on=datetime.date.today(),
+        taken_on=timezone.localdate(),
         reason="案件逾期未销号",
         recorded_by=area["users"]["city"],
     )
@@ -203,7 +202,7 @@ def test_an_image_notice_is_shown_inline(area):
     action = AccountabilityAction(
         organisation=area["orgs"]["township_a1"],
         kind="reminder",
-        taken_on=datetime.date.today(),
+        taken_on=timezone.localdate(),
         reason="提醒",
         recorded_by=area["users"]["county"],
     )

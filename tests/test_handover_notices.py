@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from inspections.services import assign_tip
 from notices.models import Notification
@@ -32,7 +33,7 @@ from tests.factories.reporting import submit_ledger
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -1,12 +1,11 @@
 """Hostile input neutralised at the boundary: control characters cleaned from every form and
 API body, a body that is not a JSON object refused, and the smaller 500s of issue 14."""
 
-import datetime
-
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.api.parsers import CleaningParser
@@ -87,7 +86,7 @@ def action_data(area, **overrides):
     data = {
         "organisation": area["orgs"]["township_a2"].pk,
         "kind": "interview",
-        "taken_on": datetime.date.today().isoformat(),
+        "taken_on": timezone.localdate().isoformat(),
         "reason": "瞒报",
         "notice": SimpleUploadedFile("约谈通知.pdf", PDF, content_type="application/pdf"),
     }
@@ -147,7 +146,7 @@ def test_a_person_over_60_characters_through_the_service_is_refused_before_the_f
             area["orgs"]["township_a2"],
             by=area["users"]["county"],
             kind="interview",
-            taken_on=datetime.date.today(),
+            taken_on=timezone.localdate(),
             reason="瞒报",
             notice=SimpleUploadedFile("n.pdf", PDF),
             person="责" * 61,

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from enterprises import ledger
@@ -97,7 +98,7 @@ def test_the_reported_completion_gives_way_once_the_workflow_moves_the_case(area
         measures="断水断电、拆除设备",
         responsible_unit=area["orgs"]["township_a1"],
         responsible_person="王分包",
-        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
     )
     case.refresh_from_db()
     assert case.state == CaseState.DETERMINED and case.completion == "正在拆除"
@@ -250,7 +251,7 @@ def test_a_case_carried_out_in_the_app_still_needs_its_photos(area):
     from tests.factories.rectification import in_progress_case
 
     case = in_progress_case(area)
-    case.steps.update(done_on=datetime.date.today())
+    case.steps.update(done_on=timezone.localdate())
     missing, count = workflow.missing_evidence(case)
     assert count and all("照片" in entry for entry in missing)
 

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.sheets import write_report
@@ -78,7 +79,7 @@ def a_township_ledger(area, campaign):
         measures="断水断电、拆除设备",
         responsible_unit=area["orgs"]["township_a1"],
         responsible_person="王分包",
-        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
     )
     improving = workflow.propose_case(enterprises[2], campaign=campaign, by=clerk)
     workflow.determine_case(
@@ -89,7 +90,7 @@ def a_township_ledger(area, campaign):
         measures="补办环评",
         responsible_unit=area["orgs"]["township_a1"],
         responsible_person="李分包",
-        deadline=datetime.date.today() + datetime.timedelta(days=60),
+        deadline=timezone.localdate() + datetime.timedelta(days=60),
     )
     workflow.start_remediation(improving, by=county)
     # A case closed long ago (written as it sits in the database: its evidence is not the

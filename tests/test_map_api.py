@@ -144,7 +144,7 @@ def test_filters_are_the_case_lists(area, mapped, api_for):
 
 def test_points_carry_overdue_relapse_and_sample_flags(area, mapped, api_for):
     late = located_case(
-        area, deadline=datetime.date.today() - datetime.timedelta(days=3), is_relapse=True
+        area, deadline=timezone.localdate() - datetime.timedelta(days=3), is_relapse=True
     )
     plan(area, seed=7, share="1.00")  # every enterprise of county 甲 in this round's sample
     data = answer(api_for(area["users"]["county"]))

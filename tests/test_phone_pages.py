@@ -3,11 +3,11 @@ list carry a card per row (name, township, state, deadline) beside their desktop
 case page orders its blocks by the user's work; the enterprise form offers 定位 and today's
 上报时间. (Widths, overflow and tap sizes are the browser tests'.)"""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.inspections import InspectionFactory, TeamFactory
@@ -15,7 +15,7 @@ from tests.factories.rectification import awaiting_case, in_progress_case
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def cards(html, list_id):

@@ -3,12 +3,11 @@ workflow and confirms the alert; 无问题 closes it with the reason), told once
 office and the township, on their 待办, scoped to the user's area, and listed in a fixed
 number of queries."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.worklists import todo_for
 from inspections.models import InspectionResult, InspectionType
@@ -26,7 +25,7 @@ def look_back(area, case, result, findings=""):
     return record_inspection(
         by=area["users"]["clerk"],
         inspection_type=InspectionType.LOOK_BACK,
-        inspected_on=datetime.date.today(),
+        inspected_on=timezone.localdate(),
         result=result,
         enterprise=case.enterprise,
         findings=findings,
@@ -42,7 +41,7 @@ def test_arranging_a_look_back_puts_the_closed_case_s_look_back_due_today(area, 
     )
     assert response.status_code == 200
     assert response.json()["state"] == AlertState.ARRANGED
-    assert Case.objects.get(pk=case.pk).look_back_due == datetime.date.today()
+    assert Case.objects.get(pk=case.pk).look_back_due == timezone.localdate()
 
 
 def test_a_look_back_finding_relapse_reopens_the_case_and_confirms_the_alert(area):
@@ -106,7 +105,7 @@ def test_the_county_office_and_the_township_are_told_once_per_enterprise_and_mon
 def test_open_alerts_are_on_the_township_s_to_do_list(area):
     case = closed_watched_case(area, NUMBER)
     alert_for(area, case, NUMBER)
-    lists = {entry.key: entry for entry in todo_for(area["users"]["clerk"], datetime.date.today())}
+    lists = {entry.key: entry for entry in todo_for(area["users"]["clerk"], timezone.localdate())}
     assert lists["power_alerts"].count == 1
 
 

@@ -132,7 +132,7 @@ def test_tips_waiting_for_assignment_are_digested_too(area):
 
 def test_the_filtered_list_a_digest_links_to_shows_those_cases(area, client_for):
     campaign = CampaignFactory()
-    today = datetime.date.today()
+    today = timezone.localdate()
     late = CaseFactory(
         enterprise=new_enterprise(area, name="逾期甲厂"),
         campaign=campaign,

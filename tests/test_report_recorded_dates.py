@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
 from enterprises.imports import services as imports
@@ -148,7 +149,7 @@ def test_the_case_tables_read_a_determination_in_the_month_it_was_made(area, cam
         measures="依法关停",
         responsible_unit=area["orgs"]["township_a1"],
         responsible_person="王分包",
-        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
     )
     assert Case.objects.get(pk=case.pk).state == CaseState.DETERMINED
     cleanup = get_table("cleanup_summary")
@@ -168,7 +169,7 @@ def test_the_case_tables_read_a_determination_in_the_month_it_was_made(area, cam
 
 def test_the_ledger_of_a_past_month_shows_a_later_closure_as_awaiting_verification(area, campaign):
     enterprise = new_enterprise(area, reported_on=LAST_MONTH.day(2))
-    today = datetime.date.today()
+    today = timezone.localdate()
     CaseFactory(
         enterprise=enterprise,
         campaign=campaign,

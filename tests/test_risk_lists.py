@@ -8,6 +8,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises import risk
 from enterprises.ledger import LEDGER_COLUMNS, ledger_rows
@@ -29,7 +30,7 @@ def ledger_with_bands(area, township="township_a1", low=2):
         state=CaseState.IN_PROGRESS,
         is_relapse=True,
         is_quasi=True,
-        deadline=datetime.date.today() - datetime.timedelta(days=3),
+        deadline=timezone.localdate() - datetime.timedelta(days=3),
     )
     middle = EnterpriseFactory(township=area[township], name=f"{township}中风险厂")
     CaseFactory(enterprise=middle, state=CaseState.IN_PROGRESS, is_relapse=True)

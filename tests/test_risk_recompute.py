@@ -5,6 +5,7 @@ and not before, nor when the change is refused."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from enterprises.models import EnterpriseType, RiskBand
@@ -41,7 +42,7 @@ def test_a_look_back_relapse_takes_30_once_the_inspection_commits(
         record_inspection(
             by=area["users"]["county"],
             inspection_type=InspectionType.LOOK_BACK,
-            inspected_on=datetime.date.today(),
+            inspected_on=timezone.localdate(),
             result=InspectionResult.RELAPSE,
             new_team=TEAM,
             enterprise=case.enterprise,
@@ -62,7 +63,7 @@ def test_a_verified_tip_links_the_enterprise_and_takes_5(area, django_capture_on
         record_inspection(
             by=area["users"]["clerk"],
             inspection_type=InspectionType.TIP_VERIFICATION,
-            inspected_on=datetime.date.today(),
+            inspected_on=timezone.localdate(),
             result=InspectionResult.NO_PROBLEM,
             new_team=TEAM,
             enterprise=case.enterprise,
@@ -79,13 +80,13 @@ def test_a_spot_checks_new_find_scores_the_enterprise_it_puts_on_the_ledger(
         "enterprise_type": EnterpriseType.SMALL_SCATTERED,
         "permits": {},
         "name": "厂中厂喷漆点",
-        "reported_on": datetime.date.today(),
+        "reported_on": timezone.localdate(),
     }
     with django_capture_on_commit_callbacks(execute=True):
         inspection = record_inspection(
             by=area["users"]["county"],
             inspection_type=InspectionType.SPOT_CHECK,
-            inspected_on=datetime.date.today(),
+            inspected_on=timezone.localdate(),
             result=InspectionResult.NEW_FIND,
             new_team=TEAM,
             new_enterprise=data,
@@ -123,7 +124,7 @@ def test_bulk_closing_late_cases_restores_their_scores_in_one_recompute(
 
     cases = [awaiting_case(area), awaiting_case(area)]
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(
-        deadline=datetime.date.today() - datetime.timedelta(days=40)
+        deadline=timezone.localdate() - datetime.timedelta(days=40)
     )
     recompute([c.enterprise_id for c in cases])
     assert [score_of(c.enterprise) for c in cases] == [90, 90]  # two months late

@@ -6,6 +6,7 @@ as drawn."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from enterprises import risk
 from enterprises.models import RiskBand
@@ -39,7 +40,7 @@ def risky_ledger(area, count=20, risky=4):
             state=CaseState.IN_PROGRESS,
             is_relapse=True,
             is_quasi=True,
-            deadline=datetime.date.today() - datetime.timedelta(days=100),
+            deadline=timezone.localdate() - datetime.timedelta(days=100),
         )
     risk.recompute_all()
     return enterprises
@@ -61,7 +62,7 @@ def test_a_recorded_draw_stores_the_risk_weights_and_redoes_from_its_seed(area):
     )
     assert reproduce_draw(draw, spot_check_round.target_share) == drawn
     # Scores changing after the draw do not change what the stored draw redoes to.
-    risk.recompute_all(today=datetime.date.today() + datetime.timedelta(days=400))
+    risk.recompute_all(today=timezone.localdate() + datetime.timedelta(days=400))
     assert reproduce_draw(draw, spot_check_round.target_share) == drawn
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.refusals import Refused
 from enterprises import risk
@@ -31,7 +32,7 @@ from tests.factories.spot_checks import END, START, ledger, plan
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def drawn_ids(spot_check_round):

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from notices.models import Notification, Reminder
 from rectification.models import CaseEvent, CaseState, Urging
@@ -14,7 +15,7 @@ from tests.factories.rectification import CaseFactory, new_enterprise
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def overdue_case(area, unit="township_a1", township="township_a1", days=5, **fields):

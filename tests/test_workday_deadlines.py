@@ -137,7 +137,7 @@ def test_giving_both_a_date_and_working_days_is_refused_and_changes_nothing(area
             case,
             area["users"]["county"],
             area,
-            deadline=datetime.date.today() + datetime.timedelta(days=10),
+            deadline=timezone.localdate() + datetime.timedelta(days=10),
             working_days=5,
         )
     case.refresh_from_db()
@@ -191,7 +191,7 @@ def test_the_case_page_refuses_both_fields_in_chinese(area, client_for):
         determine_form(
             case,
             area,
-            deadline=(datetime.date.today() + datetime.timedelta(days=9)).isoformat(),
+            deadline=(timezone.localdate() + datetime.timedelta(days=9)).isoformat(),
             working_days="5",
         ),
     )

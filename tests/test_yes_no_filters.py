@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from rectification.models import CaseState
 from tests.factories.rectification import CampaignFactory, CaseFactory, new_enterprise
@@ -18,8 +19,8 @@ def test_case_list_yes_no_filters_offer_any_yes_no_not_unknown(area, client_for)
 
 def test_overdue_filter_keeps_only_overdue_cases_on_page_and_api(area, client_for):
     campaign = CampaignFactory()
-    past = datetime.date.today() - datetime.timedelta(days=10)
-    future = datetime.date.today() + datetime.timedelta(days=10)
+    past = timezone.localdate() - datetime.timedelta(days=10)
+    future = timezone.localdate() + datetime.timedelta(days=10)
     late = CaseFactory(
         enterprise=new_enterprise(area),
         campaign=campaign,

@@ -1,8 +1,7 @@
 """API representations of campaigns, cases (list and detail), steps and timeline."""
 
-import datetime
-
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -100,7 +99,7 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, case) -> bool:
-        return case.is_overdue(self.context.get("today") or datetime.date.today())
+        return case.is_overdue(self.context.get("today") or timezone.localdate())
 
 
 class EvidencePhotoSerializer(serializers.ModelSerializer):

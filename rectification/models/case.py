@@ -2,11 +2,11 @@
 per-county numbering of cases."""
 
 import copy
-import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.deadlines import with_working_days
 from accounts.models import AreaScoped, AreaScopedQuerySet, Organisation, recorded_by
@@ -84,11 +84,11 @@ class CaseQuerySet(AreaScopedQuerySet):
         return self.filter(state=CaseState.CLOSED)
 
     def overdue(self, today=None):
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.open().filter(deadline__lt=today)
 
     def not_overdue(self, today=None):
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.filter(
             Q(state=CaseState.CLOSED) | Q(deadline__isnull=True) | Q(deadline__gte=today)
         )
@@ -220,7 +220,7 @@ class Case(AreaScoped, recorded_by("发现人", "创建时间")):
         return self.region_path or (self.enterprise.region_path if self.enterprise_id else "")
 
     def is_overdue(self, today=None):
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return (
             self.state != CaseState.CLOSED and self.deadline is not None and self.deadline < today
         )

@@ -6,7 +6,7 @@ A service function opens with `begin_transition` (checked and locked row) and en
 between the two it checks and writes only its own rule.
 """
 
-import datetime
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.refusals import Refused
@@ -23,7 +23,7 @@ RELAPSE_DEADLINE_WORKING_DAYS = 20
 
 
 def today():
-    return datetime.date.today()
+    return timezone.localdate()
 
 
 def check_role(user, roles, what):

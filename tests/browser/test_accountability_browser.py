@@ -1,9 +1,8 @@
 """In Chromium: the county office opens a unit from the 问责台账, records a 约谈 with a PDF
 notice, and sees it in the unit's history."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from reporting.models import AccountabilityAction
 from tests.factories.accounts import TEST_PASSWORD
@@ -27,7 +26,7 @@ def test_county_office_records_an_interview_in_the_units_history(
     assert "尚无问责记录" in page.inner_text("#action-history")
 
     page.select_option("#id_kind", "interview")
-    page.fill("#id_taken_on", datetime.date.today().isoformat())
+    page.fill("#id_taken_on", timezone.localdate().isoformat())
     page.fill("#id_person", "王分包")
     page.fill("#id_reason", "整治案件逾期9天未销号")
     page.set_input_files("#id_notice", str(notice))
@@ -41,7 +40,7 @@ def test_county_office_records_an_interview_in_the_units_history(
     fake = tmp_path / "fake.pdf"
     fake.write_bytes(b"not a pdf at all")
     page.select_option("#id_kind", "circular")
-    page.fill("#id_taken_on", datetime.date.today().isoformat())
+    page.fill("#id_taken_on", timezone.localdate().isoformat())
     page.fill("#id_reason", "通报")
     page.set_input_files("#id_notice", str(fake))
     page.click("#action-form button[type=submit]")

@@ -6,6 +6,7 @@ and a reminder reaches the bell exactly once."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from notices.models import Notification
 from rectification.models import Case, CaseState
@@ -25,7 +26,7 @@ from tests.factories.rectification import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

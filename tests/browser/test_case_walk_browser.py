@@ -13,6 +13,7 @@ home the steps no unit of this test county owns (it has no 水务, 工信 or 自
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from notices.models import Notification
 from rectification.models import Case, CaseState
@@ -28,7 +29,7 @@ from tests.factories.rectification import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
 

@@ -1,9 +1,8 @@
 """In Chromium: a leader opens the dashboard, the ECharts canvases are drawn, and a figure's
 link opens the case list filtered to what the figure counts."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from rectification.models import CaseState, Disposal
 from tests.factories.accounts import TEST_PASSWORD
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_leader_sees_charts_and_follows_a_figure_to_the_filtered_list(
     page, log_in, live_server, area
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     # Two of the three open cases are past their deadline.
     for days_left in (-5, -5, 5):
         shutdown_case_due(area, days_left)

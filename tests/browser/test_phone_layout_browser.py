@@ -2,10 +2,9 @@
 every tap target at least 44 px, lists as cards on the phone and tables on the laptop, the
 case page's steps first for the township; screenshots under /work/notes/shots/i15flow/."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.browser.conftest import new_page, open_phone_menu, shot, sign_in
 from tests.factories.accounts import TEST_PASSWORD
@@ -197,7 +196,7 @@ def test_the_enterprise_form_locates_the_phone(area, browser, live_server):
     try:
         page = sign_in(new_page(context), live_server, "clerk_a1", TEST_PASSWORD)
         page.goto(f"{live_server.url}/enterprises/new/")
-        assert page.input_value("#id_reported_on") == datetime.date.today().isoformat()
+        assert page.input_value("#id_reported_on") == timezone.localdate().isoformat()
         page.click("#locate")
         page.wait_for_selector("#locate-status:has-text('已获取位置')")
         assert page.input_value("#id_latitude") == "34.746600"

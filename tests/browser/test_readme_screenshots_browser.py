@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from PIL import Image
 
 from rectification import workflow
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 UPDATE = os.environ.get("QINGLING_UPDATE_SCREENSHOTS") == "1"
 FOLDER = Path(settings.BASE_DIR) / "static" / "screenshots"
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 HEIGHTS = {390: 844, 1366: 900}
 HOMES = {
     "clerk_a1": "todo-cases_to_carry_out",

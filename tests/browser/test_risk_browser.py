@@ -4,6 +4,7 @@ the 高 band, opens the enterprise and reads why it scores what it does."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from enterprises import risk
 from rectification.models import CaseState
@@ -23,7 +24,7 @@ def test_county_office_filters_the_high_band_and_reads_the_deductions(
         enterprise=high,
         state=CaseState.IN_PROGRESS,
         is_relapse=True,
-        deadline=datetime.date.today() - datetime.timedelta(days=70),
+        deadline=timezone.localdate() - datetime.timedelta(days=70),
     )
     TipFactory(county=area["county_a"], enterprise=high)
     EnterpriseFactory(township=area["township_a1"], name="守法加工厂")

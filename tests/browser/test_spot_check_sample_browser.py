@@ -5,6 +5,7 @@ worklist (prefilled with enterprise, 督导抽查 and the round) and sees covera
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from inspections.models import Inspection, InspectionType, SpotCheckRound
 from tests.factories.accounts import TEST_PASSWORD
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_county_draws_a_sample_and_works_through_it(area, page, log_in, live_server):
-    reported = datetime.date.today() - datetime.timedelta(days=60)
+    reported = timezone.localdate() - datetime.timedelta(days=60)
     for number in range(11):
         EnterpriseFactory(
             township=area["township_a1"], reported_on=reported, name=f"甲一企业{number}"

@@ -3,6 +3,8 @@ regions are, so every point test knows which place a coordinate lies in."""
 
 import datetime
 
+from django.utils import timezone
+
 from maps.boundaries import store_boundary
 from rectification.models import CaseState
 from tests.factories.rectification import CaseFactory, new_enterprise
@@ -42,7 +44,7 @@ def located_case(area, township="township_a1", state=CaseState.IN_PROGRESS, offs
     enterprise = new_enterprise(
         area, township, longitude=f"{west + offset:.6f}", latitude=f"{south + offset:.6f}"
     )
-    defaults = {"deadline": datetime.date.today() + datetime.timedelta(days=10)}
+    defaults = {"deadline": timezone.localdate() + datetime.timedelta(days=10)}
     if state == CaseState.CLOSED:
-        defaults["closed_on"] = datetime.date.today()
+        defaults["closed_on"] = timezone.localdate()
     return CaseFactory(enterprise=enterprise, state=state, **(defaults | kwargs))

@@ -7,6 +7,7 @@ import io
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from rectification import workflow
@@ -38,7 +39,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     number = factory.Sequence(lambda n: f"110101-2024-{n + 1:04d}")
     state = CaseState.FOUND
-    found_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    found_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
 
 
 def shutdown_case_due(area, days):
@@ -50,7 +51,7 @@ def shutdown_case_due(area, days):
         state=CaseState.IN_PROGRESS,
         responsible_unit=area["orgs"]["township_a1"],
         responsible_person="王分包",
-        deadline=datetime.date.today() + datetime.timedelta(days=days),
+        deadline=timezone.localdate() + datetime.timedelta(days=days),
     )
 
 
@@ -86,7 +87,7 @@ def determined_case(area, disposal=Disposal.SHUTDOWN, requirement=Requirement.DE
         measures="依法关停取缔",
         responsible_unit=area["orgs"]["township_a1"],
         responsible_person="王分包",
-        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
         destination_park="工业园区" if disposal == Disposal.RELOCATION else "",
     )
 
@@ -133,7 +134,7 @@ def in_progress_case(area, **kwargs):
 
 def complete_all_steps(case, user):
     for step in case.steps.all():
-        workflow.confirm_step(step, by=user, done_on=datetime.date.today(), photos=[photo()])
+        workflow.confirm_step(step, by=user, done_on=timezone.localdate(), photos=[photo()])
     case.refresh_from_db()
     return case
 

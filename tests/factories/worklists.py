@@ -3,6 +3,8 @@ confirms, tips, submissions — in county 甲 and some in county 乙."""
 
 import datetime
 
+from django.utils import timezone
+
 from inspections.models import TipState
 from rectification.models import CaseState, CaseStep, Disposal
 from reporting.models import Submission
@@ -11,7 +13,7 @@ from reporting.submissions import services
 from tests.factories.inspections import TipFactory
 from tests.factories.rectification import CaseFactory, new_enterprise
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def days(n):
