@@ -10,9 +10,9 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from enterprises.duplicates import compact, normalise_text
+from enterprises.duplicates import normalise_text
 from enterprises.electricity import ACCOUNT_NUMBER
-from enterprises.imports.reading import VisibleRows
+from enterprises.imports.reading import VisibleRows, header_columns
 from enterprises.imports.sources import LedgerFileError, open_sheets
 from enterprises.imports.values import cell_text, parse_date
 
@@ -59,24 +59,11 @@ MONTH_PATTERN = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份)?$")
 COMPACT_MONTH_PATTERN = re.compile(r"^(\d{4})(\d{2})$")
 
 
-def header_field(text):
-    key = compact(text).lower()
-    if key in HEADER_ALIASES:
-        return HEADER_ALIASES[key]
-    for alias in sorted(HEADER_ALIASES, key=len, reverse=True):
-        if len(alias) >= 2 and key.startswith(alias):
-            return HEADER_ALIASES[alias]
-    return None
-
-
 def map_header(cells):
-    mapping = {}
-    for index, value in enumerate(cells):
-        if value is None:
-            continue
-        found = header_field(value)
-        if found and found not in mapping.values():
-            mapping[index] = found
+    """{column index: field} for a candidate header row, or None if it is not the header."""
+    # Headers as the utility writes them: "用电量(kWh)" in any case; 户号 and 期间 are two
+    # characters, so a two-character name may begin a longer header.
+    mapping = header_columns(cells, aliases=HEADER_ALIASES, shortest_prefix=2, fold_case=True)
     return mapping if all(name in mapping.values() for name in REQUIRED) else None
 
 

@@ -111,28 +111,39 @@ class ParsedLedger:
         return sum(1 for row in self.rows if row["status"] == "existing")
 
 
-def header_field(text):
+def header_field(text, aliases=HEADER_ALIASES, shortest_prefix=3, fold_case=False):
+    """The field a header cell names in `aliases` ({compacted header: field}; the ledger's by
+    default), or None. The power company's export (metering.reading) has its own aliases."""
     key = compact(text)
+    if fold_case:
+        key = key.lower()
     if not key:
         return None
-    if key in HEADER_ALIASES:
-        return HEADER_ALIASES[key]
+    if key in aliases:
+        return aliases[key]
     # "企业规模(人员、设备)" and the like: the longest known name the header starts with.
-    for alias in sorted(HEADER_ALIASES, key=len, reverse=True):
-        if len(alias) >= 3 and key.startswith(alias):
-            return HEADER_ALIASES[alias]
+    for alias in sorted(aliases, key=len, reverse=True):
+        if len(alias) >= shortest_prefix and key.startswith(alias):
+            return aliases[alias]
     return None
 
 
-def map_header(cells):
-    """{column index: field} for a candidate header row, or None if it is not the header."""
+def header_columns(cells, **naming):
+    """{column index: field} of a row's cells that name a field, each field once (the first);
+    `naming` as header_field takes it."""
     mapping = {}
     for index, value in enumerate(cells):
         if value is None:
             continue
-        found = header_field(value)
+        found = header_field(value, **naming)
         if found and found not in mapping.values():
             mapping[index] = found
+    return mapping
+
+
+def map_header(cells):
+    """{column index: field} for a candidate header row, or None if it is not the header."""
+    mapping = header_columns(cells)
     fields = set(mapping.values())
     if "name" in fields and len(fields - {"number"}) >= 3:
         return mapping
