@@ -175,20 +175,23 @@ def test_a_recompute_replaces_the_deductions_and_leaves_the_version_alone(enterp
 
 
 def test_a_new_source_is_one_registration(enterprise):
-    alert = risk.DeductionKind("power_alert", "用电异常预警", points=20)
+    # A kind no app registers (metering's real "power_alerts" source must stay registered).
+    hotline = risk.DeductionKind("hotline_complaint", "12345热线投诉", points=3)
 
-    def power_alerts(enterprise_ids, today):
+    def hotline_complaints(enterprise_ids, today):
         return [
-            risk.Finding(pk, "power_alert", "疑似复产", "预警 #1", today) for pk in enterprise_ids
+            risk.Finding(pk, "hotline_complaint", "夜间异味", "热线工单 #1", today)
+            for pk in enterprise_ids
         ]
 
-    risk.register_source("power_alerts", power_alerts, alert)
+    risk.register_source("hotline_complaints", hotline_complaints, hotline)
     try:
         enterprise = scored(enterprise)
-        assert deductions(enterprise) == [("power_alert", 20)]
-        assert "用电异常预警每次 -20" in risk.weight_description()
+        assert deductions(enterprise) == [("hotline_complaint", 3)]
+        assert "12345热线投诉每次 -3" in risk.weight_description()
     finally:
-        risk.unregister_source("power_alerts")
+        risk.unregister_source("hotline_complaints")
+    assert "power_alerts" in {source.name for source in risk.registered_sources()}
 
 
 def build_mixed_ledger(area, count=12):
