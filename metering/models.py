@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import AreaScoped, Region
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, UploadBatch
 
 
 class MeteringSettings(models.Model):
@@ -58,14 +58,9 @@ class PeriodKind(models.TextChoices):
     DAY = "day", "日"
 
 
-class ConsumptionBatch(AreaScoped):
+class ConsumptionBatch(UploadBatch):
     """One uploaded consumption export: staged (待确认) until its uploader commits it."""
 
-    class State(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        COMMITTED = "committed", "已导入"
-
-    token = models.CharField("批次令牌", max_length=64, unique=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="上传人",
@@ -75,26 +70,14 @@ class ConsumptionBatch(AreaScoped):
     area = models.ForeignKey(
         Region, verbose_name="数据所属区域", on_delete=models.PROTECT, related_name="+"
     )
-    file_name = models.CharField("文件名", max_length=200)
     file_size = models.PositiveBigIntegerField("文件大小（字节）")
-    sheet_name = models.CharField("工作表", max_length=100, blank=True)
-    columns = models.JSONField("识别的列", default=dict, blank=True)
-    row_count = models.PositiveIntegerField("数据行数", default=0)
-    error_count = models.PositiveIntegerField("有错误的行数", default=0)
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PREVIEW)
     good_rows_only = models.BooleanField("只导入无误的行", default=False)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created_count = models.PositiveIntegerField("新增读数", default=0)
     alert_count = models.PositiveIntegerField("新增预警", default=0)
 
-    class Meta:
+    class Meta(UploadBatch.Meta):
         verbose_name = "用电数据导入批次"
         verbose_name_plural = "用电数据导入批次"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.file_name}（{self.get_state_display()}）"
 
     def place_path(self):
         return self.area.path
