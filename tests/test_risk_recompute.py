@@ -134,3 +134,34 @@ def test_bulk_closing_late_cases_restores_their_scores_in_one_recompute(
         workflow.close_cases(cases, by=area["users"]["county"], note="批量验收")
     assert len([c for c in callbacks if c.__name__ == "<lambda>"]) == 1
     assert [score_of(c.enterprise) for c in cases] == [100, 100]
+
+
+def test_a_look_back_that_reopens_a_case_and_resolves_its_power_alert_recomputes_once(
+    area, django_capture_on_commit_callbacks, monkeypatch
+):
+    from enterprises import risk
+    from tests.factories.metering import alert_for, closed_watched_case
+
+    case = closed_watched_case(area, "3300000021")
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_for(area, case, "3300000021")
+    recomputed = []
+    real_recompute = risk.recompute
+    monkeypatch.setattr(
+        risk, "recompute", lambda ids, **kw: recomputed.append(ids) or real_recompute(ids, **kw)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record_inspection(
+            by=area["users"]["clerk"],
+            inspection_type=InspectionType.LOOK_BACK,
+            inspected_on=timezone.localdate(),
+            result=InspectionResult.RELAPSE,
+            enterprise=case.enterprise,
+            findings="夜间生产",
+            new_team=TEAM,
+        )
+    assert recomputed == [[case.enterprise_id]]
+    assert {row.kind for row in case.enterprise.risk_deductions.all()} == {
+        "relapse",
+        "power_alert",
+    }

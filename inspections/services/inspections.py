@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.refusals import Refused
 from accounts.scoping import covers, ensure_in_area
-from enterprises.risk import recompute_on_commit
+from enterprises.risk import batched_recompute, recompute_on_commit
 
 from ..models import (
     MAX_INSPECTION_PHOTOS,
@@ -232,15 +232,17 @@ def record_inspection(
             field, messages = next(iter(error.message_dict.items()))
             raise Refused(messages[0], field=field) from error
         inspection.save()
-        if result in (InspectionResult.RELAPSE, InspectionResult.SHORTFALL):
-            _apply_to_case(by, inspection)
-        if tip is not None:
-            from .tips import mark_tip_verified
+        # The case's reopening, the tip, a power alert resolved and the inspection itself each
+        # change the enterprise's 风险画像: one recompute after commit for all of them.
+        with batched_recompute():
+            if result in (InspectionResult.RELAPSE, InspectionResult.SHORTFALL):
+                _apply_to_case(by, inspection)
+            if tip is not None:
+                from .tips import mark_tip_verified
 
-            mark_tip_verified(tip, by=by, inspection=inspection)
-        inspection_recorded(inspection, by)
-        # Tips linked, relapses and new finds change the enterprise's 风险画像.
-        recompute_on_commit([inspection.enterprise_id])
+                mark_tip_verified(tip, by=by, inspection=inspection)
+            inspection_recorded(inspection, by)
+            recompute_on_commit([inspection.enterprise_id])
         # Photos last: a refusal above must not leave files behind in storage.
         for photo in photos:
             InspectionPhoto.objects.create(
