@@ -17,7 +17,7 @@ from django.db import connection
 from accounts.models import Region
 from accounts.pagination import NUMBERED_PAGES
 
-from .common import counting_queries, data_size, for_each_office, get_ok
+from .common import data_size, for_each_office, get_ok, time_page
 from .report import time_calls
 
 TARGET_MS = 100
@@ -172,13 +172,11 @@ def measure(report, username, client, user):
 
 def add_row(report, size, username, label, kind, filter_name, which, client, url):
     statements, _ = page_sql(client, url)
-    with counting_queries() as counter:
-        get_ok(client, url)
-    figure = time_calls(lambda: get_ok(client, url), repeat=REPEAT)
+    figure = time_page(client, url, repeat=REPEAT)
     baseline = time_sql(statements)
     report.add(
         f"{username}: {label} {kind} by {filter_name}, {which}, p95 ms "
-        f"[{counter['queries']} queries]",
+        f"[{figure['queries']} queries]",
         size,
         round(figure["p95_ms"], 1),
         round(baseline["p95_ms"], 1),
