@@ -4,7 +4,6 @@ hold the rules."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -168,8 +167,6 @@ def resolve(request, pk):
         alert_services.resolve_alert(
             alert, by=request.user, inspection=inspection, reason=form.cleaned_data["reason"]
         )
-    except PermissionDenied:
-        raise
     except Refused as exc:
         show_refusal(request, exc)
     else:
